@@ -1,0 +1,3 @@
+"""budget-tui: a keyboard-driven budget tracker for the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,73 @@
+"""Where the database is, where files live, and how money is written.
+
+The database URL comes from, in order: the ``--db`` flag, ``DATABASE_URL`` in the environment,
+``DATABASE_URL`` in ``./.env``, and otherwise an SQLite file in the user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "budget-tui"
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str
+    source: str  # "--db", "environment", ".env" or "default"
+    currency: str
+    locale: str
+
+
+def data_dir() -> Path:
+    """The per-user data directory (``BUDGET_TUI_DATA_DIR`` overrides it, for tests and demos)."""
+    override = os.environ.get("BUDGET_TUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    from platformdirs import user_log_path
+
+    override = os.environ.get("BUDGET_TUI_DATA_DIR")
+    return Path(override) / "logs" if override else user_log_path(APP_NAME, appauthor=False)
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'budget.db'}"
+
+
+def _from_dotenv(path: Path) -> dict[str, str | None]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return dict(dotenv_values(path))
+
+
+def load_settings(cli_url: str | None = None, *, cwd: Path | None = None) -> Settings:
+    """Resolve the database URL and money settings; nothing is connected here."""
+    dotenv = _from_dotenv((cwd or Path.cwd()) / ".env")
+
+    def setting(name: str, default: str) -> str:
+        return os.environ.get(name) or dotenv.get(name) or default
+
+    if cli_url:
+        url, source = cli_url, "--db"
+    elif os.environ.get("DATABASE_URL"):
+        url, source = os.environ["DATABASE_URL"], "environment"
+    elif dotenv.get("DATABASE_URL"):
+        url, source = str(dotenv["DATABASE_URL"]), ".env"
+    else:
+        url, source = default_url(), "default"
+    return Settings(
+        url=url.strip(),
+        source=source,
+        currency=setting("BUDGET_CURRENCY", "USD"),
+        locale=setting("BUDGET_LOCALE", "en_US"),
+    )

@@ -1,0 +1,152 @@
+"""One user action, one transaction; database errors translated once, here.
+
+Every public controller function is wrapped by :func:`action`: it opens a session, begins a
+transaction, commits when the function returns and rolls back when it raises. Driver errors
+become :mod:`budget_tui.errors` kinds whose messages never include the URL, a password,
+a bound parameter or a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from budget_tui.errors import (
+    BudgetError,
+    ConfigError,
+    Conflict,
+    DatabaseBusy,
+    DatabaseUnavailable,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Sessions = sessionmaker[Session]
+
+log = logging.getLogger("budget_tui.controller")
+
+_CONNECT_PROBLEMS: list[tuple[str, str, str | None]] = [
+    ("password authentication failed", "The database refused the user name or password.",
+     "Check the user and password in DATABASE_URL."),
+    ("no password supplied", "The database asks for a password, and none was given.",
+     "Add the password to DATABASE_URL (or .env)."),
+    ("could not translate host name", "The database host name could not be found.",
+     "Check the host in DATABASE_URL and your network."),
+    ("name or service not known", "The database host name could not be found.",
+     "Check the host in DATABASE_URL and your network."),
+    ("connection refused", "Nothing is listening at the database address.",
+     "Is the database server running, and is the port right?"),
+    ("timeout expired", "The database server did not answer in time.",
+     "It may be asleep (Neon wakes in a few seconds) or unreachable; try again."),
+    ("server does not support ssl", "This server does not offer TLS (encrypted connections).",
+     "Use a server with TLS, or change sslmode if this is a trusted local server."),
+    ("ssl is not enabled on the server", "This server does not offer TLS (encrypted connections).",
+     "Use a server with TLS, or change sslmode if this is a trusted local server."),
+    ("certificate verify failed", "The database server's TLS certificate could not be verified.",
+     "Check sslrootcert, or the host name in DATABASE_URL."),
+    ("does not exist", "The database named in the URL does not exist on the server.",
+     "Create it (createdb) or fix the name in DATABASE_URL."),
+    ("too many connections", "The database server has no free connections.",
+     "Close other clients, or try again in a moment."),
+    ("unable to open database file", "The SQLite database file could not be opened.",
+     "Check that its folder exists and that you may write there."),
+    ("read-only transaction", "This connection is read-only; nothing was changed.", None),
+    ("readonly database", "This connection is read-only; nothing was changed.", None),
+]
+
+
+def _reason(exc: BaseException) -> str:
+    # The driver's own message; used only for matching, never shown (it can quote values).
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).lower()
+
+
+def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
+    """The BudgetError a person reads for a database error."""
+    reason = _reason(exc)
+    saved: bool | None = None if committing else False
+    if isinstance(exc, StaleDataError):
+        return Conflict(
+            "This was changed or deleted elsewhere since you opened it; nothing was saved.",
+            hint="Reload and make your change again.",
+        )
+    if isinstance(exc, IntegrityError):
+        if "uq_categories_name_key" in reason or "categories.name_key" in reason:
+            return Conflict("A category with that name already exists.")
+        if "foreign key" in reason:
+            return Conflict("That category is in use or no longer exists; nothing was saved.")
+        return Conflict("The change clashes with what the database holds; nothing was saved.")
+    if "database is locked" in reason or "database table is locked" in reason:
+        return DatabaseBusy(
+            "The database file is busy: another program is writing to it.",
+            saved=False, hint="Try again in a moment.",
+        )
+    for needle, message, hint in _CONNECT_PROBLEMS:
+        if needle in reason:
+            kind = ConfigError if "read-only" in message else DatabaseUnavailable
+            if kind is ConfigError:
+                return ConfigError(message)
+            return DatabaseUnavailable(message, saved=saved, hint=hint)
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or _is_disconnect(reason)):
+        return DatabaseUnavailable("The connection to the database was lost.", saved=saved)
+    if isinstance(exc, DBAPIError) and exc.orig is not None and _is_operational(exc):
+        return DatabaseUnavailable("The database could not complete the action.", saved=saved)
+    return BudgetError("The database reported an error; nothing was saved." if not committing
+                       else "The database reported an error while saving.")
+
+
+def _is_disconnect(reason: str) -> bool:
+    return any(
+        s in reason
+        for s in (
+            "server closed the connection",
+            "terminating connection",
+            "connection already closed",
+            "could not receive data",
+            "could not send data",
+            "ssl connection has been closed",
+            "connection timed out",
+            "eof detected",
+            "network",
+        )
+    )
+
+
+def _is_operational(exc: DBAPIError) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Sessions, P], R]:
+    """Make ``fn(session, ...)`` a public action ``fn(sessions, ...)`` that runs in one transaction."""
+
+    @functools.wraps(fn)
+    def run(sessions: Sessions, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        committing = False
+        try:
+            with sessions() as session:
+                with session.begin():
+                    result = fn(session, *args, **kwargs)
+                    committing = True
+                return result
+        except BudgetError:
+            raise
+        except SQLAlchemyError as exc:
+            error = translate(exc, committing=committing)
+            log.warning("%s failed: %s (%s)", fn.__name__, type(exc).__name__, error.message)
+            raise error from None
+        except OSError as exc:  # e.g. a socket error surfacing outside the driver
+            log.warning("%s failed: %s", fn.__name__, type(exc).__name__)
+            raise DatabaseUnavailable(
+                "The connection to the database was lost.", saved=None if committing else False
+            ) from None
+
+    run.__wrapped_action__ = fn  # type: ignore[attr-defined]
+    return run

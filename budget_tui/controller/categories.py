@@ -1,0 +1,179 @@
+"""Category actions. Each public function is one user action in one transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from budget_tui.clock import today
+from budget_tui.controller import validate
+from budget_tui.controller._tx import action
+from budget_tui.controller.periods import Period
+from budget_tui.controller.queries import bump, spend_by_category
+from budget_tui.controller.views import CategoryView, DeleteResult
+from budget_tui.db.models import Category, Expense, MonthlyTotal
+from budget_tui.db.money import from_cents
+from budget_tui.errors import Conflict, InvalidInput, NotFound
+
+
+def _view(category: Category, cents: int = 0, count: int = 0) -> CategoryView:
+    return CategoryView(
+        id=category.id,
+        name=category.name,
+        monthly_budget=category.monthly_budget,
+        version=category.version,
+        spent=from_cents(cents),
+        count=count,
+    )
+
+
+def load(session: Session, ref: int | str, field: str = "category") -> Category:
+    """The category with this id, or this name (any case). Raises NotFound / InvalidInput."""
+    if isinstance(ref, bool):
+        raise InvalidInput(field, "Choose a category.")
+    if isinstance(ref, int):
+        category = session.get(Category, ref)
+        if category is None:
+            raise NotFound("That category no longer exists.")
+        return category
+    if not isinstance(ref, str) or not ref.strip():
+        raise InvalidInput(field, "Choose a category.")
+    key = validate.name_key(validate.clean_text(ref, field, max_length=200, what="The category"))
+    category = session.scalars(select(Category).where(Category.name_key == key)).one_or_none()
+    if category is None:
+        raise NotFound(f"There is no category named {ref.strip()!r}.")
+    return category
+
+
+def _check_version(category: Category, version: int | None) -> None:
+    if version is not None and category.version != version:
+        raise Conflict(
+            f"The category {category.name!r} was changed elsewhere since you opened it; "
+            "nothing was saved.",
+            hint="Reload and make your change again.",
+        )
+
+
+def _ensure_unique(session: Session, name: str, *, except_id: int | None = None) -> None:
+    stmt = select(Category.name).where(Category.name_key == validate.name_key(name))
+    if except_id is not None:
+        stmt = stmt.where(Category.id != except_id)
+    existing = session.scalars(stmt).first()
+    if existing is not None:
+        raise Conflict(f"A category named {existing!r} already exists.")
+
+
+def insert_category(session: Session, name: str, monthly_budget: Decimal | None = None) -> Category:
+    """Add a category inside the caller's transaction (used by create and by CSV import)."""
+    _ensure_unique(session, name)
+    category = Category(
+        name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget
+    )
+    session.add(category)
+    session.flush()
+    return category
+
+
+@action
+def create_category(
+    session: Session, name: str, monthly_budget: Decimal | str | None = None
+) -> CategoryView:
+    """Add a category. Raises InvalidInput (name, budget) or Conflict (the name is taken, in any case)."""
+    clean = validate.category_name(name)
+    budget = validate.optional_amount(monthly_budget, "budget")
+    return _view(insert_category(session, clean, budget))
+
+
+@action
+def rename_category(
+    session: Session, category_id: int, name: str, *, version: int | None = None
+) -> CategoryView:
+    """Rename a category. Raises InvalidInput, NotFound, Conflict (name taken, changed elsewhere)."""
+    clean = validate.category_name(name)
+    category = load(session, category_id)
+    _check_version(category, version)
+    _ensure_unique(session, clean, except_id=category.id)
+    category.name = clean
+    category.name_key = validate.name_key(clean)
+    session.flush()
+    return _view(category)
+
+
+@action
+def set_budget(
+    session: Session,
+    category_id: int,
+    monthly_budget: Decimal | str | None,
+    *,
+    version: int | None = None,
+) -> CategoryView:
+    """Set the monthly budget, or clear it with None / empty text."""
+    budget = validate.optional_amount(monthly_budget, "budget")
+    category = load(session, category_id)
+    _check_version(category, version)
+    category.monthly_budget = budget
+    session.flush()
+    return _view(category)
+
+
+@action
+def delete_category(
+    session: Session,
+    category_id: int,
+    *,
+    move_to: int | None = None,
+    version: int | None = None,
+) -> DeleteResult:
+    """Delete a category. If expenses use it, ``move_to`` must name the category that takes them
+    (moved and deleted in one transaction); otherwise raises Conflict and changes nothing."""
+    category = load(session, category_id)
+    _check_version(category, version)
+    in_use = session.scalar(
+        select(func.count()).select_from(Expense).where(Expense.category_id == category.id)
+    ) or 0
+    moved = 0
+    if in_use:
+        if move_to is None:
+            raise Conflict(
+                f"{category.name!r} has {in_use} expense{'s' if in_use != 1 else ''}; "
+                "choose a category to move them to before deleting it."
+            )
+        if move_to == category.id:
+            raise InvalidInput("move_to", "Choose a different category to move the expenses to.")
+        target = load(session, move_to, "move_to")
+        moved = session.execute(
+            update(Expense)
+            .where(Expense.category_id == category.id)
+            .values(category_id=target.id, version=Expense.version + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        rows = session.execute(
+            select(MonthlyTotal.month, MonthlyTotal.total_cents, MonthlyTotal.count).where(
+                MonthlyTotal.category_id == category.id
+            )
+        ).all()
+        bump(session, {(target.id, m): (c, n) for m, c, n in rows})
+    session.execute(
+        MonthlyTotal.__table__.delete().where(MonthlyTotal.category_id == category.id)
+    )
+    session.delete(category)
+    session.flush()
+    return DeleteResult(deleted_id=category_id, moved=moved)
+
+
+@action
+def get_category(session: Session, ref: int | str) -> CategoryView:
+    """One category by id or name (spend is this month's)."""
+    category = load(session, ref)
+    spend = spend_by_category(session, Period.month(today())).get(category.id, (0, 0))
+    return _view(category, *spend)
+
+
+@action
+def list_categories(session: Session, period: Period | None = None) -> tuple[CategoryView, ...]:
+    """All categories by name, each with its spend in ``period`` (default: this month)."""
+    spend = spend_by_category(session, period or Period.month(today()))
+    categories = session.scalars(select(Category).order_by(Category.name_key)).all()
+    return tuple(_view(c, *spend.get(c.id, (0, 0))) for c in categories)

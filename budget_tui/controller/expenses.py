@@ -1,0 +1,320 @@
+"""Expense actions and the keyset-paged list. Each public function is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from budget_tui.controller import validate
+from budget_tui.controller._tx import action
+from budget_tui.controller.categories import load as load_category
+from budget_tui.controller.queries import bump, cents, expenses_t, merge_deltas, spend_by_category
+from budget_tui.controller.views import (
+    Cursor,
+    DeleteResult,
+    ExpenseFilter,
+    ExpensePage,
+    ExpenseView,
+    Totals,
+)
+from budget_tui.db.models import Category, Expense
+from budget_tui.db.money import from_cents, to_cents
+from budget_tui.errors import Conflict, InvalidInput, NotFound
+
+Sort = Literal["date", "amount"]
+MAX_PAGE = 1000
+
+
+def new_uid() -> str:
+    """A uid for an expense about to be saved; keep it across retries of the same save."""
+    return str(uuid.uuid4())
+
+
+def _clean_uid(uid: str | None) -> str:
+    if uid is None:
+        return new_uid()
+    try:
+        return str(uuid.UUID(str(uid)))
+    except ValueError:
+        raise InvalidInput("uid", "The entry id is not a valid UUID.") from None
+
+
+def _load(session: Session, expense_id: int) -> Expense:
+    expense = session.get(Expense, expense_id)
+    if expense is None:
+        raise NotFound("That expense no longer exists; it may have been deleted elsewhere.")
+    return expense
+
+
+def _check_version(expense: Expense, version: int | None) -> None:
+    if version is not None and expense.version != version:
+        raise Conflict(
+            f"This expense was changed elsewhere since you opened it (now: {expense.description!r}, "
+            f"{expense.amount}, {expense.occurred_on.isoformat()}); nothing was saved.",
+            hint="Reload and make your change again.",
+        )
+
+
+def _view(session: Session, expense: Expense, *, replayed: bool = False) -> ExpenseView:
+    name = session.get(Category, expense.category_id).name  # type: ignore[union-attr]
+    return ExpenseView(
+        id=expense.id,
+        uid=expense.uid,
+        description=expense.description,
+        amount=expense.amount,
+        occurred_on=expense.occurred_on,
+        category_id=expense.category_id,
+        category_name=name,
+        version=expense.version,
+        replayed=replayed,
+    )
+
+
+@action
+def create_expense(
+    session: Session,
+    *,
+    description: str,
+    amount: Decimal | str,
+    occurred_on: dt.date | str,
+    category: int | str,
+    uid: str | None = None,
+) -> ExpenseView:
+    """Save a new expense. ``category`` is an id or a name.
+
+    With a ``uid`` from an earlier attempt the save is idempotent: if that attempt was committed
+    (its reply lost), the same row comes back with ``replayed=True`` instead of a second row.
+    Raises InvalidInput (description, amount, date, category), NotFound (category), Conflict.
+    """
+    clean_description = validate.description(description)
+    clean_amount = validate.amount(amount)
+    day = validate.date(occurred_on)
+    clean_uid = _clean_uid(uid)
+    target = load_category(session, category)
+    existing = session.scalars(select(Expense).where(Expense.uid == clean_uid)).one_or_none()
+    if existing is not None:
+        same = (
+            existing.description == clean_description
+            and existing.amount == clean_amount
+            and existing.occurred_on == day
+            and existing.category_id == target.id
+        )
+        if not same:
+            raise Conflict("An entry with this id was already saved with other values.")
+        return _view(session, existing, replayed=True)
+    expense = Expense(
+        uid=clean_uid,
+        description=clean_description,
+        amount=clean_amount,
+        occurred_on=day,
+        category_id=target.id,
+    )
+    session.add(expense)
+    session.flush()
+    bump(session, {(target.id, day): (to_cents(clean_amount), 1)})
+    return ExpenseView(
+        id=expense.id,
+        uid=expense.uid,
+        description=expense.description,
+        amount=expense.amount,
+        occurred_on=expense.occurred_on,
+        category_id=target.id,
+        category_name=target.name,
+        version=expense.version,
+    )
+
+
+def _change(
+    session: Session,
+    expense: Expense,
+    *,
+    description: str | None = None,
+    amount: Decimal | str | None = None,
+    occurred_on: dt.date | str | None = None,
+    category: int | str | None = None,
+) -> None:
+    before = (expense.category_id, expense.occurred_on, -to_cents(expense.amount), -1)
+    if description is not None:
+        expense.description = validate.description(description)
+    if amount is not None:
+        expense.amount = validate.amount(amount)
+    if occurred_on is not None:
+        expense.occurred_on = validate.date(occurred_on)
+    if category is not None:
+        expense.category_id = load_category(session, category).id
+    after = (expense.category_id, expense.occurred_on, to_cents(expense.amount), 1)
+    session.flush()
+    deltas: dict = {}
+    merge_deltas(deltas, [before, after])
+    bump(session, deltas)
+
+
+@action
+def update_expense(
+    session: Session,
+    expense_id: int,
+    *,
+    version: int | None = None,
+    description: str | None = None,
+    amount: Decimal | str | None = None,
+    occurred_on: dt.date | str | None = None,
+    category: int | str | None = None,
+) -> ExpenseView:
+    """Change any of an expense's fields (None leaves a field as it is).
+
+    ``version`` is the version the editor loaded: if the row changed since, raises Conflict.
+    """
+    expense = _load(session, expense_id)
+    _check_version(expense, version)
+    _change(
+        session,
+        expense,
+        description=description,
+        amount=amount,
+        occurred_on=occurred_on,
+        category=category,
+    )
+    return _view(session, expense)
+
+
+@action
+def move_expense(
+    session: Session, expense_id: int, category: int | str, *, version: int | None = None
+) -> ExpenseView:
+    """Move an expense to another category (by id or name)."""
+    expense = _load(session, expense_id)
+    _check_version(expense, version)
+    _change(session, expense, category=category)
+    return _view(session, expense)
+
+
+@action
+def delete_expense(session: Session, expense_id: int, *, version: int | None = None) -> DeleteResult:
+    """Delete an expense. Raises NotFound, or Conflict if it changed since ``version``."""
+    expense = _load(session, expense_id)
+    _check_version(expense, version)
+    bump(session, {(expense.category_id, expense.occurred_on): (-to_cents(expense.amount), -1)})
+    session.delete(expense)
+    session.flush()
+    return DeleteResult(deleted_id=expense_id)
+
+
+@action
+def get_expense(session: Session, expense_id: int) -> ExpenseView:
+    return _view(session, _load(session, expense_id))
+
+
+def _filtered(stmt: Select, flt: ExpenseFilter) -> Select:
+    c = expenses_t.c
+    if flt.period is not None:
+        stmt = stmt.where(c.occurred_on >= flt.period.start, c.occurred_on < flt.period.end)
+    if flt.category_id is not None:
+        stmt = stmt.where(c.category_id == flt.category_id)
+    if flt.text:
+        needle = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(c.description.ilike(f"%{needle}%", escape="\\"))
+    if flt.min_amount is not None:
+        stmt = stmt.where(c.amount >= flt.min_amount)
+    if flt.max_amount is not None:
+        stmt = stmt.where(c.amount <= flt.max_amount)
+    return stmt
+
+
+def _check_filter(flt: ExpenseFilter) -> None:
+    if flt.text is not None and len(flt.text) > validate.DESCRIPTION_MAX:
+        raise InvalidInput("text", "The search text is too long.")
+    for field, value in (("min_amount", flt.min_amount), ("max_amount", flt.max_amount)):
+        if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
+            raise InvalidInput(field, "The amount limit must be a number.")
+    if (
+        flt.min_amount is not None
+        and flt.max_amount is not None
+        and flt.min_amount > flt.max_amount
+    ):
+        raise InvalidInput("max_amount", "The largest amount is below the smallest.")
+
+
+@action
+def list_expenses(
+    session: Session,
+    flt: ExpenseFilter | None = None,
+    *,
+    sort: Sort = "date",
+    descending: bool = True,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 100,
+) -> ExpensePage:
+    """One page of expenses, by keyset on (date, id) or (amount, id): no OFFSET, so any page
+    costs the same. ``after`` continues past a page's ``next_cursor``; ``before`` goes back
+    from a page's ``prev_cursor``."""
+    flt = flt or ExpenseFilter()
+    _check_filter(flt)
+    if sort not in ("date", "amount"):
+        raise InvalidInput("sort", "Sort by date or by amount.")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput("limit", f"A page holds 1 to {MAX_PAGE} rows.")
+    c = expenses_t.c
+    key = c.occurred_on if sort == "date" else c.amount
+    stmt = _filtered(
+        select(
+            c.id, c.uid, c.description, c.amount, c.occurred_on, c.category_id, c.version,
+            Category.name,
+        ).join(Category, Category.id == c.category_id),
+        flt,
+    )
+    backwards = before is not None
+    # Reading backwards walks the same order in reverse, then flips the page.
+    walk_desc = descending != backwards
+    boundary = before if backwards else after
+    if boundary is not None:
+        row, edge = tuple_(key, c.id), tuple_(boundary.value, boundary.id)
+        stmt = stmt.where(row < edge if walk_desc else row > edge)
+    order = (key.desc(), c.id.desc()) if walk_desc else (key.asc(), c.id.asc())
+    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    items = tuple(
+        ExpenseView(
+            id=r.id, uid=r.uid, description=r.description, amount=r.amount,
+            occurred_on=r.occurred_on, category_id=r.category_id, category_name=r.name,
+            version=r.version,
+        )
+        for r in rows
+    )
+
+    def cursor(item: ExpenseView) -> Cursor:
+        return Cursor(item.occurred_on if sort == "date" else item.amount, item.id)
+
+    if not items:
+        return ExpensePage((), None, None)
+    has_next = more if not backwards else True
+    has_prev = (boundary is not None) if not backwards else more
+    return ExpensePage(
+        items,
+        next_cursor=cursor(items[-1]) if has_next else None,
+        prev_cursor=cursor(items[0]) if has_prev else None,
+    )
+
+
+@action
+def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals:
+    """Sum and count of the expenses a filter selects (a SQL aggregate, never rows in Python)."""
+    flt = flt or ExpenseFilter()
+    _check_filter(flt)
+    simple = flt.text is None and flt.min_amount is None and flt.max_amount is None
+    if simple and flt.period is not None and flt.period.is_whole_months:
+        spend = spend_by_category(session, flt.period)
+        if flt.category_id is not None:
+            spend = {k: v for k, v in spend.items() if k == flt.category_id}
+        return Totals(from_cents(sum(v[0] for v in spend.values())), sum(v[1] for v in spend.values()))
+    stmt = _filtered(select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
+    total, count = session.execute(stmt).one()
+    return Totals(from_cents(total), int(count or 0))

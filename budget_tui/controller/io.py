@@ -1,0 +1,153 @@
+"""CSV import and export: columns ``date,description,amount,category``.
+
+An import is one transaction: every row is saved, or (at the first bad row) none is, and the
+message names the row and the problem. Files are streamed, so memory stays flat at any size.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from budget_tui.controller import validate
+from budget_tui.controller._tx import action
+from budget_tui.controller.categories import insert_category
+from budget_tui.controller.expenses import _filtered
+from budget_tui.controller.queries import bump, expenses_t
+from budget_tui.controller.views import ExpenseFilter, ImportResult
+from budget_tui.db.models import Category, utcnow
+from budget_tui.db.money import to_cents
+from budget_tui.errors import InvalidInput
+
+COLUMNS = ("date", "description", "amount", "category")
+CHUNK = 5000
+
+
+def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InvalidInput("file", "The file is empty; it needs a header: date,description,amount,category.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput("file", "The file is not UTF-8 text.") from None
+    names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise InvalidInput(
+            "file",
+            f"The header lacks {', '.join(missing)}; it must name date,description,amount,category.",
+        )
+    index = {c: names.index(c) for c in COLUMNS}
+    width = len(names)
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise InvalidInput("file", f"Row {line + 1}: the file is not UTF-8 text there.") from None
+        except csv.Error as exc:
+            raise InvalidInput("file", f"Row {line + 1}: {exc}.") from None
+        line = reader.line_num
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != width:
+            raise InvalidInput("file", f"Row {line}: expected {width} columns, found {len(cells)}.")
+        yield line, {c: cells[i] for c, i in index.items()}
+
+
+def _date(text: str, line: int) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput("file", f"Row {line}: {text.strip()[:30]!r} is not a date like 2026-03-15.") from None
+    if not validate.EARLIEST <= day <= validate.LATEST:
+        raise InvalidInput("file", f"Row {line}: the date {day} is out of range.")
+    return day
+
+
+@action
+def import_csv(
+    session: Session, lines: Iterable[str], *, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Import expenses from CSV text lines (open the file with ``newline=""``, UTF-8).
+
+    Unknown categories are created. Raises InvalidInput naming the row on the first bad one;
+    then nothing is imported.
+    """
+    known = {key: cid for key, cid in session.execute(select(Category.name_key, Category.id))}
+    created: list[str] = []
+    deltas: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    batch: list[dict] = []
+    count = 0
+    now = utcnow()
+
+    def flush() -> None:
+        if batch:
+            session.execute(insert(expenses_t), batch)
+            batch.clear()
+            if progress:
+                progress(count)
+
+    for line, row in _rows(lines):
+        try:
+            description = validate.description(row["description"])
+            amount = validate.plain_amount(row["amount"], "amount")
+            name = validate.category_name(row["category"], "category")
+        except InvalidInput as exc:
+            raise InvalidInput("file", f"Row {line}: {exc.message}") from None
+        day = _date(row["date"], line)
+        key = validate.name_key(name)
+        cat_id = known.get(key)
+        if cat_id is None:
+            cat_id = known[key] = insert_category(session, name).id
+            created.append(name)
+        cents = to_cents(amount)
+        batch.append(
+            {
+                "uid": str(uuid.uuid4()),
+                "description": description,
+                "amount": amount,
+                "occurred_on": day,
+                "category_id": cat_id,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
+        month = day.replace(day=1)
+        c, n = deltas.get((cat_id, month), (0, 0))
+        deltas[(cat_id, month)] = (c + cents, n + 1)
+        count += 1
+        if len(batch) >= CHUNK:
+            flush()
+    flush()
+    bump(session, deltas)
+    return ImportResult(rows=count, categories_created=tuple(created))
+
+
+@action
+def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None) -> int:
+    """Write expenses (oldest first) as CSV to ``out``; returns how many rows were written."""
+    c = expenses_t.c
+    stmt = _filtered(
+        select(c.occurred_on, c.description, c.amount, Category.name).join(
+            Category, Category.id == c.category_id
+        ),
+        flt or ExpenseFilter(),
+    ).order_by(c.occurred_on, c.id)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
+        writer.writerows((d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition)
+        count += len(partition)
+    return count

@@ -1,0 +1,123 @@
+"""Shared reads and the roll-up bookkeeping. Helpers here take a session and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import BigInteger, ColumnElement, delete, func, select, text, type_coerce
+from sqlalchemy.orm import Session
+
+from budget_tui.controller.periods import Period, month_start
+from budget_tui.controller.views import ExpenseView
+from budget_tui.db.models import Category, Expense, MonthlyTotal
+
+expenses_t = Expense.__table__
+totals_t = MonthlyTotal.__table__
+
+
+def cents(expr: ColumnElement) -> ColumnElement[int]:
+    """Read an aggregate of a Money column as raw integer cents."""
+    return type_coerce(expr, BigInteger())
+
+
+def spend_by_category(session: Session, period: Period) -> dict[int, tuple[int, int]]:
+    """``{category_id: (cents, count)}`` for the period, from SQL aggregates only.
+
+    Whole-month periods read the roll-up (a few rows per month); other periods sum the covering
+    index (occurred_on, category_id, amount).
+    """
+    if period.is_whole_months:
+        stmt = (
+            select(totals_t.c.category_id, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count))
+            .where(totals_t.c.month >= period.start, totals_t.c.month < period.end)
+            .group_by(totals_t.c.category_id)
+        )
+    else:
+        stmt = (
+            select(expenses_t.c.category_id, cents(func.sum(expenses_t.c.amount)), func.count())
+            .where(expenses_t.c.occurred_on >= period.start, expenses_t.c.occurred_on < period.end)
+            .group_by(expenses_t.c.category_id)
+        )
+    return {
+        cat: (int(total or 0), int(count or 0))
+        for cat, total, count in session.execute(stmt)
+        if count
+    }
+
+
+def bump(session: Session, deltas: Mapping[tuple[int, dt.date], tuple[int, int]]) -> None:
+    """Add ``(cents, count)`` to each ``(category_id, month)`` of the roll-up, creating rows as needed."""
+    rows = [
+        {"category_id": cat, "month": month_start(month), "total_cents": c, "count": n}
+        for (cat, month), (c, n) in deltas.items()
+        if c or n
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(totals_t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[totals_t.c.category_id, totals_t.c.month],
+        set_={
+            "total_cents": totals_t.c.total_cents + stmt.excluded.total_cents,
+            "count": totals_t.c.count + stmt.excluded.count,
+        },
+    )
+    session.execute(stmt, rows)
+
+
+def bump_one(session: Session, category_id: int, day: dt.date, amount_cents: int, count: int) -> None:
+    bump(session, {(category_id, month_start(day)): (amount_cents, count)})
+
+
+def merge_deltas(
+    target: dict[tuple[int, dt.date], tuple[int, int]],
+    items: Iterable[tuple[int, dt.date, int, int]],
+) -> None:
+    for cat, day, c, n in items:
+        key = (cat, month_start(day))
+        old_c, old_n = target.get(key, (0, 0))
+        target[key] = (old_c + c, old_n + n)
+
+
+def rebuild_rollup(session: Session) -> None:
+    """Recompute the roll-up from the expenses (after bulk loads)."""
+    session.execute(delete(totals_t))
+    if session.get_bind().dialect.name == "postgresql":
+        month = "date_trunc('month', occurred_on)::date"
+    else:
+        month = "date(occurred_on, 'start of month')"
+    session.execute(
+        text(
+            "INSERT INTO monthly_totals (category_id, month, total_cents, count) "
+            f"SELECT category_id, {month}, SUM(amount), COUNT(*) FROM expenses "
+            f"GROUP BY category_id, {month}"
+        )
+    )
+
+
+def expense_view(expense: Expense, category_name: str, *, replayed: bool = False) -> ExpenseView:
+    return ExpenseView(
+        id=expense.id,
+        uid=expense.uid,
+        description=expense.description,
+        amount=expense.amount,
+        occurred_on=expense.occurred_on,
+        category_id=expense.category_id,
+        category_name=category_name,
+        version=expense.version,
+        replayed=replayed,
+    )
+
+
+def category_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Category.id, Category.name).where(Category.id.in_(wanted)))
+    return dict(rows.tuples().all())

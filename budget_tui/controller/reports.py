@@ -1,0 +1,138 @@
+"""Reports: where the money went. Every figure is a SQL aggregate over a bounded window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from budget_tui.controller._tx import action
+from budget_tui.controller.categories import load as load_category
+from budget_tui.controller.periods import Period, add_months, month_start
+from budget_tui.controller.queries import expenses_t, spend_by_category, totals_t
+from budget_tui.controller.views import (
+    BudgetLine,
+    BudgetReport,
+    CategorySpend,
+    ExpenseView,
+    MonthSpend,
+    SpendReport,
+    Summary,
+)
+from budget_tui.db.models import Category
+from budget_tui.db.money import from_cents
+from budget_tui.errors import InvalidInput
+
+MAX_MONTHS = 1200
+
+
+def _by_category(session: Session, period: Period) -> tuple[int, int, tuple[CategorySpend, ...]]:
+    spend = spend_by_category(session, period)
+    names = dict(session.execute(select(Category.id, Category.name)).tuples().all())
+    total = sum(c for c, _ in spend.values())
+    count = sum(n for _, n in spend.values())
+    rows = [
+        CategorySpend(
+            category_id=cat,
+            name=names.get(cat, "?"),
+            total=from_cents(c),
+            count=n,
+            share=(Decimal(c) / Decimal(total)).quantize(Decimal("0.0001"), ROUND_HALF_EVEN)
+            if total
+            else Decimal("0"),
+        )
+        for cat, (c, n) in spend.items()
+    ]
+    rows.sort(key=lambda r: (-r.total, r.name.casefold()))
+    return total, count, tuple(rows)
+
+
+@action
+def spend_by_category_report(session: Session, period: Period) -> SpendReport:
+    """Spend per category in a period: total, count and share, largest first."""
+    total, count, rows = _by_category(session, period)
+    return SpendReport(period=period, total=from_cents(total), count=count, rows=rows)
+
+
+@action
+def spend_by_month(
+    session: Session, period: Period, *, category: int | str | None = None
+) -> tuple[MonthSpend, ...]:
+    """Spend per month over the months a period touches, months without spend included as zero.
+
+    Reads the per-month roll-up, so ten years cost the same as one month.
+    """
+    months = period.months()
+    if len(months) > MAX_MONTHS:
+        raise InvalidInput("period", "That range is too long; choose at most 100 years.")
+    stmt = (
+        select(totals_t.c.month, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count))
+        .where(totals_t.c.month >= months[0], totals_t.c.month < add_months(months[-1], 1))
+        .group_by(totals_t.c.month)
+    )
+    if category is not None:
+        stmt = stmt.where(totals_t.c.category_id == load_category(session, category).id)
+    found = {month_start(m): (int(c or 0), int(n or 0)) for m, c, n in session.execute(stmt)}
+    return tuple(
+        MonthSpend(month=m, total=from_cents(found.get(m, (0, 0))[0]), count=found.get(m, (0, 0))[1])
+        for m in months
+    )
+
+
+@action
+def budget_vs_actual(session: Session, month: dt.date) -> BudgetReport:
+    """Each category's budget against its spend in the month containing ``month``."""
+    period = Period.month(month)
+    spend = spend_by_category(session, period)
+    lines = []
+    total_budget = Decimal("0.00")
+    for cat in session.scalars(select(Category).order_by(Category.name_key)):
+        spent = from_cents(spend.get(cat.id, (0, 0))[0])
+        lines.append(BudgetLine(cat.id, cat.name, cat.monthly_budget, spent))
+        total_budget += cat.monthly_budget or 0
+    return BudgetReport(
+        month=period,
+        lines=tuple(lines),
+        total_budget=total_budget,
+        total_spent=from_cents(sum(c for c, _ in spend.values())),
+    )
+
+
+def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView, ...]:
+    if not 1 <= limit <= 1000:
+        raise InvalidInput("limit", "Ask for 1 to 1000 expenses.")
+    c = expenses_t.c
+    stmt = (
+        select(c.id, c.uid, c.description, c.amount, c.occurred_on, c.category_id, c.version, Category.name)
+        .join(Category, Category.id == c.category_id)
+        .where(c.occurred_on >= period.start, c.occurred_on < period.end)
+        .order_by(c.amount.desc(), c.occurred_on.desc(), c.id.desc())
+        .limit(limit)
+    )
+    return tuple(
+        ExpenseView(r.id, r.uid, r.description, r.amount, r.occurred_on, r.category_id, r.name, r.version)
+        for r in session.execute(stmt)
+    )
+
+
+@action
+def largest_expenses(session: Session, period: Period, limit: int = 10) -> tuple[ExpenseView, ...]:
+    """The largest expenses in a period, largest first."""
+    return _largest(session, period, limit)
+
+
+@action
+def summary(session: Session, start: dt.date, end: dt.date, *, top: int = 5) -> Summary:
+    """Totals between two dates (both included): total, count, daily average, by category, largest."""
+    period = Period.between(start, end)
+    total, count, rows = _by_category(session, period)
+    return Summary(
+        period=period,
+        total=from_cents(total),
+        count=count,
+        daily_average=(from_cents(total) / period.days).quantize(Decimal("0.01")),
+        by_category=rows,
+        largest=_largest(session, period, top),
+    )

@@ -1,0 +1,171 @@
+"""Checks at the boundary: every value a person or a file gives is cleaned here or refused.
+
+Each function returns the clean value or raises :class:`InvalidInput` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from budget_tui.clock import today as _today
+from budget_tui.errors import InvalidInput
+
+MAX_AMOUNT = Decimal("99999999.99")
+NAME_MAX = 50
+DESCRIPTION_MAX = 200
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+
+# Control characters, unpaired surrogates and line/paragraph separators can't be shown on one line
+# (and PostgreSQL refuses NUL outright).
+_BAD_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+_PLAIN_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+
+
+def clean_text(value: object, field: str, *, max_length: int, what: str) -> str:
+    """Stripped, NFC-normalised, single-line text of 1..max_length characters."""
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"{what} must be text.")
+    text = unicodedata.normalize("NFC", value.strip())
+    if not text:
+        raise InvalidInput(field, f"{what} can't be empty.")
+    for ch in text:
+        if unicodedata.category(ch) in _BAD_CATEGORIES:
+            raise InvalidInput(
+                field, f"{what} contains a control character (U+{ord(ch):04X}); remove it."
+            )
+    if len(text) > max_length:
+        raise InvalidInput(
+            field, f"{what} is {len(text)} characters long; the limit is {max_length}."
+        )
+    return text
+
+
+def category_name(value: object, field: str = "name") -> str:
+    return clean_text(value, field, max_length=NAME_MAX, what="The category name")
+
+
+def name_key(name: str) -> str:
+    """The form in which two names are compared: "Food", "FOOD" and "food" are one name."""
+    return name.casefold()[:NAME_MAX]
+
+
+def description(value: object, field: str = "description") -> str:
+    return clean_text(value, field, max_length=DESCRIPTION_MAX, what="The description")
+
+
+def _check_amount(amount: Decimal, field: str) -> Decimal:
+    if not amount.is_finite():
+        raise InvalidInput(field, "The amount must be a number, like 12.50.")
+    if amount <= 0:
+        raise InvalidInput(field, "The amount must be more than zero.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(field, "The amount can have at most two decimal places.")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(field, f"The amount can be at most {MAX_AMOUNT:,}.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def amount(value: object, field: str = "amount", *, locale: str | None = None) -> Decimal:
+    """A positive amount with at most two decimals, up to MAX_AMOUNT.
+
+    Text is read in the person's locale with babel ("1,234.50" in en_US, "1.234,50" in de_DE);
+    a leading currency symbol and surrounding spaces are ignored. Exponents, NaN and infinity are refused.
+    """
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(field, "The amount must be a number, like 12.50.")
+    if isinstance(value, Decimal):
+        return _check_amount(value, field)
+    if isinstance(value, int):
+        return _check_amount(Decimal(value), field)
+    if isinstance(value, float):
+        return _check_amount(Decimal(repr(value)), field)
+    if not isinstance(value, str):
+        raise InvalidInput(field, "The amount must be a number, like 12.50.")
+    text = value.strip()
+    if not text:
+        raise InvalidInput(field, "Enter an amount, like 12.50.")
+    if _PLAIN_AMOUNT.match(text):
+        return _check_amount(Decimal(text), field)
+    return _check_amount(_parse_localised(text, field, locale), field)
+
+
+def _parse_localised(text: str, field: str, locale: str | None) -> Decimal:
+    from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+
+    from budget_tui.money import currency_symbol, locale_name
+
+    loc = locale or locale_name()
+    symbol = currency_symbol()
+    if text.startswith(symbol):
+        text = text[len(symbol) :].strip()
+    if text.startswith("-"):
+        raise InvalidInput(field, "The amount must be more than zero.")
+    decimal_sym, group_sym = get_decimal_symbol(loc), get_group_symbol(loc)
+    allowed = set("0123456789") | set(decimal_sym) | set(group_sym) | {"\u00a0", "\u202f"}
+    if not text or any(ch not in allowed for ch in text):
+        raise InvalidInput(field, f"{text!r} is not an amount; write it like 1234.50.")
+    try:
+        return parse_decimal(text, locale=loc, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        raise InvalidInput(
+            field, f"{text!r} is not an amount; write it like 1234.50."
+        ) from None
+
+
+def plain_amount(text: str, field: str) -> Decimal:
+    """The machine form used in CSV files: digits, optionally a dot and one or two decimals."""
+    text = text.strip()
+    if not _PLAIN_AMOUNT.match(text):
+        raise InvalidInput(field, f"{text[:30]!r} is not an amount like 12.50.")
+    return _check_amount(Decimal(text), field)
+
+
+_RELATIVE = re.compile(r"^([+-])\s*(\d{1,5})$")
+_WORDS = {"today": 0, "t": 0, "yesterday": -1, "y": -1, "tomorrow": 1}
+
+
+def date(value: object, field: str = "date", *, today: dt.date | None = None) -> dt.date:
+    """A date from ISO ``2026-11-03``, ``today``, ``yesterday``, ``tomorrow``, or ``-3`` (three days ago)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return _check_date(value, field)
+    if not isinstance(value, str):
+        raise InvalidInput(field, "The date must be like 2026-03-15, today, yesterday or -3.")
+    text = value.strip().lower()
+    base = today or _today()
+    if not text:
+        raise InvalidInput(field, "Enter a date, like 2026-03-15, today, yesterday or -3.")
+    if text in _WORDS:
+        return base + dt.timedelta(days=_WORDS[text])
+    if m := _RELATIVE.match(text):
+        days = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
+        try:
+            return _check_date(base + dt.timedelta(days=days), field)
+        except OverflowError:
+            raise InvalidInput(field, "That date is out of range.") from None
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            field, f"{value.strip()[:30]!r} is not a date; use 2026-03-15, today, yesterday or -3."
+        ) from None
+    return _check_date(parsed, field)
+
+
+def _check_date(value: dt.date, field: str) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise InvalidInput(
+            field, f"The date must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+        )
+    return value
+
+
+def optional_amount(value: object, field: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return amount(value, field)

@@ -1,0 +1,157 @@
+"""What the controller hands out: frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budget_tui.controller.periods import Period
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: int
+    name: str
+    monthly_budget: Decimal | None
+    version: int
+    spent: Decimal = ZERO  # in the period the list was asked for
+    count: int = 0
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.monthly_budget is None else self.monthly_budget - self.spent
+
+    @property
+    def used(self) -> float | None:
+        """Share of the budget spent (1.0 = all of it); None without a budget."""
+        if not self.monthly_budget:
+            return None
+        return float(self.spent / self.monthly_budget)
+
+
+@dataclass(frozen=True)
+class ExpenseView:
+    id: int
+    uid: str
+    description: str
+    amount: Decimal
+    occurred_on: dt.date
+    category_id: int
+    category_name: str
+    version: int
+    # True when a retried save found its own earlier row (the uid matched) instead of adding one.
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a keyset page ends: the sort value and id of its boundary row."""
+
+    value: object
+    id: int
+
+
+@dataclass(frozen=True)
+class ExpenseFilter:
+    period: Period | None = None
+    category_id: int | None = None
+    text: str | None = None
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ExpensePage:
+    items: tuple[ExpenseView, ...]
+    # Give ``after=next_cursor`` for the following page, ``before=prev_cursor`` for the one above;
+    # None when there is nothing more in that direction.
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    total: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    deleted_id: int
+    moved: int = 0  # expenses moved to another category before a category was deleted
+
+
+@dataclass(frozen=True)
+class CategorySpend:
+    category_id: int
+    name: str
+    total: Decimal
+    count: int
+    share: Decimal  # of the period's total, 0..1, four places
+
+
+@dataclass(frozen=True)
+class SpendReport:
+    period: Period
+    total: Decimal
+    count: int
+    rows: tuple[CategorySpend, ...]
+
+
+@dataclass(frozen=True)
+class MonthSpend:
+    month: dt.date  # first day
+    total: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    category_id: int
+    name: str
+    budget: Decimal | None
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.spent
+
+    @property
+    def used(self) -> float | None:
+        return None if not self.budget else float(self.spent / self.budget)
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    month: Period
+    lines: tuple[BudgetLine, ...]
+    total_budget: Decimal
+    total_spent: Decimal  # in budgeted and unbudgeted categories alike
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    total: Decimal
+    count: int
+    daily_average: Decimal
+    by_category: tuple[CategorySpend, ...]
+    largest: tuple[ExpenseView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    categories_created: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    backend: str
+    location: str  # redacted URL or file path
+    revision: str | None
+    categories: int
+    expenses: int

@@ -1,0 +1,1 @@
+"""The database layer: engine settings per backend, the schema, and migrations."""

@@ -1,0 +1,201 @@
+"""Engines for SQLite, PostgreSQL and Neon, and the one way a URL is shown to a person.
+
+:func:`make_engine` checks the URL before anything connects; every problem with it becomes a
+:class:`~budget_tui.errors.ConfigError` with one sentence and a hint.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from budget_tui.errors import ConfigError
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+PG_CONNECT_TIMEOUT_S = int(os.environ.get("BUDGET_TUI_CONNECT_TIMEOUT", "10"))
+# Neon suspends an idle compute after 5 minutes and drops its connections; recycle before that.
+NEON_POOL_RECYCLE_S = 240
+WEAK_SSLMODES = {"disable", "allow", "prefer"}
+
+
+def parse_url(url: str | URL) -> URL:
+    """Parse a database URL, or raise ConfigError that does not repeat the URL (it may hold a password)."""
+    if isinstance(url, URL):
+        return url
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            "The database URL could not be read.",
+            hint="Use sqlite:///path/to/file.db or postgresql://user:password@host/dbname.",
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        raise ConfigError(
+            "The database URL starts with postgres://, which is not recognised.",
+            hint="Write postgresql:// instead.",
+        )
+    if backend not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"The database kind {backend!r} is not supported.",
+            hint="Use an sqlite:/// or postgresql:// URL.",
+        )
+    return parsed
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it may be shown: password hidden, query options kept. Never raises."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except Exception:
+        return "<unreadable database URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def describe(url: str | URL) -> str:
+    """A short label for the header: the SQLite file path, or the redacted server URL."""
+    try:
+        parsed = parse_url(url)
+    except ConfigError:
+        return "<unreadable database URL>"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return redact(parsed.set(query={}))
+
+
+def is_neon(url: URL) -> bool:
+    return bool(url.host) and url.host.lower().endswith(".neon.tech")
+
+
+def is_pgbouncer_pooler(url: URL) -> bool:
+    """Neon's ``-pooler`` hosts are PgBouncer in transaction mode: no session state survives."""
+    return bool(url.host) and "-pooler." in url.host.lower()
+
+
+def _neon_url(url: URL) -> URL:
+    sslmode = url.query.get("sslmode")
+    if isinstance(sslmode, tuple):
+        sslmode = sslmode[-1]
+    if sslmode is None:
+        return url.update_query_dict({"sslmode": "require"})
+    if sslmode in WEAK_SSLMODES:
+        raise ConfigError(
+            f"Neon databases need an encrypted connection, but the URL asks for sslmode={sslmode}.",
+            hint="Use sslmode=verify-full&sslrootcert=system (or at least sslmode=require).",
+        )
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off below).
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute("PRAGMA synchronous=FULL")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal" and not getattr(dbapi_conn, "_budget_read_only", False):
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(
+    url: str | URL, *, echo: bool = False, read_only: bool = False, create_dir: bool = True
+) -> Engine:
+    """An engine with the settings for its backend. Connects lazily: nothing is opened here.
+
+    ``read_only`` makes the database itself refuse writes: a read-only connection on SQLite,
+    read-only transactions on PostgreSQL.
+
+    Raises ConfigError for a URL that can't be used (unparsable, unsupported, missing driver,
+    weak TLS on Neon).
+    """
+    from sqlalchemy import create_engine
+
+    parsed = parse_url(url)
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(parsed, echo=echo, read_only=read_only, create_dir=create_dir)
+        return _postgresql_engine(parsed, echo=echo, read_only=read_only, create=create_engine)
+    except NoSuchModuleError:
+        raise ConfigError(
+            f"The database driver {parsed.get_driver_name()!r} is not available.",
+            hint="Use postgresql:// (psycopg2, installed with budget-tui) or sqlite:///.",
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"The Python package {exc.name!r} needed for this database is not installed.",
+            hint="Use postgresql:// (psycopg2, installed with budget-tui) or sqlite:///.",
+        ) from None
+
+
+def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -> Engine:
+    from sqlalchemy import create_engine
+
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        raise ConfigError(
+            "An in-memory SQLite database cannot be used: every connection would see its own empty book.",
+            hint="Give a file path, e.g. sqlite:///budget.db.",
+        )
+    path = Path(database).expanduser()
+    if read_only:
+        if not path.exists():
+            raise ConfigError(f"The database file {path} does not exist.")
+        target = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    else:
+        if create_dir:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        target = url.set(database=str(path))
+    engine = create_engine(
+        target,
+        echo=echo,
+        hide_parameters=True,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+    if read_only:
+        event.listen(engine, "connect", lambda c, r: setattr(c, "_budget_read_only", True) or None)
+    event.listen(engine, "connect", _sqlite_pragmas)
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) -> Engine:
+    if url.get_driver_name() not in ("psycopg2", None, ""):
+        # Other drivers (psycopg 3, asyncpg, pg8000) are not what this app is tested with.
+        pass
+    kwargs: dict[str, Any] = {
+        "echo": echo,
+        "hide_parameters": True,
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_pre_ping": True,
+        "pool_timeout": 30,
+    }
+    connect_args: dict[str, Any] = {"application_name": "budget-tui"}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    if is_neon(url):
+        url = _neon_url(url)
+        kwargs["pool_recycle"] = NEON_POOL_RECYCLE_S
+    if not is_pgbouncer_pooler(url):
+        # A silent server must not hang a transaction forever: the kernel notices a dead peer.
+        connect_args.update(keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+    if read_only:
+        kwargs["execution_options"] = {"postgresql_readonly": True}
+    kwargs["connect_args"] = connect_args
+    return create(url, **kwargs)

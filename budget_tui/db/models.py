@@ -1,0 +1,107 @@
+"""The schema: categories, expenses, and a per-month roll-up of spend.
+
+Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). Both editable tables carry a
+version counter, so two terminals editing one row get a Conflict instead of a lost update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from budget_tui.db.money import Money
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    # casefold(name): makes "Food" and "FOOD" one name on every backend, unicode included.
+    name_key: Mapped[str] = mapped_column(String(50), unique=True)
+    monthly_budget: Mapped[Decimal | None] = mapped_column(Money)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def __repr__(self) -> str:
+        return f"Category(id={self.id!r}, name={self.name!r})"
+
+
+class Expense(Base):
+    __tablename__ = "expenses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Made by the client before the first attempt: a retried save finds its row instead of adding one.
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    description: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    category: Mapped[Category] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        # Keyset pages of the list, newest first.
+        Index("ix_expenses_occurred_on_id", "occurred_on", "id"),
+        # Covering index: a period's totals by category are read from the index alone.
+        Index("ix_expenses_period_totals", "occurred_on", "category_id", "amount"),
+    )
+
+    def __repr__(self) -> str:
+        return f"Expense(id={self.id!r}, {self.occurred_on} {self.description!r} {self.amount})"
+
+
+class MonthlyTotal(Base):
+    """Spend per category per month, kept in step with ``expenses`` inside every write.
+
+    All-time and multi-year figures read this (a few hundred rows) instead of scanning every expense.
+    """
+
+    __tablename__ = "monthly_totals"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (Index("ix_monthly_totals_month", "month"),)
+

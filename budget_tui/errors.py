@@ -1,0 +1,81 @@
+"""The errors a person can meet, and the words they read.
+
+Every failure that reaches a screen, the command line or an MCP client is one of these kinds.
+Driver errors are translated into them once, at the controller boundary
+(:func:`budget_tui.controller._tx.translate`), so no message here ever carries a URL, a
+password, a bound SQL parameter or a traceback.
+"""
+
+from __future__ import annotations
+
+
+class BudgetError(Exception):
+    """Base of every error a person reads. ``title`` is short; ``message`` is one or two sentences."""
+
+    title = "Something went wrong"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class InvalidInput(BudgetError):
+    """A value a person typed is not acceptable. ``field`` names the form field it belongs to."""
+
+    title = "Check your input"
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+class NotFound(BudgetError):
+    """The thing asked for does not exist (any more)."""
+
+    title = "Not found"
+
+
+class Conflict(BudgetError):
+    """The change clashes with what the database holds: a duplicate name, a row changed elsewhere,
+    a category still in use."""
+
+    title = "Conflict"
+
+
+class DatabaseUnavailable(BudgetError):
+    """The database could not be reached, or the connection was lost.
+
+    ``saved`` says what happened to the action: ``False`` (nothing was saved, safe to retry),
+    ``True`` (it was saved) or ``None`` (the connection dropped while committing, so it is not known;
+    retrying an expense save is still safe because its uid makes the save idempotent).
+    """
+
+    title = "Database unavailable"
+
+    def __init__(self, message: str, *, saved: bool | None = False, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.saved = saved
+
+    @property
+    def outcome(self) -> str:
+        if self.saved is True:
+            return "Your change was saved."
+        if self.saved is False:
+            return "Nothing was saved; you can try again."
+        return "It is not known whether your change was saved; trying again is safe."
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another program holds the database (SQLite's file lock) for longer than the busy timeout."""
+
+    title = "Database busy"
+
+
+class ConfigError(BudgetError):
+    """The database URL or another setting cannot be used as given."""
+
+    title = "Configuration problem"

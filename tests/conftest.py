@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh book on SQLite (a temp file) and, when TEST_DATABASE_URL is set,
+on PostgreSQL. With TEST_DATABASE_URL set, an unreachable server fails the tests; it never skips them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from budget_tui.controller.book import Book, open_book
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the developer's own DATABASE_URL, .env or data directory."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("BUDGET_TUI_TODAY", "2026-03-15")
+    monkeypatch.setenv("BUDGET_CURRENCY", "USD")
+    monkeypatch.setenv("BUDGET_LOCALE", "en_US")
+    from budget_tui import money
+
+    money._defaults.cache_clear()
+
+
+def pg_url() -> str:
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests run in CI")
+    return PG_URL
+
+
+_pg_ready = False
+
+
+def reset_postgres(book: Book) -> None:
+    """Empty every table (the schema is created once per run by the first book opened)."""
+    with book.engine.begin() as conn:
+        conn.execute(text("TRUNCATE expenses, monthly_totals, categories RESTART IDENTITY CASCADE"))
+
+
+def make_book(backend: str, tmp_path) -> Book:  # noqa: ANN001
+    global _pg_ready
+    if backend == "sqlite":
+        return open_book(f"sqlite:///{tmp_path / 'budget.db'}")
+    url = pg_url()
+    if not _pg_ready:
+        # A throwaway database: start from an empty schema once, then let migrations build it.
+        book = open_book(url, migrate=False)
+        with book.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        book.close()
+        _pg_ready = True
+    book = open_book(url)
+    reset_postgres(book)
+    return book
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def book(backend: str, tmp_path) -> Iterator[Book]:  # noqa: ANN001
+    b = make_book(backend, tmp_path)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def sessions(book: Book):  # noqa: ANN201
+    return book.sessions
+
+
+@pytest.fixture
+def sqlite_book(tmp_path) -> Iterator[Book]:  # noqa: ANN001
+    b = make_book("sqlite", tmp_path)
+    yield b
+    b.close()
