@@ -56,7 +56,9 @@ class DatabaseUnavailable(BudgetError):
 
     title = "Database unavailable"
 
-    def __init__(self, message: str, *, saved: bool | None = False, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, saved: bool | None = False, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.saved = saved
 

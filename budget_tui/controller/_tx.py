@@ -32,30 +32,66 @@ Sessions = sessionmaker[Session]
 log = logging.getLogger("budget_tui.controller")
 
 _CONNECT_PROBLEMS: list[tuple[str, str, str | None]] = [
-    ("password authentication failed", "The database refused the user name or password.",
-     "Check the user and password in DATABASE_URL."),
-    ("no password supplied", "The database asks for a password, and none was given.",
-     "Add the password to DATABASE_URL (or .env)."),
-    ("could not translate host name", "The database host name could not be found.",
-     "Check the host in DATABASE_URL and your network."),
-    ("name or service not known", "The database host name could not be found.",
-     "Check the host in DATABASE_URL and your network."),
-    ("connection refused", "Nothing is listening at the database address.",
-     "Is the database server running, and is the port right?"),
-    ("timeout expired", "The database server did not answer in time.",
-     "It may be asleep (Neon wakes in a few seconds) or unreachable; try again."),
-    ("server does not support ssl", "This server does not offer TLS (encrypted connections).",
-     "Use a server with TLS, or change sslmode if this is a trusted local server."),
-    ("ssl is not enabled on the server", "This server does not offer TLS (encrypted connections).",
-     "Use a server with TLS, or change sslmode if this is a trusted local server."),
-    ("certificate verify failed", "The database server's TLS certificate could not be verified.",
-     "Check sslrootcert, or the host name in DATABASE_URL."),
-    ("does not exist", "The database named in the URL does not exist on the server.",
-     "Create it (createdb) or fix the name in DATABASE_URL."),
-    ("too many connections", "The database server has no free connections.",
-     "Close other clients, or try again in a moment."),
-    ("unable to open database file", "The SQLite database file could not be opened.",
-     "Check that its folder exists and that you may write there."),
+    (
+        "password authentication failed",
+        "The database refused the user name or password.",
+        "Check the user and password in DATABASE_URL.",
+    ),
+    (
+        "no password supplied",
+        "The database asks for a password, and none was given.",
+        "Add the password to DATABASE_URL (or .env).",
+    ),
+    (
+        "could not translate host name",
+        "The database host name could not be found.",
+        "Check the host in DATABASE_URL and your network.",
+    ),
+    (
+        "name or service not known",
+        "The database host name could not be found.",
+        "Check the host in DATABASE_URL and your network.",
+    ),
+    (
+        "connection refused",
+        "Nothing is listening at the database address.",
+        "Is the database server running, and is the port right?",
+    ),
+    (
+        "timeout expired",
+        "The database server did not answer in time.",
+        "It may be asleep (Neon wakes in a few seconds) or unreachable; try again.",
+    ),
+    (
+        "server does not support ssl",
+        "This server does not offer TLS (encrypted connections).",
+        "Use a server with TLS, or change sslmode if this is a trusted local server.",
+    ),
+    (
+        "ssl is not enabled on the server",
+        "This server does not offer TLS (encrypted connections).",
+        "Use a server with TLS, or change sslmode if this is a trusted local server.",
+    ),
+    (
+        "certificate verify failed",
+        "The database server's TLS certificate could not be verified.",
+        "Check sslrootcert, or the host name in DATABASE_URL.",
+    ),
+    (
+        "does not exist",
+        "The database named in the URL does not exist on the server.",
+        "Create it (createdb) or fix the name in DATABASE_URL.",
+    ),
+    (
+        "too many connections",
+        "The database server has no free connections.",
+        "Close other clients, or try again in a moment.",
+    ),
+    (
+        "unable to open database file",
+        "The SQLite database file could not be opened.",
+        "Check that its folder exists and that you may write there.",
+    ),
     ("read-only transaction", "This connection is read-only; nothing was changed.", None),
     ("readonly database", "This connection is read-only; nothing was changed.", None),
 ]
@@ -85,7 +121,8 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
     if "database is locked" in reason or "database table is locked" in reason:
         return DatabaseBusy(
             "The database file is busy: another program is writing to it.",
-            saved=False, hint="Try again in a moment.",
+            saved=False,
+            hint="Try again in a moment.",
         )
     for needle, message, hint in _CONNECT_PROBLEMS:
         if needle in reason:
@@ -97,8 +134,11 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
         return DatabaseUnavailable("The connection to the database was lost.", saved=saved)
     if isinstance(exc, DBAPIError) and exc.orig is not None and _is_operational(exc):
         return DatabaseUnavailable("The database could not complete the action.", saved=saved)
-    return BudgetError("The database reported an error; nothing was saved." if not committing
-                       else "The database reported an error while saving.")
+    return BudgetError(
+        "The database reported an error; nothing was saved."
+        if not committing
+        else "The database reported an error while saving."
+    )
 
 
 def _is_disconnect(reason: str) -> bool:

@@ -68,9 +68,7 @@ def _ensure_unique(session: Session, name: str, *, except_id: int | None = None)
 def insert_category(session: Session, name: str, monthly_budget: Decimal | None = None) -> Category:
     """Add a category inside the caller's transaction (used by create and by CSV import)."""
     _ensure_unique(session, name)
-    category = Category(
-        name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget
-    )
+    category = Category(name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget)
     session.add(category)
     session.flush()
     return category
@@ -130,9 +128,12 @@ def delete_category(
     (moved and deleted in one transaction); otherwise raises Conflict and changes nothing."""
     category = load(session, category_id)
     _check_version(category, version)
-    in_use = session.scalar(
-        select(func.count()).select_from(Expense).where(Expense.category_id == category.id)
-    ) or 0
+    in_use = (
+        session.scalar(
+            select(func.count()).select_from(Expense).where(Expense.category_id == category.id)
+        )
+        or 0
+    )
     moved = 0
     if in_use:
         if move_to is None:
@@ -155,9 +156,7 @@ def delete_category(
             )
         ).all()
         bump(session, {(target.id, m): (c, n) for m, c, n in rows})
-    session.execute(
-        MonthlyTotal.__table__.delete().where(MonthlyTotal.category_id == category.id)
-    )
+    session.execute(MonthlyTotal.__table__.delete().where(MonthlyTotal.category_id == category.id))
     session.delete(category)
     session.flush()
     return DeleteResult(deleted_id=category_id, moved=moved)

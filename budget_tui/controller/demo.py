@@ -26,21 +26,54 @@ from budget_tui.db.models import Category, utcnow
 
 # name, monthly budget, (typical amount, spread), share of expenses, descriptions
 CATEGORIES: list[tuple[str, str | None, tuple[float, float], int, list[str]]] = [
-    ("Groceries", "600", (45, 0.6), 30, ["Supermarket", "Farmers market", "Bakery", "Butcher", "Corner shop"]),
-    ("Dining out", "250", (28, 0.5), 14, ["Pizza", "Sushi", "Lunch with colleagues", "Thai takeaway", "Burger"]),
+    (
+        "Groceries",
+        "600",
+        (45, 0.6),
+        30,
+        ["Supermarket", "Farmers market", "Bakery", "Butcher", "Corner shop"],
+    ),
+    (
+        "Dining out",
+        "250",
+        (28, 0.5),
+        14,
+        ["Pizza", "Sushi", "Lunch with colleagues", "Thai takeaway", "Burger"],
+    ),
     ("Coffee", "40", (4.5, 0.3), 14, ["Flat white", "Espresso", "Coffee beans", "Cappuccino"]),
     ("Transport", "150", (12, 0.8), 12, ["Bus ticket", "Train fare", "Fuel", "Taxi", "Parking"]),
     ("Rent", "1800", (1800, 0.0), 1, ["Rent"]),
     ("Utilities", "200", (70, 0.4), 3, ["Electricity", "Water", "Internet", "Phone bill", "Gas"]),
     ("Health", "120", (35, 0.7), 3, ["Pharmacy", "Dentist", "Gym membership", "Physiotherapy"]),
-    ("Entertainment", "100", (18, 0.6), 6, ["Cinema", "Concert tickets", "Books", "Board game", "Museum"]),
-    ("Shopping", "300", (55, 0.9), 8, ["Clothes", "Shoes", "Hardware store", "Electronics", "Homeware"]),
+    (
+        "Entertainment",
+        "100",
+        (18, 0.6),
+        6,
+        ["Cinema", "Concert tickets", "Books", "Board game", "Museum"],
+    ),
+    (
+        "Shopping",
+        "300",
+        (55, 0.9),
+        8,
+        ["Clothes", "Shoes", "Hardware store", "Electronics", "Homeware"],
+    ),
     ("Subscriptions", "60", (11, 0.4), 4, ["Streaming", "Music", "Cloud storage", "News"]),
     ("Gifts", None, (40, 0.7), 3, ["Birthday present", "Flowers", "Wedding gift"]),
     ("Travel", None, (180, 0.9), 2, ["Hotel", "Flights", "Car rental", "Museum pass"]),
 ]
 
-COLUMNS = ("uid", "description", "amount", "occurred_on", "category_id", "created_at", "updated_at", "version")
+COLUMNS = (
+    "uid",
+    "description",
+    "amount",
+    "occurred_on",
+    "category_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
 
 
 def _rows(

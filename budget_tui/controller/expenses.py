@@ -194,7 +194,9 @@ def move_expense(
 
 
 @action
-def delete_expense(session: Session, expense_id: int, *, version: int | None = None) -> DeleteResult:
+def delete_expense(
+    session: Session, expense_id: int, *, version: int | None = None
+) -> DeleteResult:
     """Delete an expense. Raises NotFound, or Conflict if it changed since ``version``."""
     expense = _load(session, expense_id)
     _check_version(expense, version)
@@ -263,7 +265,13 @@ def list_expenses(
     key = c.occurred_on if sort == "date" else c.amount
     stmt = _filtered(
         select(
-            c.id, c.uid, c.description, c.amount, c.occurred_on, c.category_id, c.version,
+            c.id,
+            c.uid,
+            c.description,
+            c.amount,
+            c.occurred_on,
+            c.category_id,
+            c.version,
             Category.name,
         ).join(Category, Category.id == c.category_id),
         flt,
@@ -283,8 +291,13 @@ def list_expenses(
         rows.reverse()
     items = tuple(
         ExpenseView(
-            id=r.id, uid=r.uid, description=r.description, amount=r.amount,
-            occurred_on=r.occurred_on, category_id=r.category_id, category_name=r.name,
+            id=r.id,
+            uid=r.uid,
+            description=r.description,
+            amount=r.amount,
+            occurred_on=r.occurred_on,
+            category_id=r.category_id,
+            category_name=r.name,
             version=r.version,
         )
         for r in rows
@@ -314,7 +327,9 @@ def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals
         spend = spend_by_category(session, flt.period)
         if flt.category_id is not None:
             spend = {k: v for k, v in spend.items() if k == flt.category_id}
-        return Totals(from_cents(sum(v[0] for v in spend.values())), sum(v[1] for v in spend.values()))
+        return Totals(
+            from_cents(sum(v[0] for v in spend.values())), sum(v[1] for v in spend.values())
+        )
     stmt = _filtered(select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
     total, count = session.execute(stmt).one()
     return Totals(from_cents(total), int(count or 0))

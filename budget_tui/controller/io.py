@@ -34,7 +34,9 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InvalidInput("file", "The file is empty; it needs a header: date,description,amount,category.") from None
+        raise InvalidInput(
+            "file", "The file is empty; it needs a header: date,description,amount,category."
+        ) from None
     except UnicodeDecodeError:
         raise InvalidInput("file", "The file is not UTF-8 text.") from None
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
@@ -53,7 +55,9 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise InvalidInput("file", f"Row {line + 1}: the file is not UTF-8 text there.") from None
+            raise InvalidInput(
+                "file", f"Row {line + 1}: the file is not UTF-8 text there."
+            ) from None
         except csv.Error as exc:
             raise InvalidInput("file", f"Row {line + 1}: {exc}.") from None
         line = reader.line_num
@@ -68,7 +72,9 @@ def _date(text: str, line: int) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput("file", f"Row {line}: {text.strip()[:30]!r} is not a date like 2026-03-15.") from None
+        raise InvalidInput(
+            "file", f"Row {line}: {text.strip()[:30]!r} is not a date like 2026-03-15."
+        ) from None
     if not validate.EARLIEST <= day <= validate.LATEST:
         raise InvalidInput("file", f"Row {line}: the date {day} is out of range.")
     return day
@@ -148,6 +154,8 @@ def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None)
     writer.writerow(COLUMNS)
     count = 0
     for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
-        writer.writerows((d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition)
+        writer.writerows(
+            (d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition
+        )
         count += len(partition)
     return count

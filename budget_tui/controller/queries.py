@@ -29,7 +29,9 @@ def spend_by_category(session: Session, period: Period) -> dict[int, tuple[int, 
     """
     if period.is_whole_months:
         stmt = (
-            select(totals_t.c.category_id, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count))
+            select(
+                totals_t.c.category_id, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count)
+            )
             .where(totals_t.c.month >= period.start, totals_t.c.month < period.end)
             .group_by(totals_t.c.category_id)
         )
@@ -71,7 +73,9 @@ def bump(session: Session, deltas: Mapping[tuple[int, dt.date], tuple[int, int]]
     session.execute(stmt, rows)
 
 
-def bump_one(session: Session, category_id: int, day: dt.date, amount_cents: int, count: int) -> None:
+def bump_one(
+    session: Session, category_id: int, day: dt.date, amount_cents: int, count: int
+) -> None:
     bump(session, {(category_id, month_start(day)): (amount_cents, count)})
 
 

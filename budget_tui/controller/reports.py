@@ -76,7 +76,9 @@ def spend_by_month(
         stmt = stmt.where(totals_t.c.category_id == load_category(session, category).id)
     found = {month_start(m): (int(c or 0), int(n or 0)) for m, c, n in session.execute(stmt)}
     return tuple(
-        MonthSpend(month=m, total=from_cents(found.get(m, (0, 0))[0]), count=found.get(m, (0, 0))[1])
+        MonthSpend(
+            month=m, total=from_cents(found.get(m, (0, 0))[0]), count=found.get(m, (0, 0))[1]
+        )
         for m in months
     )
 
@@ -105,14 +107,25 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
         raise InvalidInput("limit", "Ask for 1 to 1000 expenses.")
     c = expenses_t.c
     stmt = (
-        select(c.id, c.uid, c.description, c.amount, c.occurred_on, c.category_id, c.version, Category.name)
+        select(
+            c.id,
+            c.uid,
+            c.description,
+            c.amount,
+            c.occurred_on,
+            c.category_id,
+            c.version,
+            Category.name,
+        )
         .join(Category, Category.id == c.category_id)
         .where(c.occurred_on >= period.start, c.occurred_on < period.end)
         .order_by(c.amount.desc(), c.occurred_on.desc(), c.id.desc())
         .limit(limit)
     )
     return tuple(
-        ExpenseView(r.id, r.uid, r.description, r.amount, r.occurred_on, r.category_id, r.name, r.version)
+        ExpenseView(
+            r.id, r.uid, r.description, r.amount, r.occurred_on, r.category_id, r.name, r.version
+        )
         for r in session.execute(stmt)
     )
 

@@ -111,9 +111,7 @@ def _parse_localised(text: str, field: str, locale: str | None) -> Decimal:
     try:
         return parse_decimal(text, locale=loc, strict=True)
     except (NumberFormatError, InvalidOperation, ValueError):
-        raise InvalidInput(
-            field, f"{text!r} is not an amount; write it like 1234.50."
-        ) from None
+        raise InvalidInput(field, f"{text!r} is not an amount; write it like 1234.50.") from None
 
 
 def plain_amount(text: str, field: str) -> Decimal:

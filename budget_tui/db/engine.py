@@ -194,7 +194,9 @@ def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) ->
         kwargs["pool_recycle"] = NEON_POOL_RECYCLE_S
     if not is_pgbouncer_pooler(url):
         # A silent server must not hang a transaction forever: the kernel notices a dead peer.
-        connect_args.update(keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3)
+        connect_args.update(
+            keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
+        )
     if read_only:
         kwargs["execution_options"] = {"postgresql_readonly": True}
     kwargs["connect_args"] = connect_args

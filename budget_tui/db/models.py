@@ -104,4 +104,3 @@ class MonthlyTotal(Base):
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_monthly_totals_month", "month"),)
-
