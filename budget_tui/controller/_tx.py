@@ -77,6 +77,12 @@ _CONNECT_PROBLEMS: list[tuple[str, str, str | None]] = [
         "The database server's TLS certificate could not be verified.",
         "Check sslrootcert, or the host name in DATABASE_URL.",
     ),
+    # Before "does not exist": an unknown user is a log-in problem, not a missing database.
+    (
+        'role "',
+        "The database refused the user name or password.",
+        "Check the user and password in DATABASE_URL.",
+    ),
     (
         "does not exist",
         "The database named in the URL does not exist on the server.",

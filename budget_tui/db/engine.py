@@ -175,6 +175,10 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
 
 
 def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) -> Engine:
+    if url.drivername == "postgresql":
+        # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg (3), which is not a dependency;
+        # psycopg2 is the driver budget-tui installs and is tested with.
+        url = url.set(drivername="postgresql+psycopg2")
     if url.get_driver_name() not in ("psycopg2", None, ""):
         # Other drivers (psycopg 3, asyncpg, pg8000) are not what this app is tested with.
         pass
