@@ -1,0 +1,5 @@
+"""``python -m budget_tui``: the same as the ``budget-tui`` command."""
+
+from budget_tui.cli import main
+
+main()

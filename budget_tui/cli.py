@@ -1,0 +1,347 @@
+"""The ``budget-tui`` command.
+
+``--db URL`` and ``--echo-sql`` go before the subcommand and are accepted after it too.
+Exit codes: 0 ok, 1 a user error (one line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from budget_tui import __version__
+from budget_tui.errors import BudgetError
+
+
+class Options:
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.echo_sql = False
+
+    def settings(self):
+        from budget_tui.config import load_settings
+
+        return load_settings(self.db)
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).db = value
+
+
+def _set_echo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Options).echo_sql = True
+
+
+def common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db`` and ``--echo-sql``, accepted after the subcommand as well as before it."""
+    fn = click.option(
+        "--db",
+        "db",
+        metavar="URL",
+        expose_value=False,
+        callback=_set_db,
+        help="Database URL (default: DATABASE_URL, then .env, then SQLite in the data dir).",
+    )(fn)
+    return click.option(
+        "--echo-sql",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_echo,
+        help="Log SQL statements (never their parameters) to stderr.",
+    )(fn)
+
+
+class Cli(click.Group):
+    """Turns every BudgetError into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BudgetError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(1)
+
+
+def _book(ctx: click.Context, *, read_only: bool = False):
+    from budget_tui.controller.book import open_book
+
+    opts = ctx.ensure_object(Options)
+    if opts.echo_sql:
+        logging.basicConfig(stream=sys.stderr, format="%(message)s")
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    book = open_book(opts.settings().url, read_only=read_only)
+    ctx.call_on_close(book.close)
+    return book
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    from budget_tui.controller import validate
+
+    return None if value is None else validate.date(value, field)
+
+
+@click.group(
+    cls=Cli, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@common
+@click.version_option(__version__, prog_name="budget-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """A keyboard-driven budget tracker for the terminal.
+
+    Without a command, opens the app on the configured database.
+    """
+    ctx.ensure_object(Options)
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx)
+
+
+def _run_tui(ctx: click.Context) -> None:
+    from budget_tui.db.engine import parse_url
+    from budget_tui.tui.app import BudgetApp, setup_logging
+
+    opts = ctx.ensure_object(Options)
+    url = opts.settings().url
+    parse_url(url)  # a URL that can't be read is a one-line error before the screen opens
+    setup_logging(opts.echo_sql)
+    BudgetApp(url=url, echo_sql=opts.echo_sql).run()
+
+
+@main.command()
+@common
+@click.option(
+    "--expenses",
+    "count",
+    type=click.IntRange(0, 50_000_000),
+    default=2000,
+    show_default=True,
+    help="How many expenses to add.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.pass_context
+def demo(ctx: click.Context, count: int, seed: int) -> None:
+    """Fill the database with realistic demo categories, budgets and expenses (last two years)."""
+    from budget_tui.controller.demo import fill_demo
+
+    book = _book(ctx)
+    with click.progressbar(length=count, label="Adding expenses", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        added = fill_demo(book.sessions, count, seed=seed, progress=progress)
+    click.echo(f"Added {added:,} demo expenses to {book.location}.", err=True)
+
+
+@main.command()
+@common
+@click.option("--from", "start", metavar="DATE", help="First day (default: first of this month).")
+@click.option("--to", "end", metavar="DATE", help="Last day, included (default: today).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> None:
+    """Spend by category between two dates: category, total, count, share."""
+    from budget_tui.clock import today
+    from budget_tui.controller.periods import Period
+    from budget_tui.controller.reports import spend_by_category_report
+    from budget_tui.money import currency_code, format_money, plain
+
+    first = _date(start, "from") or today().replace(day=1)
+    last = _date(end, "to") or today()
+    period = Period.between(first, last)
+    book = _book(ctx, read_only=False)
+    result = spend_by_category_report(book.sessions, period)
+    if fmt == "json":
+        payload = {
+            "from": period.start.isoformat(),
+            "to": period.last_day.isoformat(),
+            "currency": currency_code(),
+            "total": plain(result.total),
+            "count": result.count,
+            "categories": [
+                {
+                    "category": r.name,
+                    "total": plain(r.total),
+                    "count": r.count,
+                    "share": f"{r.share:.4f}",
+                }
+                for r in result.rows
+            ],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["category", "total", "count", "share"])
+        for r in result.rows:
+            writer.writerow([r.name, plain(r.total), r.count, f"{r.share:.4f}"])
+    else:
+        rows = [
+            (r.name, format_money(r.total), f"{r.count:,}", f"{r.share * 100:.1f}%")
+            for r in result.rows
+        ]
+        total = (
+            "Total",
+            format_money(result.total),
+            f"{result.count:,}",
+            "100.0%" if result.count else "",
+        )
+        header = ("Category", "Total", "Count", "Share")
+        widths = [max(len(str(x[i])) for x in [header, total, *rows]) for i in range(4)]
+
+        def line(cells: tuple[str, ...]) -> str:
+            first_cell = cells[0].ljust(widths[0])
+            return "  ".join(
+                [first_cell, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))]
+            )
+
+        click.echo(
+            f"Spend by category, {period.start.isoformat()} to {period.last_day.isoformat()}"
+        )
+        click.echo(line(header))
+        click.echo("  ".join("-" * w for w in widths))
+        for row in rows:
+            click.echo(line(row))
+        click.echo("  ".join("-" * w for w in widths))
+        click.echo(line(total))
+
+
+@main.command("import")
+@common
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def import_(ctx: click.Context, file: str) -> None:
+    """Import expenses from a CSV file with columns date,description,amount,category.
+
+    All rows are imported, or none: the first bad row stops the import and is named.
+    Unknown categories are created.
+    """
+    from budget_tui.controller.io import import_csv
+
+    book = _book(ctx)
+    with open(file, encoding="utf-8-sig", newline="", errors="strict") as fh:
+        result = import_csv(book.sessions, fh)
+    created = (
+        f" New categories: {', '.join(result.categories_created)}."
+        if result.categories_created
+        else ""
+    )
+    click.echo(f"Imported {result.rows:,} expenses.{created}", err=True)
+
+
+@main.command()
+@common
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout."
+)
+@click.option("--from", "start", metavar="DATE", help="First day to export.")
+@click.option("--to", "end", metavar="DATE", help="Last day to export, included.")
+@click.pass_context
+def export(ctx: click.Context, output: str | None, start: str | None, end: str | None) -> None:
+    """Export expenses as CSV (date,description,amount,category), oldest first."""
+    from budget_tui.controller.io import export_csv
+    from budget_tui.controller.periods import Period
+    from budget_tui.controller.views import ExpenseFilter
+
+    first, last = _date(start, "from"), _date(end, "to")
+    period = None
+    if first or last:
+        period = Period.between(first or dt.date(1900, 1, 1), last or dt.date(2199, 12, 31))
+    book = _book(ctx)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            count = export_csv(book.sessions, fh, ExpenseFilter(period=period))
+        click.echo(f"Exported {count:,} expenses to {output}.", err=True)
+    else:
+        export_csv(book.sessions, sys.stdout, ExpenseFilter(period=period))
+
+
+@main.command()
+@common
+@click.option("--allow-write", is_flag=True, help="Also offer tools that add, change and delete.")
+@click.pass_context
+def mcp(ctx: click.Context, allow_write: bool) -> None:
+    """Run an MCP server on stdio, for AI assistants (read-only unless --allow-write)."""
+    from budget_tui.mcp_server import run_stdio
+
+    opts = ctx.ensure_object(Options)
+    run_stdio(opts.settings().url, allow_write=allow_write, echo_sql=opts.echo_sql)
+
+
+@main.command()
+@common
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the app in a web browser (textual-serve). Listens on 127.0.0.1 only unless --host says otherwise."""
+    import os
+    import shlex
+
+    from textual_serve.server import Server
+
+    opts = ctx.ensure_object(Options)
+    settings = opts.settings()
+    # The URL travels in the environment, not on a command line other users can read with ps.
+    os.environ["DATABASE_URL"] = settings.url
+    scope = (
+        "this machine only"
+        if host in ("127.0.0.1", "localhost", "::1")
+        else "the network: anyone who can reach it can open your book"
+    )
+    click.echo(f"Serving budget-tui at http://{host}:{port} ({scope}).", err=True)
+    command = f"{shlex.quote(sys.executable)} -m budget_tui"
+    Server(command, host=host, port=port, title="budget-tui").serve()
+
+
+@main.group()
+def db() -> None:
+    """Database schema and information."""
+
+
+@db.command("upgrade")
+@common
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or upgrade the schema to the latest revision (data is kept)."""
+    from budget_tui.controller.book import info
+
+    book = _book(ctx)
+    click.echo(f"{book.location} is at schema revision {info(book.sessions).revision}.")
+
+
+@db.command("info")
+@common
+@click.pass_context
+def db_info(ctx: click.Context) -> None:
+    """Backend, location (password hidden), schema revision and row counts."""
+    from budget_tui.controller.book import info
+
+    opts = ctx.ensure_object(Options)
+    book = _book(ctx)
+    details = info(book.sessions)
+    click.echo(f"backend:    {details.backend}")
+    click.echo(f"location:   {details.location}")
+    click.echo(f"from:       {opts.settings().source}")
+    click.echo(f"revision:   {details.revision}")
+    click.echo(f"categories: {details.categories:,}")
+    click.echo(f"expenses:   {details.expenses:,}")
