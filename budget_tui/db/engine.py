@@ -91,16 +91,21 @@ def _neon_url(url: URL) -> URL:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, read_only: bool = False) -> None:
     # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is off below).
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA synchronous=FULL")
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode != "wal" and not getattr(dbapi_conn, "_budget_read_only", False):
+    if mode != "wal" and not read_only:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_pragmas_read_only(dbapi_conn: Any, record: Any) -> None:
+    # sqlite3.Connection takes no extra attributes, so the read-only flag can't ride on it.
+    _sqlite_pragmas(dbapi_conn, record, read_only=True)
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -162,9 +167,7 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
         hide_parameters=True,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
     )
-    if read_only:
-        event.listen(engine, "connect", lambda c, r: setattr(c, "_budget_read_only", True) or None)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
 
     @event.listens_for(engine, "connect")
     def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
