@@ -139,14 +139,17 @@ def _change(
     category: int | str | None = None,
 ) -> None:
     before = (expense.category_id, expense.occurred_on, -to_cents(expense.amount), -1)
+    # Look the category up before touching the row: the lookup's autoflush would otherwise write
+    # the row twice and bump its version by two for one edit.
+    category_id = None if category is None else load_category(session, category).id
     if description is not None:
         expense.description = validate.description(description)
     if amount is not None:
         expense.amount = validate.amount(amount)
     if occurred_on is not None:
         expense.occurred_on = validate.date(occurred_on)
-    if category is not None:
-        expense.category_id = load_category(session, category).id
+    if category_id is not None:
+        expense.category_id = category_id
     after = (expense.category_id, expense.occurred_on, to_cents(expense.amount), 1)
     session.flush()
     deltas: dict = {}

@@ -1,0 +1,74 @@
+"""Helpers for controller tests: a few named categories, and the roll-up checked against the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, text
+
+from budget_tui.controller import categories, expenses
+from budget_tui.controller.book import Book
+from budget_tui.db.models import MonthlyTotal
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def rollup(book: Book) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """The roll-up as ``{(category_id, month): (cents, count)}``, rows with nothing in them left out."""
+    with book.sessions() as s:
+        rows = s.execute(
+            select(
+                MonthlyTotal.category_id,
+                MonthlyTotal.month,
+                MonthlyTotal.total_cents,
+                MonthlyTotal.count,
+            )
+        ).all()
+    return {(c, m): (t, n) for c, m, t, n in rows if t or n}
+
+
+def recomputed(book: Book) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """What the roll-up must hold: a plain SUM(amount), COUNT(*) GROUP BY category and month."""
+    if book.backend == "postgresql":
+        month = "date_trunc('month', occurred_on)::date"
+    else:
+        month = "date(occurred_on, 'start of month')"
+    sql = text(
+        f"SELECT category_id, {month} AS m, SUM(amount), COUNT(*) FROM expenses "
+        f"GROUP BY category_id, {month}"
+    )
+    with book.engine.connect() as conn:
+        rows = conn.execute(sql).all()
+    return {
+        (c, m if isinstance(m, dt.date) else dt.date.fromisoformat(m)): (int(t), int(n))
+        for c, m, t, n in rows
+    }
+
+
+def assert_rollup_consistent(book: Book) -> None:
+    assert rollup(book) == recomputed(book)
+
+
+@pytest.fixture
+def food(sessions):
+    return categories.create_category(sessions, "Food", "300")
+
+
+@pytest.fixture
+def travel(sessions):
+    return categories.create_category(sessions, "Travel")
+
+
+def add(sessions, category, amount="10.00", day="2026-03-10", description="Lunch"):
+    """Save one expense with defaults for what the test does not care about."""
+    return expenses.create_expense(
+        sessions,
+        description=description,
+        amount=Decimal(amount) if isinstance(amount, str) else amount,
+        occurred_on=dt.date.fromisoformat(day) if isinstance(day, str) else day,
+        category=category,
+    )
