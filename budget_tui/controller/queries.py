@@ -124,4 +124,4 @@ def category_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = session.execute(select(Category.id, Category.name).where(Category.id.in_(wanted)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())

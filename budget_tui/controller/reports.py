@@ -30,7 +30,7 @@ MAX_MONTHS = 1200
 
 def _by_category(session: Session, period: Period) -> tuple[int, int, tuple[CategorySpend, ...]]:
     spend = spend_by_category(session, period)
-    names = dict(session.execute(select(Category.id, Category.name)).tuples().all())
+    names = dict(session.execute(select(Category.id, Category.name)).all())
     total = sum(c for c, _ in spend.values())
     count = sum(n for _, n in spend.values())
     rows = [
