@@ -17,7 +17,9 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test reads the developer's own DATABASE_URL, .env or data directory."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(tmp_path_factory.mktemp("data")))
@@ -44,7 +46,7 @@ def reset_postgres(book: Book) -> None:
         conn.execute(text("TRUNCATE expenses, monthly_totals, categories RESTART IDENTITY CASCADE"))
 
 
-def make_book(backend: str, tmp_path) -> Book:  # noqa: ANN001
+def make_book(backend: str, tmp_path) -> Book:
     global _pg_ready
     if backend == "sqlite":
         return open_book(f"sqlite:///{tmp_path / 'budget.db'}")
@@ -68,19 +70,19 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def book(backend: str, tmp_path) -> Iterator[Book]:  # noqa: ANN001
+def book(backend: str, tmp_path) -> Iterator[Book]:
     b = make_book(backend, tmp_path)
     yield b
     b.close()
 
 
 @pytest.fixture
-def sessions(book: Book):  # noqa: ANN201
+def sessions(book: Book):
     return book.sessions
 
 
 @pytest.fixture
-def sqlite_book(tmp_path) -> Iterator[Book]:  # noqa: ANN001
+def sqlite_book(tmp_path) -> Iterator[Book]:
     b = make_book("sqlite", tmp_path)
     yield b
     b.close()

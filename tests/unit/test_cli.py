@@ -19,7 +19,7 @@ from tests.conftest import make_book
 
 
 @pytest.fixture
-def url(backend: str, tmp_path) -> str:  # noqa: ANN001
+def url(backend: str, tmp_path) -> str:
     book = make_book(backend, tmp_path)
     rendered = book.engine.url.render_as_string(hide_password=False)
     book.close()
@@ -72,7 +72,7 @@ def test_report_table_and_csv_agree(url: str) -> None:
     assert "Total" in table.splitlines()[-1]
 
 
-def test_export_then_import_round_trip(url: str, tmp_path) -> None:  # noqa: ANN001
+def test_export_then_import_round_trip(url: str, tmp_path) -> None:
     run("--db", url, "demo", "--expenses", "300")
     out = tmp_path / "out.csv"
     code, _, err = run("--db", url, "export", "-o", str(out))
@@ -85,7 +85,7 @@ def test_export_then_import_round_trip(url: str, tmp_path) -> None:  # noqa: ANN
     assert again == out.read_text(encoding="utf-8")
 
 
-def test_import_refuses_a_bad_file_whole(url: str, tmp_path) -> None:  # noqa: ANN001
+def test_import_refuses_a_bad_file_whole(url: str, tmp_path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "date,description,amount,category\n2026-01-02,Bread,2.50,Food\n2026-01-03,Milk,-1,Food\n"
@@ -129,7 +129,7 @@ def test_db_upgrade_says_the_revision(url: str) -> None:
     ],
 )
 def test_user_errors_are_one_line_and_exit_1(args: list[str], message: str) -> None:
-    code, out, err = run(*args)
+    code, _out, err = run(*args)
     assert code == 1
     assert message in err
     assert "Traceback" not in err and "pw@" not in err
@@ -148,7 +148,7 @@ def test_usage_errors_exit_2() -> None:
     assert run("no-such-command")[0] == 2
 
 
-def test_dotenv_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_dotenv_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "from-dotenv.db"
     (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{db}\n")
     monkeypatch.chdir(tmp_path)
