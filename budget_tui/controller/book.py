@@ -24,6 +24,7 @@ class Book:
     location: str  # the SQLite path or the redacted URL: safe to show
     backend: str
     read_only: bool = False
+    pooled_url: str | None = None  # for a Neon -pooler host: the direct host, used for migrations
 
     def close(self) -> None:
         self.engine.dispose()
@@ -48,10 +49,20 @@ def open_book(
         location=db_engine.describe(url),
         backend=engine.dialect.name,
         read_only=read_only,
+        pooled_url=direct_url(url),
     )
     if migrate:
         prepare(book)
     return book
+
+
+def direct_url(url: str) -> str | None:
+    """For a Neon ``-pooler`` host, the same URL on the direct host; otherwise None."""
+    parsed = db_engine.parse_url(url)
+    if not db_engine.is_pgbouncer_pooler(parsed):
+        return None
+    host = parsed.host.replace("-pooler.", ".", 1)  # type: ignore[union-attr]
+    return parsed.set(host=host).render_as_string(hide_password=False)
 
 
 def prepare(book: Book) -> None:
@@ -67,6 +78,13 @@ def prepare(book: Book) -> None:
                     "This database has no budget-tui schema yet (or an older one).",
                     hint="Open it once with budget-tui (or run `budget-tui db upgrade`).",
                 )
+        elif book.pooled_url is not None:
+            # PgBouncer in transaction mode can't hold Alembic's session state: migrate directly.
+            direct = db_engine.make_engine(book.pooled_url)
+            try:
+                ensure_schema(direct)
+            finally:
+                direct.dispose()
         else:
             ensure_schema(book.engine)
     except SQLAlchemyError as exc:
