@@ -19,7 +19,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
@@ -412,14 +412,18 @@ def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
         report = reports.budget_vs_actual(sessions, _month(month, "month"))
         lines = []
         for line in report.lines:
-            used = line.used
+            used = (
+                (line.spent * 100 / line.budget).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                if line.budget
+                else None
+            )
             lines.append(
                 BudgetLine(
                     category=line.name,
                     budget=_money(line.budget),
                     spent=plain(line.spent),
                     left=_money(line.remaining),
-                    used_percent=None if used is None else f"{used * 100:.1f}",
+                    used_percent=None if used is None else str(used),
                     over_budget=line.remaining is not None and line.remaining < 0,
                 )
             )
