@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
@@ -236,6 +236,12 @@ def _check_filter(flt: ExpenseFilter) -> None:
     for field, value in (("min_amount", flt.min_amount), ("max_amount", flt.max_amount)):
         if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
             raise InvalidInput(field, "The amount limit must be a number.")
+        # Limits are bound as cents: more places can't be stored, and a value past the cap
+        # would overflow the driver's integer.
+        if value is not None and abs(value) > validate.MAX_AMOUNT:
+            raise InvalidInput(field, f"The amount limit can be at most {validate.MAX_AMOUNT:,}.")
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise InvalidInput(field, "The amount limit can have at most two decimal places.")
     if (
         flt.min_amount is not None
         and flt.max_amount is not None
@@ -284,7 +290,10 @@ def list_expenses(
     walk_desc = descending != backwards
     boundary = before if backwards else after
     if boundary is not None:
-        row, edge = tuple_(key, c.id), tuple_(boundary.value, boundary.id)
+        # Typed binds: a bare Decimal in a tuple is bound as Numeric, not as the Money column's
+        # cents, and the amount sort would compare 10.00 with 1000.
+        edge = tuple_(literal(boundary.value, key.type), literal(boundary.id, c.id.type))
+        row = tuple_(key, c.id)
         stmt = stmt.where(row < edge if walk_desc else row > edge)
     order = (key.desc(), c.id.desc()) if walk_desc else (key.asc(), c.id.asc())
     rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()

@@ -62,10 +62,11 @@ def _check_amount(amount: Decimal, field: str) -> Decimal:
         raise InvalidInput(field, "The amount must be a number, like 12.50.")
     if amount <= 0:
         raise InvalidInput(field, "The amount must be more than zero.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(field, "The amount can have at most two decimal places.")
+    # The cap comes first: quantize() raises InvalidOperation past 28 digits ("1" * 40).
     if amount > MAX_AMOUNT:
         raise InvalidInput(field, f"The amount can be at most {MAX_AMOUNT:,}.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(field, "The amount can have at most two decimal places.")
     return amount.quantize(Decimal("0.01"))
 
 

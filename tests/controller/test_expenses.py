@@ -282,6 +282,8 @@ def test_totals_from_rollup_and_rows_agree(sessions, spread, travel) -> None:
     [
         (ExpenseFilter(min_amount=Decimal("5"), max_amount=Decimal("4")), {}, "max_amount"),
         (ExpenseFilter(min_amount=Decimal("NaN")), {}, "min_amount"),
+        (ExpenseFilter(min_amount=Decimal("1.234")), {}, "min_amount"),
+        (ExpenseFilter(max_amount=Decimal("1e30")), {}, "max_amount"),
         (ExpenseFilter(text="x" * 201), {}, "text"),
         (None, {"sort": "name"}, "sort"),
         (None, {"limit": 0}, "limit"),
