@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -24,7 +24,9 @@ class Book:
     location: str  # the SQLite path or the redacted URL: safe to show
     backend: str
     read_only: bool = False
-    pooled_url: str | None = None  # for a Neon -pooler host: the direct host, used for migrations
+    # For a Neon -pooler host: the direct host, used for migrations. It carries the password,
+    # so it stays out of repr() (tracebacks and test reports print the Book).
+    pooled_url: str | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.engine.dispose()
