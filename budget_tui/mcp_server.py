@@ -528,7 +528,8 @@ def _add_write_tools(server: MCPServer, book: Book) -> None:
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
         """
-        made = categories.create_category(sessions, name, monthly_budget)
+        budget = validate.optional_amount(monthly_budget, "monthly_budget")
+        made = categories.create_category(sessions, name, budget)
         return CategoryChange(currency=currency_code(), action="created", category=_category(made))
 
 

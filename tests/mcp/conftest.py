@@ -94,15 +94,15 @@ class Tools:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    async def ok(self, name: str, **arguments: Any) -> dict[str, Any]:
-        result = await self.client.call_tool(name, arguments)
+    async def ok(self, tool: str, /, **arguments: Any) -> dict[str, Any]:
+        result = await self.client.call_tool(tool, arguments)
         assert not result.is_error, result.content[0].text
         assert result.structured_content is not None
         return result.structured_content
 
-    async def error(self, name: str, **arguments: Any) -> str:
-        result = await self.client.call_tool(name, arguments)
-        assert result.is_error, f"{name} should have failed: {result.structured_content}"
+    async def error(self, tool: str, /, **arguments: Any) -> str:
+        result = await self.client.call_tool(tool, arguments)
+        assert result.is_error, f"{tool} should have failed: {result.structured_content}"
         return result.content[0].text
 
 

@@ -1,0 +1,205 @@
+"""The write tools (``--allow-write``): each goes through the controller's validation and says
+what changed, and the database afterwards holds exactly that."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller.book import info
+from budget_tui.controller.periods import Period
+from budget_tui.controller.views import ExpenseFilter
+from tests.mcp.conftest import Seeded, tools_for
+
+UID = "0b9f5d3e-8a6b-4a57-9c1e-2f0d6c1b7a44"
+
+
+def groceries_in_march(seeded: Seeded) -> tuple[Decimal, int]:
+    totals = expenses.expense_totals(
+        seeded.book.sessions,
+        ExpenseFilter(
+            period=Period.month(dt.date(2026, 3, 1)),
+            category_id=categories.get_category(seeded.book.sessions, "Groceries").id,
+        ),
+    )
+    return totals.total, totals.count
+
+
+async def test_add_expense_saves_it_and_returns_it(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        result = await t.ok(
+            "add_expense",
+            description="  Cheese shop ",
+            amount="23.5",
+            category="GROCERIES",
+            date="2026-03-12",
+        )
+    saved = result["expense"]
+    assert result["action"] == "created" and result["currency"] == "USD"
+    assert saved["description"] == "Cheese shop"
+    assert (saved["amount"], saved["date"], saved["category"]) == (
+        "23.50",
+        "2026-03-12",
+        "Groceries",
+    )
+    stored = expenses.get_expense(seeded.book.sessions, saved["id"])
+    assert (stored.description, stored.amount) == ("Cheese shop", Decimal("23.50"))
+    assert groceries_in_march(seeded) == (Decimal("468.50"), 3)
+
+
+async def test_add_expense_defaults_to_today_and_takes_a_number(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        result = await t.ok("add_expense", description="Latte", amount=4.2, category="Coffee")
+    assert (result["expense"]["date"], result["expense"]["amount"]) == ("2026-03-15", "4.20")
+
+
+async def test_add_expense_retried_with_its_uid_saves_once(seeded: Seeded) -> None:
+    arguments = {"description": "Bakery", "amount": "7.00", "category": "Groceries", "uid": UID}
+    async with tools_for(seeded.url, allow_write=True) as t:
+        first = await t.ok("add_expense", **arguments)
+        again = await t.ok("add_expense", **arguments)
+        clash = await t.error("add_expense", **{**arguments, "amount": "8.00"})
+    assert first["expense"]["id"] == again["expense"]["id"]
+    assert "already saved with other values" in clash
+    assert info(seeded.book.sessions).expenses == 13
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"amount": "-3"}, "amount: The amount must be more than zero."),
+        ({"amount": "1.005"}, "amount: The amount can have at most two decimal places."),
+        ({"amount": "a lot"}, "amount: 'a lot' is not an amount"),
+        ({"description": " "}, "description: The description can't be empty."),
+        ({"date": "2026-02-31"}, "date: '2026-02-31' is not a date"),
+        ({"category": "Pets"}, "There is no category named 'Pets'."),
+        ({"uid": "not-a-uuid"}, "uid: The entry id is not a valid UUID."),
+    ],
+)
+async def test_add_expense_refuses_bad_arguments_and_saves_nothing(
+    seeded: Seeded, arguments: dict, expected: str
+) -> None:
+    valid = {"description": "Bread", "amount": "3.10", "category": "Groceries"}
+    async with tools_for(seeded.url, allow_write=True) as t:
+        message = await t.error("add_expense", **{**valid, **arguments})
+    assert expected in message
+    assert info(seeded.book.sessions).expenses == 12
+
+
+async def test_update_expense_returns_before_after_and_what_changed(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        butcher = (await t.ok("search_expenses", text="Butcher"))["expenses"][0]
+        result = await t.ok(
+            "update_expense", expense_id=butcher["id"], amount="70", category="rent"
+        )
+    assert result["action"] == "updated"
+    assert result["before"] == butcher
+    assert result["changed"] == ["amount", "category"]
+    after = result["expense"]
+    assert (after["amount"], after["category"], after["description"]) == (
+        "70.00",
+        "Rent",
+        "Butcher",
+    )
+    assert after["version"] == butcher["version"] + 1
+    assert groceries_in_march(seeded) == (Decimal("380.10"), 1)
+
+
+async def test_update_expense_with_a_stale_version_changes_nothing(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        butcher = (await t.ok("search_expenses", text="Butcher"))["expenses"][0]
+        await t.ok("update_expense", expense_id=butcher["id"], description="Butcher (lamb)")
+        message = await t.error(
+            "update_expense", expense_id=butcher["id"], amount="1.00", version=butcher["version"]
+        )
+    assert "changed elsewhere" in message
+    stored = expenses.get_expense(seeded.book.sessions, butcher["id"])
+    assert (stored.description, stored.amount) == ("Butcher (lamb)", Decimal("64.90"))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"expense_id": 99999}, "That expense no longer exists"),
+        ({"amount": "0"}, "amount: The amount must be more than zero."),
+        ({"category": "Nowhere"}, "There is no category named 'Nowhere'."),
+        ({"date": "soon"}, "date: 'soon' is not a date"),
+    ],
+)
+async def test_update_expense_refuses_bad_arguments(
+    seeded: Seeded, arguments: dict, expected: str
+) -> None:
+    before = reports.spend_by_category_report(seeded.book.sessions, Period.year(2026))
+    async with tools_for(seeded.url, allow_write=True) as t:
+        butcher = (await t.ok("search_expenses", text="Butcher"))["expenses"][0]
+        message = await t.error("update_expense", **{"expense_id": butcher["id"], **arguments})
+    assert expected in message
+    assert reports.spend_by_category_report(seeded.book.sessions, Period.year(2026)) == before
+
+
+async def test_delete_expense_returns_what_was_deleted(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        butcher = (await t.ok("search_expenses", text="Butcher"))["expenses"][0]
+        result = await t.ok("delete_expense", expense_id=butcher["id"])
+        again = await t.error("delete_expense", expense_id=butcher["id"])
+    assert result["action"] == "deleted" and result["expense"] == butcher
+    assert "That expense no longer exists" in again
+    assert groceries_in_march(seeded) == (Decimal("380.10"), 1)
+
+
+async def test_delete_expense_with_a_stale_version_keeps_it(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        butcher = (await t.ok("search_expenses", text="Butcher"))["expenses"][0]
+        message = await t.error(
+            "delete_expense", expense_id=butcher["id"], version=butcher["version"] + 1
+        )
+    assert "changed elsewhere" in message
+    assert expenses.get_expense(seeded.book.sessions, butcher["id"]).description == "Butcher"
+
+
+async def test_create_category_with_and_without_a_budget(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        pets = await t.ok("create_category", name=" Pets ", monthly_budget="80")
+        gifts = await t.ok("create_category", name="Gifts")
+        listed = await t.ok("list_categories")
+    assert pets["action"] == "created"
+    assert pets["category"] == {
+        "id": pets["category"]["id"],
+        "name": "Pets",
+        "monthly_budget": "80.00",
+        "spent": "0.00",
+        "count": 0,
+    }
+    assert gifts["category"]["monthly_budget"] is None
+    assert [c["name"] for c in listed["categories"]] == [
+        "Coffee",
+        "Gifts",
+        "Groceries",
+        "Pets",
+        "Rent",
+    ]
+    assert categories.get_category(seeded.book.sessions, "pets").monthly_budget == Decimal("80.00")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"name": "groceries"}, "A category named 'Groceries' already exists."),
+        ({"name": ""}, "name: The category name can't be empty."),
+        ({"name": "x" * 51}, "name: The category name is 51 characters long; the limit is 50."),
+        (
+            {"name": "Pets", "monthly_budget": "-1"},
+            "monthly_budget: The amount must be more than zero.",
+        ),
+    ],
+)
+async def test_create_category_refuses_bad_arguments(
+    seeded: Seeded, arguments: dict, expected: str
+) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        message = await t.error("create_category", **arguments)
+    assert expected in message
+    assert info(seeded.book.sessions).categories == 3
