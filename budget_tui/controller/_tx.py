@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -109,10 +111,34 @@ def _reason(exc: BaseException) -> str:
     return str(orig if orig is not None else exc).lower()
 
 
+# A server that says it is terminating the session has not run the COMMIT it was sent (a commit
+# that completed is answered before any later FATAL), so the transaction was rolled back.
+_ROLLED_BACK_BY_SERVER = (
+    "terminating connection due to administrator command",
+    "terminating connection due to idle-in-transaction timeout",
+    "terminating connection due to idle-session timeout",
+    "terminating connection due to conflict with recovery",
+    "terminating connection because of crash of another server process",
+)
+
+
+def _saved(exc: SQLAlchemyError, reason: str, *, committing: bool) -> bool | None:
+    """False when the action surely was not saved; None when the COMMIT's fate is unknown."""
+    if not committing:
+        return False
+    if any(s in reason for s in _ROLLED_BACK_BY_SERVER):
+        return False
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "pgcode", None) and not getattr(exc, "connection_invalidated", False):
+        # PostgreSQL answered the COMMIT with an error: the transaction was rolled back.
+        return False
+    return None
+
+
 def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
     """The BudgetError a person reads for a database error."""
     reason = _reason(exc)
-    saved: bool | None = None if committing else False
+    saved = _saved(exc, reason, committing=committing)
     if isinstance(exc, StaleDataError):
         return Conflict(
             "This was changed or deleted elsewhere since you opened it; nothing was saved.",
@@ -130,6 +156,14 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
             saved=False,
             hint="Try again in a moment.",
         )
+    if "did not answer within the query timeout" in reason:
+        return DatabaseUnavailable(
+            "The database stopped answering, so the connection was closed.",
+            saved=saved,
+            hint="Check your network connection, then try again.",
+        )
+    if "canceling statement due to statement timeout" in reason:
+        return DatabaseUnavailable("The database took too long to answer.", saved=saved)
     for needle, message, hint in _CONNECT_PROBLEMS:
         if needle in reason:
             kind = ConfigError if "read-only" in message else DatabaseUnavailable
@@ -170,22 +204,63 @@ def _is_operational(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+# Statements that change data: after one, a lost COMMIT is worth looking up afterwards.
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    if conn.dialect.name == "postgresql" and statement.lstrip()[:6].upper() in _WRITES:
+        conn.info["budget_wrote"] = True
+
+
+def _transaction_id(session: Session) -> int | None:
+    """The PostgreSQL id of this transaction if it wrote anything (one round trip), else None."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql" or not conn.info.pop("budget_wrote", False):
+        return None
+    # txid_* (not pg_current_xact_id) works on every PostgreSQL from 10 on.
+    return conn.exec_driver_sql("SELECT txid_current_if_assigned()").scalar()
+
+
+def _committed(sessions: Sessions, xid: int) -> bool | None:
+    """Ask the server, on a fresh connection, whether transaction ``xid`` committed.
+
+    True/False when the server knows; None when it can't be asked (still unreachable) or the
+    transaction is still open on the old, silent connection."""
+    try:
+        with sessions() as session:
+            status = session.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar()
+    except (SQLAlchemyError, OSError):
+        return None
+    return {"committed": True, "aborted": False}.get(status)
+
+
 def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Sessions, P], R]:
-    """Make ``fn(session, ...)`` a public action ``fn(sessions, ...)`` that runs in one transaction."""
+    """Make ``fn(session, ...)`` a public action ``fn(sessions, ...)`` that runs in one transaction.
+
+    When the connection drops during COMMIT on PostgreSQL, the action looks up its own
+    transaction on a new connection, so the DatabaseUnavailable it raises says ``saved=True`` or
+    ``saved=False`` whenever the server can tell, and ``saved=None`` only when it can't.
+    """
 
     @functools.wraps(fn)
     def run(sessions: Sessions, /, *args: P.args, **kwargs: P.kwargs) -> R:
         committing = False
+        xid: int | None = None
         try:
             with sessions() as session:
                 with session.begin():
                     result = fn(session, *args, **kwargs)
+                    xid = _transaction_id(session)
                     committing = True
                 return result
         except BudgetError:
             raise
         except SQLAlchemyError as exc:
             error = translate(exc, committing=committing)
+            if isinstance(error, DatabaseUnavailable) and error.saved is None and xid is not None:
+                error.saved = _committed(sessions, xid)
             log.warning("%s failed: %s (%s)", fn.__name__, type(exc).__name__, error.message)
             raise error from None
         except OSError as exc:  # e.g. a socket error surfacing outside the driver

@@ -17,7 +17,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from budget_tui.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
-PG_CONNECT_TIMEOUT_S = int(os.environ.get("BUDGET_TUI_CONNECT_TIMEOUT", "10"))
+# Defaults; BUDGET_TUI_CONNECT_TIMEOUT and BUDGET_TUI_QUERY_TIMEOUT (seconds) override them when
+# an engine is made. libpq counts whole seconds and treats 1 as 2.
+PG_CONNECT_TIMEOUT_S = 10
+# The longest a single statement, commit or rollback may wait for the server's answer before the
+# connection is cut (0 turns the deadline off). See budget_tui.db.deadline.
+PG_QUERY_TIMEOUT_S = 60.0
 # Neon suspends an idle compute after 5 minutes and drops its connections; recycle before that.
 NEON_POOL_RECYCLE_S = 240
 WEAK_SSLMODES = {"disable", "allow", "prefer"}
@@ -109,6 +114,13 @@ def _sqlite_pragmas_read_only(dbapi_conn: Any, record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front, so a second writer waits up to the busy timeout.
+    # A deferred BEGIN reads first and then, when it comes to write, fails at once: SQLite does
+    # not wait when upgrading a read transaction (that could deadlock), nor on a stale snapshot.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_begin_read_only(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
@@ -173,8 +185,31 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
     def _no_driver_transactions(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
 
-    event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "begin", _sqlite_begin_read_only if read_only else _sqlite_begin)
     return engine
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw[:20]!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative.")
+    return value
+
+
+def connect_timeout_s() -> int:
+    """Seconds to wait for a PostgreSQL server to answer a new connection (at least 2, libpq's floor)."""
+    return max(2, round(_seconds("BUDGET_TUI_CONNECT_TIMEOUT", PG_CONNECT_TIMEOUT_S)))
+
+
+def query_timeout_s() -> float:
+    """Seconds one round trip may take before the connection is cut; 0 means no deadline."""
+    return _seconds("BUDGET_TUI_QUERY_TIMEOUT", PG_QUERY_TIMEOUT_S)
 
 
 def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) -> Engine:
@@ -195,15 +230,24 @@ def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) ->
     }
     connect_args: dict[str, Any] = {"application_name": "budget-tui"}
     if "connect_timeout" not in url.query:
-        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        connect_args["connect_timeout"] = connect_timeout_s()
     if is_neon(url):
         url = _neon_url(url)
         kwargs["pool_recycle"] = NEON_POOL_RECYCLE_S
-    if not is_pgbouncer_pooler(url):
-        # A silent server must not hang a transaction forever: the kernel notices a dead peer.
-        connect_args.update(
-            keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
-        )
+    # A silent server must not hang a transaction for ever. The kernel notices a dead peer
+    # (keepalives while waiting, tcp_user_timeout for unacknowledged data; both are client-side
+    # socket options, so PgBouncer poolers are fine); the deadline guard covers a link that still
+    # acknowledges packets but never answers.
+    timeout = query_timeout_s()
+    connect_args.update(
+        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
+    )
+    if timeout and "tcp_user_timeout" not in url.query:
+        connect_args["tcp_user_timeout"] = int(timeout * 1000)
+    if timeout and url.get_driver_name() == "psycopg2":
+        from budget_tui.db.deadline import connection_factory
+
+        connect_args["connection_factory"] = connection_factory(timeout)
     if read_only:
         kwargs["execution_options"] = {"postgresql_readonly": True}
     kwargs["connect_args"] = connect_args

@@ -1,0 +1,209 @@
+"""A PostgreSQL connection that dies, goes silent or loses a reply: nothing lost, nothing doubled.
+
+Each test breaks the connection at one precise moment (a session or engine event, or the fault
+proxy), then checks what the person is told, what the database holds, and that the next action
+works. Every action runs under :func:`bounded`, so a hang fails the test instead of stalling CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event
+
+from budget_tui.controller import categories, expenses
+from budget_tui.controller.book import Book, open_book
+from budget_tui.errors import DatabaseUnavailable
+from tests.conftest import pg_url
+from tests.faults.conftest import Admin, bounded
+from tests.faults.proxy import FaultProxy
+
+pytestmark = pytest.mark.postgres
+
+BREAD = {"description": "Bread", "amount": "3.20", "occurred_on": "2026-03-02"}
+
+
+def count_uid(admin: Admin, uid: str) -> int:
+    return admin.scalar("SELECT count(*) FROM expenses WHERE uid = %s", uid)
+
+
+def rollup_count(admin: Admin) -> int:
+    return admin.scalar("SELECT coalesce(sum(count), 0) FROM monthly_totals")
+
+
+@pytest.fixture
+def proxied_book(pg_book: Book, short_timeouts: None) -> Iterator[tuple[FaultProxy, Book]]:
+    """A book whose every connection goes through a fault proxy (schema made by ``pg_book``)."""
+    with FaultProxy.for_url(pg_url()) as proxy:
+        book = open_book(proxy.url(pg_url()))
+        try:
+            yield proxy, book
+        finally:
+            book.close()
+
+
+def test_backend_killed_before_commit_is_not_saved_and_the_next_save_works(
+    pg_book: Book, admin: Admin
+) -> None:
+    food = categories.create_category(pg_book.sessions, "Food")
+    uid = expenses.new_uid()
+
+    def kill_our_backend(session) -> None:
+        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        admin.terminate([pid])
+
+    event.listen(pg_book.sessions, "before_commit", kill_our_backend)
+    try:
+        _, error, _ = bounded(
+            lambda: expenses.create_expense(pg_book.sessions, **BREAD, category=food.id, uid=uid)
+        )
+    finally:
+        event.remove(pg_book.sessions, "before_commit", kill_our_backend)
+
+    assert isinstance(error, DatabaseUnavailable)
+    assert error.saved is False
+    assert "Nothing was saved" in error.outcome
+    assert count_uid(admin, uid) == 0 and rollup_count(admin) == 0
+
+    retried = expenses.create_expense(pg_book.sessions, **BREAD, category=food.id, uid=uid)
+    assert retried.replayed is False
+    assert count_uid(admin, uid) == 1 and rollup_count(admin) == 1
+
+
+def test_idle_pooled_connections_killed_then_every_next_action_succeeds(
+    pg_book: Book, admin: Admin
+) -> None:
+    food = categories.create_category(pg_book.sessions, "Food")
+    # Fill the pool with several idle connections, as a TUI that ran a few workers would.
+    held = [pg_book.engine.connect() for _ in range(3)]
+    for conn in held:
+        conn.exec_driver_sql("SELECT 1")
+        conn.close()
+    pids = admin.app_pids()
+    assert len(pids) >= 3
+    admin.terminate(pids)  # what Neon's suspend or an idle-connection reaper does
+
+    for n in range(5):
+        expenses.create_expense(pg_book.sessions, **BREAD, category=food.id)
+        assert len(categories.list_categories(pg_book.sessions)) == 1, n
+    assert admin.scalar("SELECT count(*) FROM expenses") == 5
+
+
+def test_reply_to_commit_lost_says_saved_and_a_retry_with_the_same_uid_replays_one_row(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    uid = expenses.new_uid()
+
+    proxy.cut_after_reply_to(b"COMMIT")
+    _, error, _ = bounded(
+        lambda: expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+    )
+    assert proxy.cuts == 1, "the proxy forwarded COMMIT and dropped the server's answer"
+    assert isinstance(error, DatabaseUnavailable)
+    # The action looked its transaction up on a new connection: the server says it committed.
+    assert error.saved is True
+    assert error.outcome == "Your change was saved."
+    assert count_uid(admin, uid) == 1
+
+    retried = expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+    assert retried.replayed is True
+    assert count_uid(admin, uid) == 1
+    assert rollup_count(admin) == 1  # the roll-up was not bumped twice either
+
+
+def test_server_silent_at_connect_gives_up_after_the_connect_timeout_and_recovers(
+    pg_book: Book, short_timeouts: None
+) -> None:
+    with FaultProxy.for_url(pg_url()) as proxy:
+        proxy.blackhole()  # accepts the TCP connection, never answers (a cold start, a dead host)
+        book = open_book(proxy.url(pg_url()), migrate=False)
+        try:
+            _, error, seconds = bounded(lambda: categories.list_categories(book.sessions))
+            assert isinstance(error, DatabaseUnavailable)
+            assert error.saved is False
+            assert "did not answer in time" in error.message
+            assert seconds >= 1.5  # it waited for the server rather than failing at once
+
+            proxy.heal()
+            assert categories.list_categories(book.sessions) == ()
+        finally:
+            book.close()
+
+
+def test_open_book_on_a_silent_server_fails_with_a_clear_message(short_timeouts: None) -> None:
+    with FaultProxy.for_url(pg_url()) as proxy:
+        proxy.blackhole()
+        _, error, _ = bounded(lambda: open_book(proxy.url(pg_url())))
+    assert isinstance(error, DatabaseUnavailable)
+    assert "did not answer in time" in error.message
+
+
+def test_connection_silent_mid_transaction_fails_within_the_deadline_nothing_half_written(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    uid = expenses.new_uid()
+
+    def go_silent_on_roll_up(conn, cursor, statement, *args) -> None:
+        # The expense row has been sent; the network dies before the roll-up is updated.
+        if statement.lstrip().upper().startswith("INSERT INTO MONTHLY_TOTALS"):
+            proxy.mute()
+
+    event.listen(book.engine, "before_cursor_execute", go_silent_on_roll_up)
+    try:
+        _, error, seconds = bounded(
+            lambda: expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+        )
+    finally:
+        event.remove(book.engine, "before_cursor_execute", go_silent_on_roll_up)
+
+    assert isinstance(error, DatabaseUnavailable), error
+    assert error.saved is False
+    assert "stopped answering" in error.message
+    assert seconds >= 1.5  # the 2 s deadline, not an instant failure
+
+    proxy.heal()
+    assert count_uid(admin, uid) == 0 and rollup_count(admin) == 0
+    saved = expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+    assert saved.replayed is False
+    assert count_uid(admin, uid) == 1 and rollup_count(admin) == 1
+
+
+def test_connection_silent_during_commit_says_not_known_and_a_retry_saves_once(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    uid = expenses.new_uid()
+
+    def go_silent(session) -> None:
+        proxy.mute()
+
+    event.listen(book.sessions, "before_commit", go_silent)
+    try:
+        _, error, _ = bounded(
+            lambda: expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+        )
+    finally:
+        event.remove(book.sessions, "before_commit", go_silent)
+
+    assert isinstance(error, DatabaseUnavailable), error
+    assert error.saved is None  # COMMIT went out and no answer came back
+    proxy.heal()  # the silent flow is dropped: the server rolls the transaction back
+
+    retried = expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+    assert count_uid(admin, uid) == 1
+    assert rollup_count(admin) == 1
+    assert retried.description == "Bread"
+
+
+def test_slow_link_is_not_a_fault(proxied_book: tuple[FaultProxy, Book], admin: Admin) -> None:
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    proxy.delay(0.2)  # well inside the 2 s deadline per round trip
+    expenses.create_expense(book.sessions, **BREAD, category=food.id)
+    assert admin.scalar("SELECT count(*) FROM expenses") == 1
