@@ -1,0 +1,128 @@
+"""``budget-tui mcp`` as a real subprocess, spoken to over stdio by the SDK's client, on the demo
+book: its answers are the controller's numbers, and without ``--allow-write`` nothing changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from budget_tui.clock import today
+from budget_tui.controller import reports
+from budget_tui.controller.book import Book, info
+from budget_tui.controller.demo import fill_demo
+from budget_tui.controller.periods import Period
+from budget_tui.money import plain
+from tests.mcp.conftest import book_url
+from tests.mcp.test_read_tools import READ_TOOLS, WRITE_TOOLS
+
+COMMAND = Path(sys.executable).parent / "budget-tui"
+
+
+def server_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "BUDGET_TUI_TODAY": "2026-03-15",
+        "BUDGET_TUI_DATA_DIR": str(tmp_path / "data"),
+        "BUDGET_CURRENCY": "USD",
+        "BUDGET_LOCALE": "en_US",
+    }
+
+
+def stdio(url: str, tmp_path: Path, *extra: str):
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    assert COMMAND.exists(), f"{COMMAND} is missing: is budget-tui installed in this venv?"
+    params = StdioServerParameters(
+        command=str(COMMAND),
+        args=["--db", url, "mcp", *extra],
+        env=server_env(tmp_path),
+        cwd=str(tmp_path),  # no .env of the developer's is read
+    )
+    errlog = (tmp_path / "server-stderr.log").open("w")
+    return stdio_client(params, errlog=errlog), errlog
+
+
+@pytest.fixture
+def demo(book: Book) -> Book:
+    fill_demo(book.sessions, 3000, seed=7)
+    return book
+
+
+async def test_the_real_server_answers_with_the_controllers_numbers(
+    demo: Book, tmp_path: Path
+) -> None:
+    from mcp import Client
+
+    before = info(demo.sessions)
+    transport, errlog = stdio(book_url(demo), tmp_path, "--echo-sql")
+    with errlog:
+        async with Client(transport) as client:
+            listed = {t.name for t in (await client.list_tools()).tools}
+            by_month = await client.call_tool(
+                "spending_by_month", {"category": "groceries", "months": 3}
+            )
+            status = await client.call_tool("budget_status", {"month": "2026-02"})
+            write = await client.call_tool(
+                "add_expense", {"description": "Sneaky", "amount": "1.00", "category": "Rent"}
+            )
+    assert listed == READ_TOOLS
+
+    # "How much on Groceries in each of the last three months": the TUI's report figures.
+    expected = reports.spend_by_month(
+        demo.sessions, Period.last_months(today(), 3), category="Groceries"
+    )
+    assert not by_month.is_error
+    assert [
+        (m["month"], m["total"], m["count"]) for m in by_month.structured_content["months"]
+    ] == [(m.month.strftime("%Y-%m"), plain(m.total), m.count) for m in expected]
+    assert sum(m.count for m in expected) > 0
+
+    budget = reports.budget_vs_actual(demo.sessions, Period.month(today()).shift(-1).start)
+    assert not status.is_error
+    lines = status.structured_content["lines"]
+    assert [(x["category"], x["spent"]) for x in lines] == [
+        (line.name, plain(line.spent)) for line in budget.lines
+    ]
+    assert status.structured_content["total_spent"] == plain(budget.total_spent)
+
+    assert write.is_error and "Unknown tool" in write.content[0].text
+    assert info(demo.sessions) == before
+    # --echo-sql went to stderr; stdout carried only the protocol (or the calls above would fail).
+    assert "SELECT" in (tmp_path / "server-stderr.log").read_text()
+
+
+async def test_allow_write_lets_the_real_server_save(demo: Book, tmp_path: Path) -> None:
+    from mcp import Client
+
+    before = info(demo.sessions)
+    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write")
+    with errlog:
+        async with Client(transport) as client:
+            listed = {t.name for t in (await client.list_tools()).tools}
+            saved = await client.call_tool(
+                "add_expense",
+                {"description": "Cheese", "amount": "12.30", "category": "groceries"},
+            )
+    assert listed == READ_TOOLS | WRITE_TOOLS
+    assert not saved.is_error, saved.content[0].text
+    assert saved.structured_content["expense"]["date"] == "2026-03-15"
+    assert info(demo.sessions).expenses == before.expenses + 1
+
+
+def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:
+    url = "postgresql://budget_owner:s3cret-Pa55@127.0.0.1:9/ledger"
+    done = subprocess.run(
+        [str(COMMAND), "--db", url, "mcp"],
+        env={"PATH": "/usr/bin:/bin", **server_env(tmp_path)},
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("Error: Nothing is listening at the database address.")
+    assert "s3cret" not in done.stderr and "budget_owner" not in done.stderr
