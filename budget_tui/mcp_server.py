@@ -31,7 +31,13 @@ from budget_tui.controller import categories, expenses, reports, validate
 from budget_tui.controller.book import Book, open_book
 from budget_tui.controller.periods import Period, add_months, month_start
 from budget_tui.controller.views import CategoryView, ExpenseFilter, ExpenseView
-from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput, NotFound
+from budget_tui.errors import (
+    BudgetError,
+    ConfigError,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+)
 from budget_tui.money import currency_code, plain
 
 P = ParamSpec("P")
@@ -552,7 +558,16 @@ def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) ->
     """
     if echo_sql:
         _log_sql_to_stderr()
-    book = open_book(url, read_only=not allow_write)
+    try:
+        book = open_book(url, read_only=not allow_write)
+    except ConfigError as error:
+        if allow_write or error.hint:
+            raise
+        raise ConfigError(
+            error.message,
+            hint="The MCP server opens the book read-only, so it must exist: run "
+            "`budget-tui db upgrade` (or open budget-tui once) first.",
+        ) from None
     try:
         create_server(book, allow_write=allow_write).run("stdio")
     finally:

@@ -65,9 +65,16 @@ def test_a_read_only_book_refuses_raw_sql_writes(seeded: Seeded) -> None:
     assert info(seeded.book.sessions).categories == 3
 
 
-def test_a_read_only_open_of_an_empty_database_says_what_to_do(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="does not exist"):
-        open_book(f"sqlite:///{tmp_path / 'missing.db'}", read_only=True)
+def test_serving_a_book_that_does_not_exist_yet_says_what_to_do(tmp_path) -> None:
+    """Read-only cannot create the file; the error says how to, before any stdio starts."""
+    from budget_tui.mcp_server import run_stdio
+
+    missing = tmp_path / "missing.db"
+    with pytest.raises(ConfigError) as caught:
+        run_stdio(f"sqlite:///{missing}")
+    assert caught.value.message == f"The database file {missing} does not exist."
+    assert "budget-tui db upgrade" in (caught.value.hint or "")
+    assert not missing.exists()
 
 
 async def test_an_unreachable_database_is_a_tool_error_without_the_password() -> None:
