@@ -37,8 +37,11 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
         raise InvalidInput(
             "file", "The file is empty; it needs a header: date,description,amount,category."
         ) from None
-    except UnicodeDecodeError:
-        raise InvalidInput("file", "The file is not UTF-8 text.") from None
+    except UnicodeDecodeError as exc:
+        # The first chunk failed to decode; the bad byte may lie well below the header.
+        row = 1 + _newlines_before(exc)
+        message = f"Row {row}: the file is not UTF-8 text there." if row > 1 else ""
+        raise InvalidInput("file", message or "The file is not UTF-8 text.") from None
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
@@ -54,10 +57,9 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
             cells = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError:
-            raise InvalidInput(
-                "file", f"Row {line + 1}: the file is not UTF-8 text there."
-            ) from None
+        except UnicodeDecodeError as exc:
+            row = reader.line_num + 1 + _newlines_before(exc)
+            raise InvalidInput("file", f"Row {row}: the file is not UTF-8 text there.") from None
         except csv.Error as exc:
             raise InvalidInput("file", f"Row {line + 1}: {exc}.") from None
         line = reader.line_num
@@ -66,6 +68,18 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
         if len(cells) != width:
             raise InvalidInput("file", f"Row {line}: expected {width} columns, found {len(cells)}.")
         yield line, {c: cells[i] for c, i in index.items()}
+
+
+def _newlines_before(exc: UnicodeDecodeError) -> int:
+    """Lines that end inside the failed chunk before the bad byte.
+
+    A text file decodes in chunks of several kilobytes, so the error surfaces at the first line
+    of the chunk, not at the line that holds the bad byte; counting forward finds that line.
+    """
+    data = exc.object
+    if not isinstance(data, bytes | bytearray | memoryview):
+        return 0
+    return bytes(data[: exc.start]).count(b"\n")
 
 
 def _date(text: str, line: int) -> dt.date:

@@ -3,14 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from budget_tui.controller import categories, expenses
-from budget_tui.controller.book import Book
+from budget_tui.controller.book import Book, open_book
 from budget_tui.db.models import MonthlyTotal
+from tests.conftest import make_book
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty book at the schema's head, built once; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "budget.db"
+    open_book(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_book() -> Iterator[Book]:
+    """One PostgreSQL book (engine and pool) for the whole run; tests empty it before use."""
+    b = make_book("postgresql", None)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def book(
+    backend: str, tmp_path: Path, sqlite_template: Path, request: pytest.FixtureRequest
+) -> Iterator[Book]:
+    """The shared ``book`` fixture made cheaper: SQLite starts from a copy of a migrated file,
+    PostgreSQL reuses one engine and empties the tables (DELETE is quicker than TRUNCATE on a
+    handful of rows)."""
+    if backend == "sqlite":
+        target = tmp_path / "budget.db"
+        shutil.copyfile(sqlite_template, target)
+        b = open_book(f"sqlite:///{target}")
+        yield b
+        b.close()
+        return
+    b = request.getfixturevalue("pg_book")
+    with b.engine.begin() as conn:
+        for table in ("monthly_totals", "expenses", "categories"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    yield b
 
 
 def month_of(day: dt.date) -> dt.date:

@@ -66,7 +66,7 @@ def expected_order(rows: list, sort: str, descending: bool) -> list[int]:
 
 @pytest.mark.parametrize("sort", ["date", "amount"])
 @pytest.mark.parametrize("descending", [True, False])
-@pytest.mark.parametrize("size", [1, 4, 7, 43, 50])
+@pytest.mark.parametrize("size", [1, 7, 43])
 def test_every_row_once_forward_and_back(sessions, many, sort, descending, size) -> None:
     forward, backward = walk(sessions, None, sort, descending, size)
     want = expected_order(many, sort, descending)
