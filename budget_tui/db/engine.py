@@ -59,7 +59,9 @@ def redact(url: str | URL) -> str:
         parsed = url if isinstance(url, URL) else make_url(url)
     except Exception:
         return "<unreadable database URL>"
-    return parsed.render_as_string(hide_password=True)
+    # libpq also takes a password as a query option (password=, sslpassword=).
+    hidden = {k: "hidden" for k in parsed.query if "password" in k.lower()}
+    return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
 def describe(url: str | URL) -> str:
