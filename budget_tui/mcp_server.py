@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -47,6 +47,9 @@ SERVER_NAME = "budget-tui"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = expenses.MAX_PAGE
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+# Ids and versions are 64-bit in the database; a larger number must fail here, not in the driver.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="An id from a listing")]
+Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from a listing")]
 
 INSTRUCTIONS = (
     "Answers questions about the user's own spending, from their budget-tui database. "
@@ -216,6 +219,14 @@ def _amount_limit(value: str | float | None, field: str) -> Decimal | None:
     return None if value is None else validate.amount(value, field)
 
 
+def _search_text(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return validate.clean_text(
+        text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
+    )
+
+
 def _limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} expenses.")
@@ -340,7 +351,7 @@ def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
         flt = ExpenseFilter(
             period=_range(start, end),
             category_id=find_category(category).id if category is not None else None,
-            text=text if text and text.strip() else None,
+            text=_search_text(text),
             min_amount=_amount_limit(min_amount, "min_amount"),
             max_amount=_amount_limit(max_amount, "max_amount"),
         )
@@ -478,12 +489,12 @@ def _add_write_tools(server: MCPServer, book: Book) -> None:
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
     @_tool
     def update_expense(
-        expense_id: int,
+        expense_id: RowId,
         description: str | None = None,
         amount: str | float | None = None,
         date: str | None = None,
         category: str | None = None,
-        version: int | None = None,
+        version: Version | None = None,
     ) -> ExpenseChange:
         """Change an expense's description, amount, date and/or category; fields left out stay
         as they are. Returns the expense before and after, and which fields changed.
@@ -515,7 +526,7 @@ def _add_write_tools(server: MCPServer, book: Book) -> None:
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
     @_tool
-    def delete_expense(expense_id: int, version: int | None = None) -> ExpenseChange:
+    def delete_expense(expense_id: RowId, version: Version | None = None) -> ExpenseChange:
         """Delete an expense and return what was deleted.
 
         expense_id: the id from a listing. version: the version from that listing; if the

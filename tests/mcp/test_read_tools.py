@@ -219,7 +219,8 @@ async def test_search_treats_wildcards_as_plain_text(seeded: Seeded) -> None:
         ({"min_amount": "50", "max_amount": "10"}, "The largest amount is below the smallest."),
         ({"end": "yesterday-ish"}, "end: 'yesterday-ish' is not a date"),
         ({"category": "Fuel"}, "There is no category named 'Fuel'."),
-        ({"text": "x" * 201}, "text: The search text is too long."),
+        ({"text": "x" * 201}, "text: The search text is 201 characters long; the limit is 200."),
+        ({"text": "a\x00b"}, "text: The search text contains a control character (U+0000)"),
         ({"limit": "many"}, "limit"),
     ],
 )

@@ -124,6 +124,9 @@ async def test_update_expense_with_a_stale_version_changes_nothing(seeded: Seede
     ("arguments", "expected"),
     [
         ({"expense_id": 99999}, "That expense no longer exists"),
+        ({"expense_id": 2**63}, "less than or equal to 9223372036854775807"),
+        ({"expense_id": 0}, "greater than or equal to 1"),
+        ({"version": 10**30}, "less than or equal to 9223372036854775807"),
         ({"amount": "0"}, "amount: The amount must be more than zero."),
         ({"category": "Nowhere"}, "There is no category named 'Nowhere'."),
         ({"date": "soon"}, "date: 'soon' is not a date"),
@@ -148,6 +151,13 @@ async def test_delete_expense_returns_what_was_deleted(seeded: Seeded) -> None:
     assert result["action"] == "deleted" and result["expense"] == butcher
     assert "That expense no longer exists" in again
     assert groceries_in_march(seeded) == (Decimal("380.10"), 1)
+
+
+async def test_delete_expense_refuses_an_id_beyond_64_bits(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        message = await t.error("delete_expense", expense_id=10**30)
+    assert "expense_id" in message and "less than or equal to" in message
+    assert info(seeded.book.sessions).expenses == 12
 
 
 async def test_delete_expense_with_a_stale_version_keeps_it(seeded: Seeded) -> None:
