@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -13,8 +13,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
-from budget_tui.controller.book import Book
+from budget_tui.clock import today
+from budget_tui.controller.periods import Period
 from budget_tui.errors import BudgetError
+from budget_tui.tui.commands import BudgetCommands
+
+if TYPE_CHECKING:
+    from budget_tui.controller.book import Book
 
 log = logging.getLogger("budget_tui.tui")
 
@@ -36,7 +41,7 @@ class ConnectingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="connecting"):
-            yield Static(f"Connecting to {self.location}…", id="connecting-message")
+            yield Static(f"Connecting to {self.location}…", id="connecting-message", markup=False)
             yield LoadingIndicator(id="connecting-spinner")
         yield Footer()
 
@@ -51,13 +56,93 @@ class ConnectingScreen(Screen[None]):
         self.query_one("#connecting-message", Static).update(f"Connecting to {self.location}…")
 
 
+class ReportsPlaceholder(Screen[None]):
+    """Stands in for the Reports screen while that module is not available."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Reports are not available in this build.", id="reports-placeholder")
+        yield Footer()
+
+
+def _reports_screen() -> Screen:
+    # Imported on first use: the reports module (and its charts) costs nothing at start-up.
+    try:
+        from budget_tui.tui.screens.reports import ReportsScreen
+    except ImportError:
+        log.exception("The reports screen could not be loaded")
+        return ReportsPlaceholder()
+    return ReportsScreen()
+
+
+def _expenses_screen() -> Screen:
+    from budget_tui.tui.screens.expenses import ExpensesScreen
+
+    return ExpensesScreen()
+
+
+def _categories_screen() -> Screen:
+    from budget_tui.tui.screens.categories import CategoriesScreen
+
+    return CategoriesScreen()
+
+
 class BudgetApp(App[None]):
-    """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it."""
+    """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it.
+
+    ``month`` is the month the Expenses and Categories screens show; both follow it.
+    """
 
     TITLE = "budget-tui"
     CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {BudgetCommands}
+    MODES: ClassVar = {
+        "expenses": _expenses_screen,
+        "categories": _categories_screen,
+        "reports": _reports_screen,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
+        Binding("f1", "help", "Keys", id="help", tooltip="Show every key for this screen"),
+        Binding("1", "show('expenses')", "Expenses", id="expenses", tooltip="The month's expenses"),
+        Binding(
+            "2",
+            "show('categories')",
+            "Categories",
+            id="categories",
+            tooltip="Categories, their budgets and what is left",
+        ),
+        Binding(
+            "3",
+            "show('reports')",
+            "Reports",
+            id="reports",
+            tooltip="Spend by category and by month, budget against actual",
+        ),
+        Binding(
+            "f2",
+            "show('expenses')",
+            "Expenses",
+            id="expenses-f",
+            tooltip="The month's expenses",
+            show=False,
+        ),
+        Binding(
+            "f3",
+            "show('categories')",
+            "Categories",
+            id="categories-f",
+            tooltip="Categories, their budgets and what is left",
+            show=False,
+        ),
+        Binding(
+            "f4",
+            "show('reports')",
+            "Reports",
+            id="reports-f",
+            tooltip="Spend by category and by month",
+            show=False,
+        ),
     ]
 
     def __init__(self, url: str, *, echo_sql: bool = False) -> None:
@@ -68,6 +153,7 @@ class BudgetApp(App[None]):
         self.echo_sql = echo_sql
         self.location = describe(url)
         self.book: Book | None = None
+        self.month = Period.month(today())
         self._in_flight = 0
 
     # -- the book -----------------------------------------------------------------------------
@@ -105,11 +191,35 @@ class BudgetApp(App[None]):
 
     def book_opened(self) -> None:
         """Called on the UI thread once the book is open: show the home screen."""
+        self.switch_mode("expenses")
 
     def action_retry_connect(self) -> None:
         if isinstance(self.screen, ConnectingScreen):
             self.screen.show_connecting()
         self.open_book()
+
+    # -- switching and help ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show":
+            # Nothing to show before the book is open; the screen already shown is dimmed.
+            if self.book is None:
+                return False
+            return None if self.current_mode == parameters[0] else True
+        return True
+
+    async def action_show(self, mode: str) -> None:
+        if self.book is None or self.current_mode == mode:
+            return
+        await self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from budget_tui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
 
     # -- the "working" indicator ----------------------------------------------------------------
 

@@ -1,0 +1,186 @@
+"""The expense form (a modal): new or edit; saves through the runner and answers the saved row.
+
+The form keeps one uid for its whole life, so a save retried after a lost connection finds the
+row it already wrote instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Label
+
+from budget_tui.clock import today
+from budget_tui.errors import BudgetError
+from budget_tui.tui import runner
+from budget_tui.tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from budget_tui.controller.views import ExpenseView
+
+FIELDS = ("description", "amount", "date", "category")
+
+
+def resolve_category(text: str, categories: Sequence[tuple[int, str]]) -> tuple[int, str] | str:
+    """The category a few typed letters mean, or the error message to show.
+
+    An exact name (any case) wins; then the first name starting with the text (what the input
+    suggests); then a single name containing it.
+    """
+    needle = text.strip().casefold()
+    if not categories:
+        return "There are no categories yet: add one on the Categories screen (press 2, then a)."
+    if not needle:
+        return "Choose a category: type a few letters of its name."
+    for cid, name in categories:
+        if name.casefold() == needle:
+            return cid, name
+    for cid, name in categories:
+        if name.casefold().startswith(needle):
+            return cid, name
+    inside = [(cid, name) for cid, name in categories if needle in name.casefold()]
+    if len(inside) == 1:
+        return inside[0]
+    if inside:
+        names = ", ".join(name for _, name in inside[:4])
+        return f"{text.strip()!r} matches {names}: type more letters."
+    return f"No category matches {text.strip()!r}."
+
+
+class ExpenseForm(ModalScreen["ExpenseView | None"]):
+    """Answers the saved :class:`ExpenseView`, or None if cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save", id="save", tooltip="Save the expense"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save the expense", show=False),
+    ]
+
+    def __init__(
+        self,
+        categories: Sequence[tuple[int, str]],
+        expense: ExpenseView | None = None,
+        *,
+        default_category: str = "",
+    ) -> None:
+        super().__init__()
+        self.categories = list(categories)
+        self.expense = expense
+        self.uid = expense.uid if expense else str(uuid.uuid4())
+        self.default_category = default_category
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        e = self.expense
+        with Vertical(id="expense-form", classes="dialog"):
+            yield Label("Edit expense" if e else "New expense", classes="dialog-title")
+            yield Field(
+                "description",
+                "Description",
+                value=e.description if e else "",
+                placeholder="What was it? e.g. Groceries at the market",
+                max_length=200,
+            )
+            yield Field(
+                "amount",
+                "Amount",
+                value=f"{e.amount:.2f}" if e else "",
+                placeholder="e.g. 12.50",
+            )
+            yield Field(
+                "date",
+                "Date",
+                value=(e.occurred_on if e else today()).isoformat(),
+                placeholder="2026-03-15, today, yesterday or -3",
+                hint="" if e else "today, yesterday, -3 (days ago) or 2026-03-15",
+            )
+            yield Field(
+                "category",
+                "Category",
+                value=e.category_name if e else self.default_category,
+                placeholder="type a few letters",
+                suggester=SuggestFromList([n for _, n in self.categories], case_sensitive=False),
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#description-input", Input).focus()
+
+    def field(self, key: str) -> Field:
+        return self.query_one(f"#field-{key}", Field)
+
+    def show_field_error(self, field: str, message: str) -> bool:
+        """Show an InvalidInput next to its field; False for a field this form doesn't have."""
+        self.saving = False
+        if field not in FIELDS:
+            return False
+        self.field(field).show_error(message)
+        self.field(field).input.focus()
+        return True
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removesuffix("-input")
+        if key in FIELDS:
+            self.field(key).clear_error()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        picked = resolve_category(self.field("category").value, self.categories)
+        if isinstance(picked, str):
+            self.show_field_error("category", picked)
+            return
+        category_id, category_name = picked
+        # Show the whole name the letters stood for (what will be saved).
+        self.field("category").input.value = category_name
+        values = {
+            "description": self.field("description").value,
+            "amount": self.field("amount").value,
+            "occurred_on": self.field("date").value,
+            "category": category_id,
+        }
+        self.saving = True
+        if self.expense is None:
+            from budget_tui.controller.expenses import create_expense
+
+            runner.call(
+                self, create_expense, **values, uid=self.uid, done=self._saved, failed=self._failed
+            )
+        else:
+            from budget_tui.controller.expenses import update_expense
+
+            runner.call(
+                self,
+                update_expense,
+                self.expense.id,
+                version=self.expense.version,
+                **values,
+                done=self._saved,
+                failed=self._failed,
+            )
+
+    def _saved(self, view: ExpenseView) -> None:
+        self.saving = False
+        self.dismiss(view)
+
+    def _failed(self, error: BudgetError) -> bool:
+        # The form stays open with what was typed; the runner shows the error.
+        self.saving = False
+        return False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,59 @@
+"""Helpers for driving BudgetApp with Pilot: wait until the database work has come back."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+THEME = "textual-dark"
+
+
+def make_app(url: str):
+    """A BudgetApp on ``url`` with the fixed theme snapshots are taken in."""
+    from budget_tui.tui.app import BudgetApp
+
+    app = BudgetApp(url=url)
+    app.theme = THEME
+    return app
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until no worker runs and every result has been shown (results may start more work)."""
+    app = pilot.app
+    for _ in range(200):
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+        await app.workers.wait_for_complete()
+    raise AssertionError("the app kept starting workers")
+
+
+async def ready(pilot: Pilot, mode: str = "expenses") -> None:
+    """Wait for the book to open and ``mode`` (the home screen by default) to show its data."""
+    app = pilot.app
+    for _ in range(300):
+        await settle(pilot)
+        if getattr(app, "book", None) is not None and app.current_mode == "expenses":
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the book did not open")
+    if mode != "expenses":
+        await app.switch_mode(mode)
+    await settle(pilot)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def clear_and_type(pilot: Pilot, text: str) -> None:
+    """Replace the focused input's value, as select-all then typing does."""
+    pilot.app.focused.value = ""  # type: ignore[union-attr]
+    await pilot.press(*text)
+
+
+def notifications(app) -> list[str]:
+    """The messages of the toasts on screen."""
+    return [n.message for n in app._notifications]

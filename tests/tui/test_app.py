@@ -1,0 +1,146 @@
+"""The app shell: switching screens, help, the command palette, the header, connecting."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from budget_tui.tui.app import ConnectingScreen
+from budget_tui.tui.commands import COMMANDS
+from budget_tui.tui.screens.categories import CategoriesScreen
+from budget_tui.tui.screens.expenses import ExpensesScreen
+from budget_tui.tui.screens.help import HelpScreen
+from tests.tui.helpers import make_app, ready, settle, type_text
+
+
+async def test_number_and_function_keys_switch_screens(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ExpensesScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, CategoriesScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ExpensesScreen)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.current_mode == "reports"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, CategoriesScreen)
+
+
+async def test_f1_lists_the_keys_of_the_screen(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        keys = dict(help_screen.rows)
+        assert "Enter a new expense" in keys.values()
+        assert "Quit budget-tui" in keys.values()
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExpensesScreen)
+
+
+async def test_the_header_shows_which_database_is_open(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await ready(pilot)
+        assert app.sub_title == demo_url.removeprefix("sqlite:///")
+        assert app.sub_title in str(app.screen.query_one("HeaderTitle").render())
+
+
+async def test_the_command_palette_runs_an_action_on_another_screen(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "add category")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        from budget_tui.tui.widgets.category_form import CategoryForm
+
+        assert app.current_mode == "categories"
+        assert isinstance(app.screen, CategoryForm)
+
+
+def test_every_palette_action_exists_on_its_screen() -> None:
+    from budget_tui.tui.app import BudgetApp
+
+    for command in COMMANDS:
+        owner = {
+            None: BudgetApp,
+            "expenses": ExpensesScreen,
+            "categories": CategoriesScreen,
+        }.get(command.mode)
+        if owner is None or not command.action:
+            continue
+        assert hasattr(owner, f"action_{command.action}"), command
+
+
+def test_every_binding_has_an_id_and_a_tooltip() -> None:
+    from budget_tui.tui.app import BudgetApp
+    from budget_tui.tui.screens.confirm import ConfirmScreen
+    from budget_tui.tui.widgets.category_form import CategoryForm
+    from budget_tui.tui.widgets.category_picker import CategoryPicker
+    from budget_tui.tui.widgets.expense_form import ExpenseForm
+
+    for owner in (
+        BudgetApp,
+        ConnectingScreen,
+        ExpensesScreen,
+        CategoriesScreen,
+        HelpScreen,
+        ConfirmScreen,
+        CategoryForm,
+        CategoryPicker,
+        ExpenseForm,
+    ):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.tooltip, (owner.__name__, binding.key)  # type: ignore[union-attr]
+
+
+async def test_an_unreachable_database_says_so_and_offers_retry(tmp_path):
+    # A directory where the file should be: SQLite can't open it.
+    (tmp_path / "dir.db").mkdir()
+    app = make_app(f"sqlite:///{tmp_path / 'dir.db'}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConnectingScreen)
+        text = str(screen.query_one("#connecting-message", Static).render())
+        assert "Could not open" in text and "Press r to try again" in text
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConnectingScreen)
+        assert app.is_running
+
+
+async def test_user_text_is_never_read_as_markup(empty_url, db):
+    from budget_tui.controller.categories import create_category
+    from budget_tui.controller.expenses import create_expense
+
+    create_category(db.sessions, "[bold]Loud[/bold]")
+    create_expense(
+        db.sessions,
+        description="[red]not red[/red] [link=x]",
+        amount="1",
+        occurred_on="2026-03-01",
+        category="[bold]Loud[/bold]",
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "[red]not red[/red] [link=x]" in str(
+            app.screen.query_one("#confirm-message").render()
+        )
+        await pilot.press("n", "2")
+        await settle(pilot)
+        cell = app.screen.table.get_cell_at((0, 0))
+        assert cell.plain == "[bold]Loud[/bold]"
