@@ -378,3 +378,21 @@ async def test_budget_status_refuses_a_bad_month(seeded: Seeded) -> None:
     async with tools_for(seeded.url) as t:
         message = await t.error("budget_status", month="next month")
     assert "month: 'next month' is not a date" in message
+
+
+async def test_a_running_server_sees_what_the_app_saves_meanwhile(seeded: Seeded) -> None:
+    """The TUI and the read-only server share the book: each tool call is a fresh transaction."""
+    from budget_tui.controller import expenses
+
+    async with tools_for(seeded.url) as t:
+        before = await t.ok("spending_by_month", category="Coffee", months=1)
+        expenses.create_expense(
+            seeded.book.sessions,
+            description="Cortado",
+            amount="3.80",
+            occurred_on="2026-03-15",
+            category="Coffee",
+        )
+        after = await t.ok("spending_by_month", category="Coffee", months=1)
+    assert before["months"] == [{"month": "2026-03", "total": "21.20", "count": 2}]
+    assert after["months"] == [{"month": "2026-03", "total": "25.00", "count": 3}]
