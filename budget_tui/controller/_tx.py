@@ -100,6 +100,11 @@ _CONNECT_PROBLEMS: list[tuple[str, str, str | None]] = [
         "The SQLite database file could not be opened.",
         "Check that its folder exists and that you may write there.",
     ),
+    (
+        "file is not a database",
+        "The file is not an SQLite database, or it is damaged.",
+        "Check the path in DATABASE_URL; nothing in the file was changed.",
+    ),
     ("read-only transaction", "This connection is read-only; nothing was changed.", None),
     ("readonly database", "This connection is read-only; nothing was changed.", None),
 ]

@@ -173,7 +173,13 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
         target = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
     else:
         if create_dir:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                raise ConfigError(
+                    f"The folder for the database file, {path.parent}, could not be created.",
+                    hint="Check the path, and that you may write there.",
+                ) from None
         target = url.set(database=str(path))
     engine = create_engine(
         target,

@@ -1,0 +1,151 @@
+"""Database errors reach a person as one plain sentence: no password, no SQL, no parameters."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from budget_tui.controller import categories
+from budget_tui.controller._tx import translate
+from budget_tui.controller.book import open_book
+from budget_tui.errors import ConfigError, Conflict, DatabaseUnavailable
+from tests.conftest import pg_url
+
+SECRET = "s3cr3t-Pa55"
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def assert_plain(err: BaseException) -> None:
+    shown = f"{err} {getattr(err, 'hint', '')}"
+    assert SECRET not in shown
+    assert "SELECT" not in shown.upper() and "[SQL" not in shown and "parameters" not in shown
+    assert "Traceback" not in shown and "psycopg2" not in shown
+    assert err.__cause__ is None and err.__suppress_context__
+
+
+def pg_with(**parts: object) -> str:
+    return make_url(pg_url()).set(**parts).render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres
+def test_nothing_listening_on_the_port() -> None:
+    url = pg_with(host="127.0.0.1", port=closed_port(), password=SECRET)
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_book(url)
+    assert err.value.message == "Nothing is listening at the database address."
+    assert err.value.saved is False
+    assert err.value.outcome == "Nothing was saved; you can try again."
+    assert_plain(err.value)
+
+
+@pytest.mark.postgres
+def test_an_action_on_an_unreachable_server() -> None:
+    book = open_book(pg_with(host="127.0.0.1", port=closed_port(), password=SECRET), migrate=False)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="Nothing is listening") as err:
+            categories.create_category(book.sessions, "Food")
+        assert err.value.saved is False
+        assert_plain(err.value)
+    finally:
+        book.close()
+
+
+@pytest.mark.postgres
+def test_unknown_database() -> None:
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_book(pg_with(database="budget_no_such_db_x7", password=SECRET))
+    assert err.value.message == "The database named in the URL does not exist on the server."
+    assert "createdb" in (err.value.hint or "")
+    assert "budget_no_such_db_x7" not in str(err.value)
+    assert_plain(err.value)
+
+
+@pytest.mark.postgres
+def test_unknown_user_is_a_login_problem() -> None:
+    # The test server trusts local users, so a wrong password can't be shown failing here;
+    # an unknown user is refused at the same step, and must read as a log-in problem.
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_book(pg_with(username="budget_nobody_x7", password=SECRET))
+    assert err.value.message == "The database refused the user name or password."
+    assert_plain(err.value)
+
+
+@pytest.mark.postgres
+def test_unknown_host() -> None:
+    with pytest.raises(DatabaseUnavailable) as err:
+        open_book(pg_with(host="no-such-host.invalid", password=SECRET))
+    assert err.value.message == "The database host name could not be found."
+    assert_plain(err.value)
+
+
+def test_sqlite_file_that_cannot_be_opened(tmp_path) -> None:
+    folder = tmp_path / "a-file"
+    folder.write_text("not a folder")
+    with pytest.raises(ConfigError, match="could not be created") as err:
+        open_book(f"sqlite:///{folder / 'budget.db'}")
+    assert_plain(err.value)
+
+
+def test_constraint_errors_never_show_the_values(book) -> None:
+    with book.engine.connect() as conn:
+        insert = text("INSERT INTO categories (name, name_key, version) VALUES (:name, :key, 1)")
+        conn.execute(insert, {"name": SECRET, "key": SECRET})
+        with pytest.raises(IntegrityError) as raw:
+            conn.execute(insert, {"name": SECRET, "key": SECRET})
+        conn.rollback()
+    assert "[SQL parameters hidden" in str(raw.value)  # hide_parameters on the engine
+    error = translate(raw.value, committing=False)
+    assert isinstance(error, Conflict)
+    assert error.message == "A category with that name already exists."
+    assert SECRET not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (f'password authentication failed for user "alice" ({SECRET})', "refused the user name"),
+        ("fe_sendauth: no password supplied", "asks for a password"),
+        ('could not translate host name "db" to address', "host name could not be found"),
+        ("connection timeout expired", "did not answer in time"),
+        ("server does not support SSL, but SSL was required", "does not offer TLS"),
+        ("SSL error: certificate verify failed", "certificate could not be verified"),
+        ("FATAL: sorry, too many connections for role", "no free connections"),
+        ("server closed the connection unexpectedly", "connection to the database was lost"),
+    ],
+)
+def test_driver_messages_become_plain_sentences(reason: str, message: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    class DriverError(Exception):
+        pass
+
+    exc = OperationalError(
+        "SELECT secret FROM t WHERE x = %(x)s", {"x": SECRET}, DriverError(reason)
+    )
+    error = translate(exc, committing=False)
+    assert isinstance(error, DatabaseUnavailable)
+    assert message in error.message
+    assert error.saved is False
+    assert SECRET not in f"{error} {error.hint}"
+    during_commit = translate(exc, committing=True)
+    assert during_commit.saved in (None, False)
+
+
+def test_a_file_that_is_not_a_database(tmp_path) -> None:
+    path = tmp_path / "notes.db"
+    content = "shopping list: milk, eggs, bread " * 10
+    path.write_text(content)
+    with pytest.raises(DatabaseUnavailable, match="not an SQLite database") as err:
+        open_book(f"sqlite:///{path}")
+    assert_plain(err.value)
+    assert path.read_text() == content

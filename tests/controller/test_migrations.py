@@ -1,0 +1,144 @@
+"""Migrations: an old database is upgraded with its data kept, and the models match the migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller.book import open_book
+from budget_tui.controller.periods import Period
+from budget_tui.db import migrate
+from budget_tui.db.engine import make_engine
+from budget_tui.db.models import Base
+from tests.conftest import pg_url
+from tests.controller.conftest import assert_rollup_consistent, rollup
+
+D = dt.date
+
+
+@pytest.fixture
+def empty_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database: a new SQLite file, or a new schema on the test server."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    schema = f"mig_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(pg_url())
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(pg_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def test_head_is_the_latest_migration_file() -> None:
+    script = ScriptDirectory(str(migrate.MIGRATIONS))
+    assert script.get_current_head() == migrate.HEAD
+    files = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert files[-1].startswith(migrate.HEAD + "_")
+    assert len(list(script.walk_revisions())) == len(files)
+
+
+def test_a_new_database_is_created_at_head(empty_url: str) -> None:
+    book = open_book(empty_url)
+    try:
+        assert migrate.current_revision(book.engine) == migrate.HEAD
+        assert categories.list_categories(book.sessions) == ()
+    finally:
+        book.close()
+
+
+def test_upgrade_from_0001_keeps_data_and_fills_the_rollup(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    migrate.upgrade(engine, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    rows = [
+        # id, description, cents, date, category
+        (1, "Bread", 250, D(2026, 1, 31), 1),
+        (2, "Cheese", 1999, D(2026, 2, 1), 1),
+        (3, "Wine", 999999999, D(2026, 2, 28), 1),
+        (4, "Train", 4500, D(2026, 2, 3), 2),
+        (5, "Stamp", 1, D(2025, 12, 31), 2),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO categories (id, name, name_key, monthly_budget, version) "
+                "VALUES (1, 'Food', 'food', 30000, 1), (2, 'Travel', 'travel', NULL, 3)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO expenses (id, uid, description, amount, occurred_on, category_id, "
+                "created_at, updated_at, version) VALUES (:id, :uid, :d, :a, :o, :c, :t, :t, 1)"
+            ),
+            [
+                {"id": i, "uid": str(uuid.uuid4()), "d": d, "a": a, "o": o, "c": c, "t": now}
+                for i, d, a, o, c in rows
+            ],
+        )
+        if engine.dialect.name == "postgresql":
+            # Explicit ids leave the sequences behind; the app would have used them.
+            conn.execute(text("SELECT setval('categories_id_seq', 2)"))
+            conn.execute(text("SELECT setval('expenses_id_seq', 5)"))
+    engine.dispose()
+
+    book = open_book(empty_url)
+    try:
+        assert migrate.current_revision(book.engine) == migrate.HEAD
+        assert rollup(book) == {
+            (1, D(2026, 1, 1)): (250, 1),
+            (1, D(2026, 2, 1)): (1999 + 999999999, 2),
+            (2, D(2026, 2, 1)): (4500, 1),
+            (2, D(2025, 12, 1)): (1, 1),
+        }
+        assert_rollup_consistent(book)
+        listed = {c.name: c for c in categories.list_categories(book.sessions)}
+        assert listed["Food"].monthly_budget == Decimal("300.00")
+        assert listed["Travel"].version == 3
+        feb = reports.spend_by_category_report(book.sessions, Period.month(D(2026, 2, 1)))
+        assert feb.total == Decimal("10000064.98")  # 19.99 + 9999999.99 + 45.00
+        page = expenses.list_expenses(book.sessions, limit=10)
+        assert [e.description for e in page.items] == ["Wine", "Train", "Cheese", "Bread", "Stamp"]
+        # The upgraded book takes new work, and keeps the roll-up in step.
+        expenses.create_expense(
+            book.sessions, description="Tea", amount="2", occurred_on="2026-02-10", category=1
+        )
+        categories.delete_category(book.sessions, 2, move_to=1)
+        assert_rollup_consistent(book)
+    finally:
+        book.close()
+
+
+def test_models_and_migrations_agree(book) -> None:
+    with book.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_book_at_head_is_not_migrated_again(book) -> None:
+    # ensure_schema is one small query when the schema is current: no second upgrade happens.
+    with book.engine.connect() as conn:
+        before = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    migrate.ensure_schema(book.engine)
+    with book.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == before
+    assert before == [(migrate.HEAD,)]
