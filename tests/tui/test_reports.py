@@ -20,7 +20,7 @@ from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.periods import Period
 from budget_tui.money import format_money
 from budget_tui.tui.app import BudgetApp
-from budget_tui.tui.screens.reports import ReportsScreen, chart_period
+from budget_tui.tui.screens.reports import ReportsScreen, chart_period, period_label
 from budget_tui.tui.widgets.charts import MonthBars
 
 TODAY = dt.date(2026, 3, 15)
@@ -111,7 +111,7 @@ def assert_period_shown(screen: ReportsScreen, book: Book, period: Period) -> No
     assert screen.query_one("#to", Input).value == period.last_day.isoformat()
     report = reports.spend_by_category_report(book.sessions, period)
     summary = summary_text(screen)
-    assert summary.startswith(period.label)
+    assert summary.startswith(period_label(period))
     assert format_money(report.total) in summary
     assert f"{report.count:,} expense" in summary
 
@@ -363,3 +363,25 @@ async def test_figures_follow_changes_made_elsewhere(demo_book: Book) -> None:
         await press(pilot, "3")
         assert table_rows(screen, "#largest", 2)[0] == ("2026-03-15", "Another laptop")
         assert_period_shown(screen, demo_book, Period.month(TODAY))
+
+
+async def test_a_long_description_never_pushes_the_amount_out_of_the_panel(
+    demo_book: Book,
+) -> None:
+    long = "A very long description of a memorable purchase " * 4
+    expenses.create_expense(
+        demo_book.sessions,
+        description=long.strip(),
+        amount="5000",
+        occurred_on=TODAY,
+        category="Shopping",
+    )
+    app = BudgetApp("sqlite:///budget.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        table = screen.query_one("#largest", DataTable)
+        assert table_rows(screen, "#largest", 1)[0] == ("2026-03-15",)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        for name in ("#by-category", "#budget"):
+            bars = screen.query_one(name, DataTable)
+            assert bars.virtual_size.width <= bars.scrollable_content_region.width

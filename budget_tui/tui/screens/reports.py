@@ -82,6 +82,15 @@ def chart_period(period: Period, today: dt.date) -> Period:
     return Period.last_months(focus_month(period, today), CHART_MONTHS)
 
 
+def period_label(period: Period) -> str:
+    """``March 2026``, ``2026``, ``Apr 2025 – Mar 2026`` or ``2026-01-10 – 2026-03-12``."""
+    months = period.months()
+    calendar_year = len(months) == 12 and months[0].month == 1
+    if period.is_whole_months and len(months) > 1 and not calendar_year:
+        return f"{period.start:%b %Y} – {period.last_day:%b %Y}"
+    return period.label
+
+
 def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
@@ -89,6 +98,7 @@ def _percent(share: float) -> str:
 class ReportsScreen(Screen[None]):
     """Spend by category, by month, against the budget, and the largest expenses, for a period."""
 
+    TITLE = "Reports"
     AUTO_FOCUS = "#by-category"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
@@ -118,9 +128,17 @@ class ReportsScreen(Screen[None]):
             tooltip="Move the period forward by its own length",
         ),
         Binding(
+            "t",
+            "this_month",
+            "This month",
+            show=False,
+            id="reports.this-month",
+            tooltip="Back to this month",
+        ),
+        Binding(
             "c",
             "custom_range",
-            "Custom range",
+            "Custom",
             id="reports.custom-range",
             tooltip="Type the first and last day of the period",
         ),
@@ -136,6 +154,7 @@ class ReportsScreen(Screen[None]):
             "r",
             "reload",
             "Refresh",
+            show=False,
             id="reports.refresh",
             tooltip="Read the figures from the database again",
         ),
@@ -235,7 +254,7 @@ class ReportsScreen(Screen[None]):
             budget = BarTable(id="budget", cursor_type="row", zebra_stripes=True)
             budget.border_title = "Budget vs actual"
             yield budget
-            largest = DataTable(id="largest", cursor_type="row", zebra_stripes=True)
+            largest = BarTable(id="largest", cursor_type="row", zebra_stripes=True)
             largest.border_title = "Largest expenses"
             yield largest
         yield Footer()
@@ -263,7 +282,9 @@ class ReportsScreen(Screen[None]):
         preset = preset_of(self.period, self.today)
         if select.value != preset:
             select.value = preset
-        self.query_one("#summary", Static).update(Text.assemble((self.period.label, "bold"), " …"))
+        self.query_one("#summary", Static).update(
+            Text.assemble((period_label(self.period), "bold"), " …")
+        )
 
     def action_next_preset(self) -> None:
         keys = [key for _, key in PRESETS if key != "custom"]
@@ -272,6 +293,9 @@ class ReportsScreen(Screen[None]):
         period = preset_period(following, self.today)
         assert period is not None
         self.set_period(period)
+
+    def action_this_month(self) -> None:
+        self.set_period(Period.month(self.today))
 
     def action_step(self, steps: int) -> None:
         try:
@@ -403,7 +427,7 @@ class ReportsScreen(Screen[None]):
         noun = "expense" if summary.count == 1 else "expenses"
         self.query_one("#summary", Static).update(
             Text.assemble(
-                (period.label, "bold"),
+                (period_label(period), "bold"),
                 "  ",
                 (format_money(summary.total), "bold"),
                 f" spent · {summary.count:,} {noun} · {format_money(summary.daily_average)} a day",
@@ -436,6 +460,8 @@ class ReportsScreen(Screen[None]):
             self._fill_by_category()
         elif event.table.id == "budget" and self.budget is not None:
             self._fill_budget()
+        elif event.table.id == "largest" and self.summary is not None:
+            self._fill_largest()
 
     @staticmethod
     def _bar_width(table: DataTable, used: int) -> int:
@@ -520,13 +546,19 @@ class ReportsScreen(Screen[None]):
 
     def _fill_largest(self) -> None:
         assert self.summary is not None
-        table = self.query_one("#largest", DataTable)
+        table = self.query_one("#largest", BarTable)
+        rows = self.summary.largest
         table.clear(columns=True)
-        table.add_column("Date", key="date")
-        table.add_column("Description", key="description")
-        table.add_column("Category", key="category")
-        table.add_column(Text("Amount", justify="right"), key="amount")
-        for e in self.summary.largest:
+        category_w = min(20, max([8, *(len(e.category_name) for e in rows)]))
+        money_w = max([6, *(len(format_money(e.amount)) for e in rows)])
+        # Descriptions take what is left, so a long one never pushes the amount out of sight.
+        widest = max([11, *(len(e.description) for e in rows)])
+        description_w = max(11, min(widest, table.size.width - 10 - category_w - money_w - 8 - 1))
+        table.add_column("Date", width=10, key="date")
+        table.add_column("Description", width=description_w, key="description")
+        table.add_column("Category", width=category_w, key="category")
+        table.add_column(Text("Amount", justify="right"), width=money_w, key="amount")
+        for e in rows:
             table.add_row(
                 e.occurred_on.isoformat(),
                 Text(e.description, no_wrap=True, overflow="ellipsis"),
@@ -534,7 +566,7 @@ class ReportsScreen(Screen[None]):
                 Text(format_money(e.amount), justify="right"),
                 key=str(e.id),
             )
-        if not self.summary.largest:
+        if not rows:
             table.add_row("", Text("No expenses in this period.", style="italic"), "", "")
 
     # -- charting one category ----------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Make the SVG screenshots in ``screenshots/`` from the real app on demo data.
+
+    python scripts/make_screenshots.py [--out screenshots] [--size 120x40] [--theme textual-dark]
+
+A throwaway SQLite book is filled with the demo data (fixed seed, fixed date 2026-03-15), the real
+``BudgetApp`` is run headless on it, and keys are pressed as a person would (1, 2, 3, a, F1); each
+screen is saved as an SVG. The same data, date, size and theme give the same files every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+TODAY = dt.date(2026, 3, 15)
+DEMO_EXPENSES = 2000
+DEMO_SEED = 42
+
+# (file name, keys pressed before the shot). Each step starts where the previous one left off.
+SHOTS: list[tuple[str, tuple[str, ...]]] = [
+    ("expenses", ("1",)),
+    ("categories", ("2",)),
+    ("reports", ("3",)),
+    ("reports-by-month", ("p", "p", "p", "tab")),
+    ("expense-form", ("1", "a")),
+    ("help", ("escape", "f1")),
+]
+
+
+def _fix_environment(data_dir: Path) -> None:
+    """Fixed date and money settings; nothing read from the developer's own configuration."""
+    os.environ["BUDGET_TUI_TODAY"] = TODAY.isoformat()
+    os.environ["BUDGET_TUI_DATA_DIR"] = str(data_dir)
+    os.environ["BUDGET_CURRENCY"] = "USD"
+    os.environ["BUDGET_LOCALE"] = "en_US"
+    os.environ.pop("DATABASE_URL", None)
+
+
+def _make_demo_book(url: str) -> None:
+    from budget_tui.controller.book import open_book
+    from budget_tui.controller.demo import fill_demo
+
+    book = open_book(url)
+    try:
+        fill_demo(book.sessions, DEMO_EXPENSES, seed=DEMO_SEED, today=TODAY)
+    finally:
+        book.close()
+
+
+async def _settle(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _take(url: str, out: Path, size: tuple[int, int], theme: str) -> list[Path]:
+    from budget_tui.tui.app import BudgetApp
+
+    app = BudgetApp(url)
+    saved: list[Path] = []
+    async with app.run_test(size=size) as pilot:
+        app.theme = theme
+        for _ in range(500):
+            if app.book is not None:
+                break
+            await pilot.pause(0.02)
+        else:
+            raise SystemExit("The demo book did not open.")
+        await _settle(pilot)
+        for name, keys in SHOTS:
+            for key in keys:
+                await pilot.press(key)
+                await _settle(pilot)
+            saved.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("screenshots"), help="output directory")
+    parser.add_argument("--size", default="120x40", help="terminal size, WIDTHxHEIGHT")
+    parser.add_argument("--theme", default="textual-dark", help="Textual theme name")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    home = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="budget-tui-shots-") as tmp:
+        _fix_environment(Path(tmp) / "data")
+        # A relative URL, so the header shows "budget.db" and not a temporary path.
+        os.chdir(tmp)
+        try:
+            url = "sqlite:///budget.db"
+            _make_demo_book(url)
+            saved = asyncio.run(_take(url, out, (width, height), args.theme))
+        finally:
+            os.chdir(home)
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
