@@ -1,0 +1,90 @@
+"""Reading tool arguments, and turning a BudgetError into the tool error an MCP client reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, ParamSpec, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from budget_tui.controller import expenses, validate
+from budget_tui.controller.periods import Period, month_start
+from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_LIMIT = expenses.MAX_PAGE
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+# Ids and versions are 64-bit in the database; a larger number must fail here, not in the driver.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="An id from a listing")]
+Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from a listing")]
+
+
+def parse_month(value: str | None, field: str) -> dt.date:
+    """The first day of the month named by ``YYYY-MM`` or by any ISO date in it (default: now)."""
+    if value is None or not value.strip():
+        return month_start(validate.date("today", field))
+    if m := _MONTH.match(value):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise InvalidInput(
+                field, f"{value.strip()!r} is not a month; use YYYY-MM, like 2026-03."
+            )
+        return validate.date(dt.date(year, month, 1), field)
+    return month_start(validate.date(value, field))
+
+
+def parse_range(start: str | None, end: str | None) -> Period | None:
+    """The inclusive range between two dates; an open end reaches the earliest/latest date."""
+    if start is None and end is None:
+        return None
+    first = validate.date(start, "start") if start is not None else validate.EARLIEST
+    last = validate.date(end, "end") if end is not None else validate.LATEST
+    return Period.between(first, last)
+
+
+def parse_amount_limit(value: str | float | None, field: str) -> Decimal | None:
+    return None if value is None else validate.amount(value, field)
+
+
+def parse_search_text(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    return validate.clean_text(
+        text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
+    )
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} expenses.")
+    return limit
+
+
+def error_text(error: BudgetError) -> str:
+    text = str(error)
+    if isinstance(error, InvalidInput) and error.field:
+        text = f"{error.field}: {text}"
+    if isinstance(error, DatabaseUnavailable):
+        text = f"{text} {error.outcome}"
+    return text
+
+
+def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Report a BudgetError as a tool error with its message (safe to show); anything else is
+    left to the SDK, which hides its text from the client and logs it."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except BudgetError as error:
+            raise ToolError(error_text(error)) from None
+
+    return run

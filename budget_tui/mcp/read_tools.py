@@ -1,0 +1,226 @@
+"""The read tools: what an assistant asks about the book. Each is one or a few controller reads."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import ToolAnnotations
+
+from budget_tui.controller import categories, expenses, reports, validate
+from budget_tui.controller.book import Book
+from budget_tui.controller.periods import Period, add_months
+from budget_tui.controller.views import CategoryView, ExpenseFilter
+from budget_tui.errors import InvalidInput, NotFound
+from budget_tui.mcp.arguments import (
+    check_limit,
+    parse_amount_limit,
+    parse_month,
+    parse_range,
+    parse_search_text,
+    tool_errors,
+)
+from budget_tui.mcp.results import (
+    BudgetLine,
+    BudgetStatus,
+    CategoryList,
+    CategoryTotal,
+    ExpenseList,
+    MonthlySpending,
+    MonthTotal,
+    SpendingSummary,
+    category_result,
+    expense_result,
+    money,
+)
+from budget_tui.money import currency_code, plain
+
+DEFAULT_LIMIT = 50
+READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+
+
+def add_read_tools(server: MCPServer, book: Book) -> None:
+    """Register the six read tools, acting on ``book``."""
+    sessions = book.sessions
+
+    def find_category(name: str) -> CategoryView:
+        try:
+            return categories.get_category(sessions, name)
+        except NotFound as error:
+            names = ", ".join(c.name for c in categories.list_categories(sessions))
+            raise NotFound(
+                error.message, hint=f"Known categories: {names or 'none yet'}."
+            ) from None
+
+    def expense_list(flt: ExpenseFilter, limit: int) -> ExpenseList:
+        page = expenses.list_expenses(sessions, flt, limit=check_limit(limit))
+        totals = expenses.expense_totals(sessions, flt)
+        period = flt.period
+        return ExpenseList(
+            currency=currency_code(),
+            start=period.start.isoformat() if period and period.start > validate.EARLIEST else None,
+            end=period.last_day.isoformat()
+            if period and period.last_day < validate.LATEST
+            else None,
+            total=plain(totals.total),
+            count=totals.count,
+            shown=len(page.items),
+            more=page.next_cursor is not None,
+            expenses=[expense_result(e) for e in page.items],
+        )
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def list_categories(month: str | None = None) -> CategoryList:
+        """List every category with its monthly budget and what was spent in a month.
+
+        month: YYYY-MM (or any ISO date in that month); defaults to the current month.
+        """
+        first = parse_month(month, "month")
+        rows = categories.list_categories(sessions, Period.month(first))
+        return CategoryList(
+            currency=currency_code(),
+            month=first.strftime("%Y-%m"),
+            categories=[category_result(c) for c in rows],
+        )
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def query_expenses_by_category(
+        category: str,
+        start: str | None = None,
+        end: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> ExpenseList:
+        """The expenses of one category, newest first, with the total and count of all that match.
+
+        category: the category name, any case (see list_categories).
+        start, end: ISO dates, both included; either may be left out for an open range, and
+        leaving both out means all time. limit: how many expenses to list (1-1000, default 50);
+        total and count always cover every match.
+        """
+        found = find_category(category)
+        flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
+        return expense_list(flt, limit)
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def search_expenses(
+        text: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        min_amount: str | float | None = None,
+        max_amount: str | float | None = None,
+        category: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> ExpenseList:
+        """Find expenses by words in their description, a date range, an amount range and/or a
+        category; newest first, with the total and count of all that match.
+
+        text: found anywhere in the description, any case. start, end: ISO dates, both included.
+        min_amount, max_amount: like 12.50, both included. category: a name, any case.
+        limit: how many to list (1-1000, default 50). Every filter is optional.
+        """
+        flt = ExpenseFilter(
+            period=parse_range(start, end),
+            category_id=find_category(category).id if category is not None else None,
+            text=parse_search_text(text),
+            min_amount=parse_amount_limit(min_amount, "min_amount"),
+            max_amount=parse_amount_limit(max_amount, "max_amount"),
+        )
+        return expense_list(flt, limit)
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def summarize_spending(start: str, end: str) -> SpendingSummary:
+        """Total spending between two dates, by category (total, count, share), with the daily
+        average and the five largest expenses.
+
+        start, end: ISO dates (YYYY-MM-DD), both included; end must not be before start.
+        """
+        first = validate.date(start, "start")
+        last = validate.date(end, "end")
+        result = reports.summary(sessions, first, last)
+        return SpendingSummary(
+            currency=currency_code(),
+            start=result.period.start.isoformat(),
+            end=result.period.last_day.isoformat(),
+            days=result.period.days,
+            total=plain(result.total),
+            count=result.count,
+            daily_average=plain(result.daily_average),
+            by_category=[
+                CategoryTotal(
+                    category=r.name, total=plain(r.total), count=r.count, share=str(r.share)
+                )
+                for r in result.by_category
+            ],
+            largest=[expense_result(e) for e in result.largest],
+        )
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def spending_by_month(
+        category: str | None = None,
+        months: int = 12,
+        end_month: str | None = None,
+    ) -> MonthlySpending:
+        """Spending per calendar month, for one category or for everything.
+
+        category: a name, any case; leave out for all spending. months: how many months
+        (1-1200, default 12), ending with end_month. end_month: YYYY-MM, default the current
+        month (which is still in progress; give the previous month for complete months only).
+        """
+        if not 1 <= months <= reports.MAX_MONTHS:
+            raise InvalidInput("months", f"Ask for 1 to {reports.MAX_MONTHS} months.")
+        last = parse_month(end_month, "end_month")
+        try:
+            period = Period(add_months(last, 1 - months), add_months(last, 1))
+        except (ValueError, OverflowError):
+            raise InvalidInput("months", "That many months reach before the year 1.") from None
+        name = find_category(category).name if category is not None else None
+        rows = reports.spend_by_month(sessions, period, category=name)
+        return MonthlySpending(
+            currency=currency_code(),
+            category=name,
+            months=[
+                MonthTotal(month=r.month.strftime("%Y-%m"), total=plain(r.total), count=r.count)
+                for r in rows
+            ],
+            total=plain(sum((r.total for r in rows), Decimal("0.00"))),
+            count=sum(r.count for r in rows),
+        )
+
+    @server.tool(annotations=READ)
+    @tool_errors
+    def budget_status(month: str | None = None) -> BudgetStatus:
+        """Each category's monthly budget against what was spent in a month: budget, spent, left.
+
+        month: YYYY-MM (or any ISO date in that month); defaults to the current month.
+        Categories without a budget show budget, left and used_percent as null.
+        """
+        report = reports.budget_vs_actual(sessions, parse_month(month, "month"))
+        lines = []
+        for line in report.lines:
+            used = (
+                (line.spent * 100 / line.budget).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                if line.budget
+                else None
+            )
+            lines.append(
+                BudgetLine(
+                    category=line.name,
+                    budget=money(line.budget),
+                    spent=plain(line.spent),
+                    left=money(line.remaining),
+                    used_percent=None if used is None else str(used),
+                    over_budget=line.remaining is not None and line.remaining < 0,
+                )
+            )
+        return BudgetStatus(
+            currency=currency_code(),
+            month=report.month.start.strftime("%Y-%m"),
+            total_budget=plain(report.total_budget),
+            total_spent=plain(report.total_spent),
+            lines=lines,
+        )

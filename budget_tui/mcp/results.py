@@ -1,0 +1,136 @@
+"""What the MCP tools answer: pydantic models (they become each tool's output schema) and the
+conversions from the controller's views. Amounts are strings with two decimals; dates are ISO."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from budget_tui.controller.views import CategoryView, ExpenseView
+from budget_tui.money import plain
+
+
+class Expense(BaseModel):
+    id: int
+    date: str = Field(description="ISO date the money was spent")
+    description: str
+    amount: str = Field(description="Two decimals, in the result's currency")
+    category: str
+    version: int = Field(description="Give it back to update_expense/delete_expense")
+
+
+class ExpenseList(BaseModel):
+    currency: str
+    start: str | None = Field(description="First day included (ISO), or null for no lower bound")
+    end: str | None = Field(description="Last day included (ISO), or null for no upper bound")
+    total: str = Field(description="Sum of every matching expense, not only those listed")
+    count: int = Field(description="How many expenses match, not only those listed")
+    shown: int
+    more: bool = Field(description="True when more expenses match than are listed")
+    expenses: list[Expense] = Field(description="Newest first")
+
+
+class Category(BaseModel):
+    id: int
+    name: str
+    monthly_budget: str | None
+    spent: str = Field(description="Spent in the month asked for")
+    count: int = Field(description="Expenses in the month asked for")
+
+
+class CategoryList(BaseModel):
+    currency: str
+    month: str = Field(description="YYYY-MM the spend figures are for")
+    categories: list[Category]
+
+
+class CategoryTotal(BaseModel):
+    category: str
+    total: str
+    count: int
+    share: str = Field(description="Share of the period's total, 0.0000 to 1.0000")
+
+
+class SpendingSummary(BaseModel):
+    currency: str
+    start: str
+    end: str = Field(description="Last day included")
+    days: int
+    total: str
+    count: int
+    daily_average: str
+    by_category: list[CategoryTotal] = Field(
+        description="Largest first; only categories with spend"
+    )
+    largest: list[Expense] = Field(description="The five largest expenses in the period")
+
+
+class MonthTotal(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    total: str
+    count: int
+
+
+class MonthlySpending(BaseModel):
+    currency: str
+    category: str | None = Field(description="The category, or null for all spending")
+    months: list[MonthTotal] = Field(description="Oldest first; months without spend are 0.00")
+    total: str
+    count: int
+
+
+class BudgetLine(BaseModel):
+    category: str
+    budget: str | None = Field(description="Monthly budget, or null when none is set")
+    spent: str
+    left: str | None = Field(description="Budget minus spent (negative when over), or null")
+    used_percent: str | None = Field(description="Spent as a percentage of the budget, or null")
+    over_budget: bool
+
+
+class BudgetStatus(BaseModel):
+    currency: str
+    month: str = Field(description="YYYY-MM")
+    total_budget: str
+    total_spent: str = Field(description="Spent in all categories, with or without a budget")
+    lines: list[BudgetLine]
+
+
+class ExpenseChange(BaseModel):
+    currency: str
+    action: str = Field(description="created, updated or deleted")
+    expense: Expense = Field(description="The expense as it is now (as it was, when deleted)")
+    before: Expense | None = Field(default=None, description="Before an update")
+    changed: list[str] = Field(default_factory=list, description="Fields an update changed")
+
+
+class CategoryChange(BaseModel):
+    currency: str
+    action: str = Field(description="created")
+    category: Category
+
+
+def money(amount: Decimal | None) -> str | None:
+    return None if amount is None else plain(amount)
+
+
+def expense_result(view: ExpenseView) -> Expense:
+    return Expense(
+        id=view.id,
+        date=view.occurred_on.isoformat(),
+        description=view.description,
+        amount=plain(view.amount),
+        category=view.category_name,
+        version=view.version,
+    )
+
+
+def category_result(view: CategoryView) -> Category:
+    return Category(
+        id=view.id,
+        name=view.name,
+        monthly_budget=money(view.monthly_budget),
+        spent=plain(view.spent),
+        count=view.count,
+    )

@@ -1,0 +1,113 @@
+"""The write tools, registered only with ``--allow-write``. Each goes through the controller's
+validation in one transaction and returns what changed."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver import MCPServer
+from mcp_types import ToolAnnotations
+
+from budget_tui.controller import categories, expenses, validate
+from budget_tui.controller.book import Book
+from budget_tui.mcp.arguments import RowId, Version, tool_errors
+from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
+from budget_tui.money import currency_code
+
+
+def add_write_tools(server: MCPServer, book: Book) -> None:
+    """Register add_expense, update_expense, delete_expense and create_category on ``book``."""
+    sessions = book.sessions
+
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @tool_errors
+    def add_expense(
+        description: str,
+        amount: str | float,
+        category: str,
+        date: str = "today",
+        uid: str | None = None,
+    ) -> ExpenseChange:
+        """Record a new expense and return it as saved.
+
+        amount: positive, at most two decimals, like 12.50. category: an existing category name,
+        any case (create_category makes a new one). date: ISO YYYY-MM-DD, or today, yesterday,
+        -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
+        a lost reply returns the saved expense instead of adding it twice.
+        """
+        saved = expenses.create_expense(
+            sessions,
+            description=description,
+            amount=amount,
+            occurred_on=date,
+            category=category,
+            uid=uid,
+        )
+        return ExpenseChange(
+            currency=currency_code(), action="created", expense=expense_result(saved)
+        )
+
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @tool_errors
+    def update_expense(
+        expense_id: RowId,
+        description: str | None = None,
+        amount: str | float | None = None,
+        date: str | None = None,
+        category: str | None = None,
+        version: Version | None = None,
+    ) -> ExpenseChange:
+        """Change an expense's description, amount, date and/or category; fields left out stay
+        as they are. Returns the expense before and after, and which fields changed.
+
+        expense_id: the id from a listing. version: the version from that listing; if the
+        expense was changed since, nothing is saved and an error says so.
+        """
+        before = expenses.get_expense(sessions, expense_id)
+        # Without a version from the caller, pin the one just read, so `before` is exactly
+        # what this update replaced (a change in between gives a Conflict, not a wrong diff).
+        after = expenses.update_expense(
+            sessions,
+            expense_id,
+            version=version if version is not None else before.version,
+            description=description,
+            amount=amount,
+            occurred_on=date,
+            category=category,
+        )
+        old, new = expense_result(before), expense_result(after)
+        changed = [
+            name
+            for name in ("date", "description", "amount", "category")
+            if getattr(old, name) != getattr(new, name)
+        ]
+        return ExpenseChange(
+            currency=currency_code(), action="updated", expense=new, before=old, changed=changed
+        )
+
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @tool_errors
+    def delete_expense(expense_id: RowId, version: Version | None = None) -> ExpenseChange:
+        """Delete an expense and return what was deleted.
+
+        expense_id: the id from a listing. version: the version from that listing; if the
+        expense was changed since, nothing is deleted and an error says so.
+        """
+        gone = expenses.get_expense(sessions, expense_id)
+        expenses.delete_expense(
+            sessions, expense_id, version=version if version is not None else gone.version
+        )
+        return ExpenseChange(
+            currency=currency_code(), action="deleted", expense=expense_result(gone)
+        )
+
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @tool_errors
+    def create_category(name: str, monthly_budget: str | float | None = None) -> CategoryChange:
+        """Create a category, optionally with a monthly budget, and return it.
+
+        name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
+        """
+        budget = validate.optional_amount(monthly_budget, "monthly_budget")
+        made = categories.create_category(sessions, name, budget)
+        return CategoryChange(
+            currency=currency_code(), action="created", category=category_result(made)
+        )
