@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from budget_tui.controller import validate
 from budget_tui.controller._tx import action
 from budget_tui.controller.categories import load as load_category
-from budget_tui.controller.queries import bump, cents, expenses_t, merge_deltas, spend_by_category
+from budget_tui.controller.queries import (
+    bump,
+    cents,
+    expenses_t,
+    merge_deltas,
+    spend_by_category,
+    unicode_lower,
+)
 from budget_tui.controller.views import (
     Cursor,
     DeleteResult,
@@ -221,8 +228,15 @@ def _filtered(stmt: Select, flt: ExpenseFilter) -> Select:
     if flt.category_id is not None:
         stmt = stmt.where(c.category_id == flt.category_id)
     if flt.text:
-        needle = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(c.description.ilike(f"%{needle}%", escape="\\"))
+        typed = flt.text.strip()
+        needle = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if typed.isascii():
+            stmt = stmt.where(c.description.ilike(f"%{needle}%", escape="\\"))
+        else:
+            # SQLite's ILIKE folds only ASCII letters ("CAFÉ" would miss "café"); the Unicode
+            # lower() costs a Python call per row there, so only non-ASCII searches pay for it.
+            pattern = f"%{needle.lower()}%"
+            stmt = stmt.where(unicode_lower(c.description).like(pattern, escape="\\"))
     if flt.min_amount is not None:
         stmt = stmt.where(c.amount >= flt.min_amount)
     if flt.max_amount is not None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, delete, func, select, text, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, String, delete, func, select, text, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import GenericFunction
 
 from budget_tui.controller.periods import Period, month_start
 from budget_tui.controller.views import ExpenseView
@@ -14,6 +17,27 @@ from budget_tui.db.models import Category, Expense, MonthlyTotal
 
 expenses_t = Expense.__table__
 totals_t = MonthlyTotal.__table__
+
+
+class unicode_lower(GenericFunction[str]):
+    """``lower()`` that folds the case of every letter, not only ASCII's ("É" -> "é").
+
+    PostgreSQL's lower() already does; SQLite's built-in one does not, so on SQLite this calls
+    the Python function that :mod:`budget_tui.db.engine` registers on every connection.
+    """
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(unicode_lower, "sqlite")
+def _unicode_lower_sqlite(element: unicode_lower, compiler: Any, **kw: Any) -> str:
+    return f"budget_lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(unicode_lower)
+def _unicode_lower_default(element: unicode_lower, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
 
 
 def cents(expr: ColumnElement) -> ColumnElement[int]:

@@ -108,6 +108,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, read_only: bool = False) -
     if mode != "wal" and not read_only:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # SQLite's own lower() folds only ASCII; searches for non-ASCII text use this one.
+    dbapi_conn.create_function("budget_lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_pragmas_read_only(dbapi_conn: Any, record: Any) -> None:

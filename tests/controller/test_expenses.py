@@ -294,3 +294,24 @@ def test_list_refuses_bad_filters(sessions, flt, kw, field) -> None:
     with pytest.raises(InvalidInput) as err:
         expenses.list_expenses(sessions, flt, **kw)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("éclair", True),
+        ("ÉCLAIR", True),
+        ("CAFÉ", True),
+        ("überweisung 50%", True),
+        ("ÜBERWEISUNG", True),
+        ("ü%", False),  # the percent sign is literal here too
+        ("é_", False),
+        ("Cafe", False),  # no accent folding: only case
+    ],
+)
+def test_text_filter_ignores_case_beyond_ascii(sessions, food, text, found) -> None:
+    add(sessions, food.id, "3.00", "2026-03-01", "Éclair at the café")
+    add(sessions, food.id, "4.00", "2026-03-02", "Überweisung 50% Miete")
+    flt = ExpenseFilter(text=text)
+    assert bool(descriptions(sessions, flt)) is found
+    assert expenses.expense_totals(sessions, flt).count == len(descriptions(sessions, flt))

@@ -158,6 +158,9 @@ def test_sqlite_pragmas_are_in_effect_on_every_connection(tmp_path) -> None:
                 }
             engine.dispose()  # the second round opens a new connection
         assert (tmp_path / "sub" / "b.db").exists()  # the folder was created
+        with engine.connect() as conn:
+            folded = conn.exec_driver_sql("SELECT budget_lower('ÉCLAIR Straße'), lower('É')")
+            assert folded.one() == ("éclair straße", "É")  # SQLite's own lower() is ASCII-only
     finally:
         engine.dispose()
 
