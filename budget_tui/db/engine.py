@@ -72,7 +72,8 @@ def describe(url: str | URL) -> str:
         return "<unreadable database URL>"
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
-    return redact(parsed.set(query={}))
+    # The driver is an implementation detail ("postgresql+psycopg2" is what the engine uses).
+    return redact(parsed.set(drivername=parsed.get_backend_name(), query={}))
 
 
 def is_neon(url: URL) -> bool:
