@@ -315,3 +315,29 @@ def test_text_filter_ignores_case_beyond_ascii(sessions, food, text, found) -> N
     flt = ExpenseFilter(text=text)
     assert bool(descriptions(sessions, flt)) is found
     assert expenses.expense_totals(sessions, flt).count == len(descriptions(sessions, flt))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=False)
+def test_a_row_changed_during_the_edit_is_a_conflict(book, sessions, food, monkeypatch) -> None:
+    """Another terminal saves the same row between this edit's read and its write: the version
+    counter turns the lost update into a Conflict (SQLite's write lock makes this race impossible)."""
+    e = add(sessions, food.id, "10.00")
+    real = expenses.validate.description
+
+    def meanwhile(value, *args, **kwargs):
+        with book.engine.connect() as other:
+            other.exec_driver_sql(
+                "UPDATE expenses SET description = 'Theirs', version = version + 1 WHERE id = %(id)s",
+                {"id": e.id},
+            )
+            other.commit()
+        return real(value, *args, **kwargs)
+
+    monkeypatch.setattr(expenses.validate, "description", meanwhile)
+    with pytest.raises(Conflict, match="changed or deleted elsewhere"):
+        expenses.update_expense(sessions, e.id, description="Mine")
+    monkeypatch.setattr(expenses.validate, "description", real)
+    now = expenses.get_expense(sessions, e.id)
+    assert (now.description, now.version) == ("Theirs", 2)
+    assert_rollup_consistent(book)
