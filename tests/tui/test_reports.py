@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -21,7 +22,7 @@ from budget_tui.controller.periods import Period
 from budget_tui.money import format_money
 from budget_tui.tui.app import BudgetApp
 from budget_tui.tui.screens.reports import ReportsScreen, chart_period, period_label
-from budget_tui.tui.widgets.charts import MonthBars
+from budget_tui.tui.widgets.charts import BarTable, MonthBars
 
 TODAY = dt.date(2026, 3, 15)
 ODD_NAME = "[b]Odd[/b] [link=x]name"
@@ -385,3 +386,46 @@ async def test_a_long_description_never_pushes_the_amount_out_of_the_panel(
         for name in ("#by-category", "#budget"):
             bars = screen.query_one(name, DataTable)
             assert bars.virtual_size.width <= bars.scrollable_content_region.width
+
+
+async def test_the_period_can_be_chosen_from_the_picker(demo_book: Book) -> None:
+    app = BudgetApp("sqlite:///budget.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        preset = screen.query_one("#preset", Select)
+        preset.focus()
+        await press(
+            pilot, "enter", "down", "down", "enter"
+        )  # This month -> Last month -> This year
+        assert preset.value == "this-year"
+        assert_period_shown(screen, demo_book, Period.year(2026))
+
+        # Choosing "Custom range" goes to the first day; Escape leaves the period as it was.
+        await press(pilot, "enter", "down", "down", "enter")
+        assert screen.focused is screen.query_one("#from", Input)
+        await press(pilot, *"2020-01-01", "escape")
+        assert preset.value == "this-year"
+        assert screen.focused is screen.query_one("#by-category", DataTable)
+        assert_period_shown(screen, demo_book, Period.year(2026))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+async def test_bar_colours_come_from_the_theme(demo_book: Book, theme: str) -> None:
+    app = BudgetApp("sqlite:///budget.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        app.theme = theme
+        await settle(pilot)
+        variables = app.theme_variables
+        table = screen.query_one("#budget", BarTable)
+        chart = screen.query_one("#by-month", MonthBars)
+
+        def colour(widget: BarTable | MonthBars, component: str) -> str:
+            style = widget.get_component_rich_style(component)
+            assert style.color is not None
+            return Color.from_rich_color(style.color).hex
+
+        assert colour(table, "bar--fill") == Color.parse(variables["primary"]).hex
+        assert colour(table, "bar--warning") == Color.parse(variables["warning"]).hex
+        assert colour(table, "bar--error") == Color.parse(variables["error"]).hex
+        assert colour(chart, "month-bars--in-period") == Color.parse(variables["accent"]).hex

@@ -261,9 +261,12 @@ class ReportsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_period()
+        self._show_loading()
 
     def on_screen_resume(self) -> None:
-        # Expenses may have changed on another screen since this one was last shown.
+        # Expenses may have changed on another screen since this one was last shown, and the
+        # presets follow the date (the app may have been open since yesterday).
+        self.today = _today()
         self.action_reload()
 
     # -- the period ---------------------------------------------------------------------------
@@ -273,7 +276,13 @@ class ReportsScreen(Screen[None]):
         self.period = period
         self._clear_period_error()
         self._show_period()
+        self._show_loading()
         self.action_reload()
+
+    def _show_loading(self) -> None:
+        self.query_one("#summary", Static).update(
+            Text.assemble((period_label(self.period), "bold"), " …")
+        )
 
     def _show_period(self) -> None:
         self.query_one("#from", Input).value = self.period.start.isoformat()
@@ -282,9 +291,6 @@ class ReportsScreen(Screen[None]):
         preset = preset_of(self.period, self.today)
         if select.value != preset:
             select.value = preset
-        self.query_one("#summary", Static).update(
-            Text.assemble((period_label(self.period), "bold"), " …")
-        )
 
     def action_next_preset(self) -> None:
         keys = [key for _, key in PRESETS if key != "custom"]
@@ -309,7 +315,10 @@ class ReportsScreen(Screen[None]):
         field.select_all()
 
     def action_leave_field(self) -> None:
+        """Escape from the period fields: drop what was typed but not applied, back to the panels."""
         if isinstance(self.focused, (Input, Select)):
+            self._clear_period_error()
+            self._show_period()
             self.query_one("#by-category").focus()
 
     @on(Select.Changed, "#preset")
