@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -24,6 +25,22 @@ _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 # Ids and versions are 64-bit in the database; a larger number must fail here, not in the driver.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="An id from a listing")]
 Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from a listing")]
+
+# Parameter types with the words an agent reads in the input schema. Ranges are checked in the
+# tools, not here, so that a refusal reads like the app's own messages.
+CategoryName = Annotated[str, Field(description="A category name, in any case")]
+StartDate = Annotated[
+    str | None, Field(description="First day included, YYYY-MM-DD; leave out for no lower bound")
+]
+EndDate = Annotated[
+    str | None, Field(description="Last day included, YYYY-MM-DD; leave out for no upper bound")
+]
+Month = Annotated[
+    str | None,
+    Field(description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month"),
+]
+Amount = Annotated[str | float, Field(description="Positive, at most two decimals, like 12.50")]
+Limit = Annotated[int, Field(description="How many expenses to list, 1 to 1000")]
 
 
 def parse_month(value: str | None, field: str) -> dt.date:
@@ -87,4 +104,6 @@ def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except BudgetError as error:
             raise ToolError(error_text(error)) from None
 
+    # The docstring is the tool's description; clients show it as is, so drop its indentation.
+    run.__doc__ = inspect.cleandoc(fn.__doc__ or "")
     return run

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
+from pydantic import Field
 
 from budget_tui.controller import categories, expenses, reports, validate
 from budget_tui.controller.book import Book
@@ -13,6 +15,12 @@ from budget_tui.controller.periods import Period, add_months
 from budget_tui.controller.views import CategoryView, ExpenseFilter
 from budget_tui.errors import InvalidInput, NotFound
 from budget_tui.mcp.arguments import (
+    Amount,
+    CategoryName,
+    EndDate,
+    Limit,
+    Month,
+    StartDate,
     check_limit,
     parse_amount_limit,
     parse_month,
@@ -71,7 +79,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
 
     @server.tool(annotations=READ)
     @tool_errors
-    def list_categories(month: str | None = None) -> CategoryList:
+    def list_categories(month: Month = None) -> CategoryList:
         """List every category with its monthly budget and what was spent in a month.
 
         month: YYYY-MM (or any ISO date in that month); defaults to the current month.
@@ -87,10 +95,10 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     def query_expenses_by_category(
-        category: str,
-        start: str | None = None,
-        end: str | None = None,
-        limit: int = DEFAULT_LIMIT,
+        category: CategoryName,
+        start: StartDate = None,
+        end: EndDate = None,
+        limit: Limit = DEFAULT_LIMIT,
     ) -> ExpenseList:
         """The expenses of one category, newest first, with the total and count of all that match.
 
@@ -106,13 +114,13 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     def search_expenses(
-        text: str | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        min_amount: str | float | None = None,
-        max_amount: str | float | None = None,
-        category: str | None = None,
-        limit: int = DEFAULT_LIMIT,
+        text: Annotated[str | None, Field(description="Words found in the description")] = None,
+        start: StartDate = None,
+        end: EndDate = None,
+        min_amount: Amount | None = None,
+        max_amount: Amount | None = None,
+        category: CategoryName | None = None,
+        limit: Limit = DEFAULT_LIMIT,
     ) -> ExpenseList:
         """Find expenses by words in their description, a date range, an amount range and/or a
         category; newest first, with the total and count of all that match.
@@ -132,7 +140,10 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
 
     @server.tool(annotations=READ)
     @tool_errors
-    def summarize_spending(start: str, end: str) -> SpendingSummary:
+    def summarize_spending(
+        start: Annotated[str, Field(description="First day included, YYYY-MM-DD")],
+        end: Annotated[str, Field(description="Last day included, YYYY-MM-DD")],
+    ) -> SpendingSummary:
         """Total spending between two dates, by category (total, count, share), with the daily
         average and the five largest expenses.
 
@@ -161,9 +172,9 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
     @server.tool(annotations=READ)
     @tool_errors
     def spending_by_month(
-        category: str | None = None,
-        months: int = 12,
-        end_month: str | None = None,
+        category: CategoryName | None = None,
+        months: Annotated[int, Field(description="How many months, 1 to 1200")] = 12,
+        end_month: Month = None,
     ) -> MonthlySpending:
         """Spending per calendar month, for one category or for everything.
 
@@ -193,7 +204,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
 
     @server.tool(annotations=READ)
     @tool_errors
-    def budget_status(month: str | None = None) -> BudgetStatus:
+    def budget_status(month: Month = None) -> BudgetStatus:
         """Each category's monthly budget against what was spent in a month: budget, spent, left.
 
         month: YYYY-MM (or any ISO date in that month); defaults to the current month.

@@ -3,12 +3,15 @@ validation in one transaction and returns what changed."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
+from pydantic import Field
 
 from budget_tui.controller import categories, expenses, validate
 from budget_tui.controller.book import Book
-from budget_tui.mcp.arguments import RowId, Version, tool_errors
+from budget_tui.mcp.arguments import Amount, CategoryName, RowId, Version, tool_errors
 from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
 from budget_tui.money import currency_code
 
@@ -20,11 +23,15 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
     @tool_errors
     def add_expense(
-        description: str,
-        amount: str | float,
-        category: str,
-        date: str = "today",
-        uid: str | None = None,
+        description: Annotated[str, Field(description="What it was, 1 to 200 characters")],
+        amount: Amount,
+        category: CategoryName,
+        date: Annotated[
+            str, Field(description="YYYY-MM-DD, or today, yesterday, -3 (three days ago)")
+        ] = "today",
+        uid: Annotated[
+            str | None, Field(description="A UUID that makes a retried save idempotent")
+        ] = None,
     ) -> ExpenseChange:
         """Record a new expense and return it as saved.
 
@@ -49,10 +56,10 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
     @tool_errors
     def update_expense(
         expense_id: RowId,
-        description: str | None = None,
-        amount: str | float | None = None,
-        date: str | None = None,
-        category: str | None = None,
+        description: Annotated[str | None, Field(description="New description")] = None,
+        amount: Amount | None = None,
+        date: Annotated[str | None, Field(description="YYYY-MM-DD, today, yesterday or -3")] = None,
+        category: CategoryName | None = None,
         version: Version | None = None,
     ) -> ExpenseChange:
         """Change an expense's description, amount, date and/or category; fields left out stay
@@ -101,7 +108,10 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
     @tool_errors
-    def create_category(name: str, monthly_budget: str | float | None = None) -> CategoryChange:
+    def create_category(
+        name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
+        monthly_budget: Amount | None = None,
+    ) -> CategoryChange:
         """Create a category, optionally with a monthly budget, and return it.
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.

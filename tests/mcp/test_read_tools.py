@@ -6,6 +6,8 @@ would add up by hand, and each bad argument comes back as a tool error with a cl
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.mcp.conftest import Seeded, connect, tools_for
@@ -27,6 +29,9 @@ async def test_read_only_server_lists_only_read_tools(seeded: Seeded) -> None:
     assert {t.name for t in listed} == READ_TOOLS
     for tool in listed:
         assert tool.description and len(tool.description) > 40, tool.name
+        assert "\n    " not in tool.description, f"{tool.name}: description keeps its indentation"
+        for name, schema in tool.input_schema["properties"].items():
+            assert "description" in json.dumps(schema), f"{tool.name}.{name} has no description"
         assert tool.output_schema is not None, tool.name
         assert tool.annotations is not None and tool.annotations.read_only_hint is True
 
@@ -35,6 +40,9 @@ async def test_allow_write_adds_the_write_tools(seeded: Seeded) -> None:
     async with connect(seeded.url, allow_write=True) as client:
         listed = {t.name: t for t in (await client.list_tools()).tools}
     assert set(listed) == READ_TOOLS | WRITE_TOOLS
+    for name in WRITE_TOOLS:
+        for param, schema in listed[name].input_schema["properties"].items():
+            assert "description" in json.dumps(schema), f"{name}.{param} has no description"
     assert listed["delete_expense"].annotations.destructive_hint is True
     assert listed["add_expense"].annotations.read_only_hint is False
 
