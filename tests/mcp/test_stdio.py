@@ -30,14 +30,19 @@ def server_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def stdio(url: str, tmp_path: Path, *extra: str):
+def stdio(url: str, tmp_path: Path, *extra: str, url_in_env: bool = False):
+    """The transport to a ``budget-tui mcp`` subprocess on ``url``, given by ``--db`` or, as the
+    README advises for URLs with a password, by ``DATABASE_URL``."""
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
     assert COMMAND.exists(), f"{COMMAND} is missing: is budget-tui installed in this venv?"
+    env = server_env(tmp_path)
+    if url_in_env:
+        env["DATABASE_URL"] = url
     params = StdioServerParameters(
         command=str(COMMAND),
-        args=["--db", url, "mcp", *extra],
-        env=server_env(tmp_path),
+        args=["mcp", *extra] if url_in_env else ["--db", url, "mcp", *extra],
+        env=env,
         cwd=str(tmp_path),  # no .env of the developer's is read
     )
     errlog = (tmp_path / "server-stderr.log").open("w")
@@ -97,7 +102,7 @@ async def test_allow_write_lets_the_real_server_save(demo: Book, tmp_path: Path)
     from mcp import Client
 
     before = info(demo.sessions)
-    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write")
+    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write", url_in_env=True)
     with errlog:
         async with Client(transport) as client:
             listed = {t.name for t in (await client.list_tools()).tools}
