@@ -141,9 +141,10 @@ def delete_category(
                 f"{category.name!r} has {in_use} expense{'s' if in_use != 1 else ''}; "
                 "choose a category to move them to before deleting it."
             )
-        if move_to == category.id:
-            raise InvalidInput("move_to", "Choose a different category to move the expenses to.")
         target = load(session, move_to, "move_to")
+        # Compared after the lookup: move_to may name the same category ("food" for Food).
+        if target.id == category.id:
+            raise InvalidInput("move_to", "Choose a different category to move the expenses to.")
         moved = session.execute(
             update(Expense)
             .where(Expense.category_id == category.id)

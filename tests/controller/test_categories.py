@@ -184,8 +184,10 @@ def test_delete_with_move_to_by_name(book, sessions, food, travel) -> None:
 def test_delete_with_move_to_itself_or_missing_changes_nothing(book, sessions, food) -> None:
     add(sessions, food.id, "7")
     before = rollup(book)
-    with pytest.raises(InvalidInput):
-        categories.delete_category(sessions, food.id, move_to=food.id)
+    for itself in (food.id, "FOOD"):
+        with pytest.raises(InvalidInput, match="different category") as err:
+            categories.delete_category(sessions, food.id, move_to=itself)
+        assert err.value.field == "move_to"
     with pytest.raises(NotFound):
         categories.delete_category(sessions, food.id, move_to=food.id + 100)
     with pytest.raises(NotFound):
