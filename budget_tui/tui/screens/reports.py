@@ -111,7 +111,7 @@ class ReportsScreen(Screen[None]):
             "next_preset",
             "Period",
             id="reports.next-preset",
-            tooltip="Next period: this month, last month, this year, last 12 months",
+            tooltip="Next period: this month, last month, this year, 12 months",
         ),
         Binding(
             "left_square_bracket",
@@ -141,6 +141,14 @@ class ReportsScreen(Screen[None]):
             "Custom",
             id="reports.custom-range",
             tooltip="Type the first and last day of the period",
+        ),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next panel",
+            show=False,
+            id="reports.next-panel",
+            tooltip="Move to the next panel (Shift+Tab: back)",
         ),
         Binding(
             "escape",
