@@ -1,0 +1,250 @@
+"""In-process probes that ``run.py`` starts in a fresh process and reads back as one JSON line.
+
+``probe.py keys URL``  key -> screen updated, driven through Textual's pilot: each figure is the
+time from the key press until every worker the key started has finished and the screen has
+refreshed. A screen or key the app doesn't have (yet) gives ``null`` ("n/a" in the table).
+
+``probe.py save URL``  one expense saved through the controller, 1,000 times (then deleted again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+REPEAT = 5
+SIZE = (120, 40)
+SCROLL_ROWS = 1000
+STEP_TIMEOUT_S = 90
+
+
+def log(message: str) -> None:
+    print(f"probe: {message}", file=sys.stderr, flush=True)
+
+
+def _summary(samples: list[float]) -> dict[str, Any] | None:
+    if not samples:
+        return None
+    ms = sorted(s * 1000 for s in samples)
+    return {
+        "median_ms": statistics.median(ms),
+        "min_ms": ms[0],
+        "max_ms": ms[-1],
+        "p95_ms": ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))],
+        "n": len(ms),
+    }
+
+
+async def _settle(app: Any, pilot: Any, timeout: float = 30.0) -> None:
+    """Wait until no worker runs (a key may start a worker whose result starts another, such as
+    a page fetch), then for one refresh of the screen."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy and not getattr(app, "_in_flight", 0):
+            break
+        # A worker superseded by a newer one (exclusive) ends cancelled.
+        with contextlib.suppress(Exception):
+            await app.workers.wait_for_complete(busy)
+    await pilot.pause()
+
+
+def _rows_shown(app: Any) -> bool:
+    from textual.widgets import DataTable
+
+    try:
+        table = app.screen.query_one(DataTable)
+    except Exception:
+        return False
+    return table.display and table.row_count > 0
+
+
+async def _timed(
+    app: Any, pilot: Any, press: Callable[[], Awaitable[None]], changed: Callable[[], bool]
+) -> float | None:
+    start = time.perf_counter()
+    await press()
+    await _settle(app, pilot)
+    elapsed = time.perf_counter() - start
+    return elapsed if changed() else None
+
+
+async def keys(url: str) -> dict[str, Any]:
+    from budget_tui.tui.app import BudgetApp
+
+    app = BudgetApp(url=url)
+    out: dict[str, Any] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.perf_counter()
+        while not _rows_shown(app):
+            await _settle(app, pilot)
+            if time.perf_counter() - started > 60:
+                return {"error": "the expenses screen showed no rows within 60 s"}
+        out["first_rows_in_pilot_ms"] = (time.perf_counter() - started) * 1000
+
+        def mode() -> str:
+            return str(getattr(app, "current_mode", type(app.screen).__name__))
+
+        async def step(name: str, keys: tuple[str, ...], back: tuple[str, ...], check) -> None:
+            try:
+                await asyncio.wait_for(_step(name, keys, back, check), STEP_TIMEOUT_S)
+            except TimeoutError:
+                out[name] = None
+                out.setdefault("timeouts", []).append(name)
+            log(f"{name}: {out.get(name)}")
+
+        async def _step(name: str, keys: tuple[str, ...], back: tuple[str, ...], check) -> None:
+            samples = []
+            for _ in range(REPEAT):
+                before = (mode(), str(getattr(app, "month", "")))
+                t = await _timed(app, pilot, lambda: pilot.press(*keys), lambda b=before: check(b))
+                if t is None:
+                    break
+                samples.append(t)
+                if back:
+                    await pilot.press(*back)
+                    await _settle(app, pilot)
+            out[name] = _summary(samples)
+
+        try:
+            await step(
+                "next_month",
+                ("right_square_bracket",),
+                ("left_square_bracket",),
+                lambda b: str(getattr(app, "month", "")) != b[1],
+            )
+            await step("open_categories", ("2",), ("1",), lambda b: mode() != b[0])
+            await step("open_reports", ("3",), ("1",), lambda b: mode() != b[0])
+            # Reports' period presets cycle this month -> last month -> this year.
+            await pilot.press("3")
+            await _settle(app, pilot)
+            if mode() == "reports":
+                await pilot.press("p")
+                await _settle(app, pilot)
+                t = await _timed(app, pilot, lambda: pilot.press("p"), lambda: True)
+                out["reports_this_year"] = _summary([t] if t else [])
+                samples = []
+                for _ in range(REPEAT - 1):
+                    # Back to this year through the other presets, timing only the last key.
+                    for _ in range(4):
+                        await pilot.press("p")
+                        await _settle(app, pilot)
+                    t = await _timed(app, pilot, lambda: pilot.press("p"), lambda: True)
+                    if t:
+                        samples.append(t)
+                if samples:
+                    out["reports_this_year"] = _summary(
+                        [out["reports_this_year"]["median_ms"] / 1000, *samples]
+                    )
+            log(f"reports_this_year: {out.get('reports_this_year')}")
+            await pilot.press("1")
+            await _settle(app, pilot)
+            for name, probe in (("scroll", _scroll), ("filter", _filter)):
+                try:
+                    out.update(await asyncio.wait_for(probe(app, pilot), STEP_TIMEOUT_S))
+                except TimeoutError:
+                    out.setdefault("timeouts", []).append(name)
+                log(f"{name}: done")
+        except Exception as exc:  # a screen still being built must not stop the run
+            out["error"] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+async def _scroll(app: Any, pilot: Any) -> dict[str, Any]:
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one(DataTable)
+    table.focus()
+    await _settle(app, pilot)
+    page = max(1, table.scrollable_content_region.height - 1)
+    presses = -(-SCROLL_ROWS // page)
+    per_key = []
+    start = time.perf_counter()
+    first = table.cursor_row
+    for _ in range(presses):
+        t = await _timed(app, pilot, lambda: pilot.press("pagedown"), lambda: True)
+        per_key.append(t or 0.0)
+    total = time.perf_counter() - start
+    moved = table.cursor_row - first
+    return {
+        "scroll_1000_rows": {
+            "total_ms": total * 1000,
+            "presses": presses,
+            "rows_per_press": page,
+            "cursor_moved_rows": moved,
+        },
+        "scroll_page_key": _summary(per_key),
+    }
+
+
+async def _filter(app: Any, pilot: Any) -> dict[str, Any]:
+    from textual.widgets import DataTable, Input
+
+    samples = []
+    for word in ("pizza", "coffee", "rent", "fuel", "books")[:REPEAT]:
+        await pilot.press("slash")
+        await _settle(app, pilot)
+        try:
+            field = app.screen.query_one("#search", Input)
+        except Exception:
+            return {"filter": None}
+        if not field.display:
+            return {"filter": None}
+        await pilot.press(*word)
+        table = app.screen.query_one(DataTable)
+        t = await _timed(app, pilot, lambda: pilot.press("enter"), lambda: True)
+        if t is None:
+            break
+        samples.append(t)
+        table.focus()
+        await pilot.press("escape")
+        await _settle(app, pilot)
+    return {"filter": _summary(samples)}
+
+
+def save(url: str, count: int = 1000) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from budget_tui.controller.book import open_book
+    from budget_tui.controller.categories import list_categories
+    from budget_tui.controller.expenses import create_expense, delete_expense
+
+    book = open_book(url)
+    try:
+        category = list_categories(book.sessions)[0].id
+        day = dt.date(2026, 3, 10)
+        samples, ids = [], []
+        for i in range(count):
+            start = time.perf_counter()
+            view = create_expense(
+                book.sessions,
+                description=f"Benchmark {i}",
+                amount=Decimal("12.34") + i,
+                occurred_on=day,
+                category=category,
+            )
+            samples.append(time.perf_counter() - start)
+            ids.append(view.id)
+        for expense_id in ids:
+            delete_expense(book.sessions, expense_id)
+    finally:
+        book.close()
+    return {"save": _summary(samples)}
+
+
+def main() -> None:
+    what, url = sys.argv[1], sys.argv[2]
+    result = asyncio.run(keys(url)) if what == "keys" else save(url)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
