@@ -22,6 +22,11 @@ LATEST = dt.date(2199, 12, 31)
 # Control characters, unpaired surrogates and line/paragraph separators can't be shown on one line
 # (and PostgreSQL refuses NUL outright).
 _BAD_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
+# Bidirectional embeddings, overrides and isolates reorder what follows them on screen, so text
+# could show something other than what it holds ("Trojan Source"); marks (U+200E/F) stay allowed.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Whitespace and invisible characters at either end: "\u200bFood" must not be a second "Food".
+_EDGES = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+|[\s\u200b\u200c\u200d\u2060\ufeff]+$")
 _PLAIN_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
@@ -29,11 +34,11 @@ def clean_text(value: object, field: str, *, max_length: int, what: str) -> str:
     """Stripped, NFC-normalised, single-line text of 1..max_length characters."""
     if not isinstance(value, str):
         raise InvalidInput(field, f"{what} must be text.")
-    text = unicodedata.normalize("NFC", value.strip())
+    text = unicodedata.normalize("NFC", _EDGES.sub("", value))
     if not text:
         raise InvalidInput(field, f"{what} can't be empty.")
     for ch in text:
-        if unicodedata.category(ch) in _BAD_CATEGORIES:
+        if unicodedata.category(ch) in _BAD_CATEGORIES or ch in _BIDI_CONTROLS:
             raise InvalidInput(
                 field, f"{what} contains a control character (U+{ord(ch):04X}); remove it."
             )

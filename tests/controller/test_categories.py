@@ -35,7 +35,7 @@ def test_create_budget_given_as_decimal_or_empty_text(sessions) -> None:
     assert categories.create_category(sessions, "B", "  ").monthly_budget is None
 
 
-@pytest.mark.parametrize("taken", ["Food", "food", "FOOD", " fOoD "])
+@pytest.mark.parametrize("taken", ["Food", "food", "FOOD", " fOoD ", "\u200bFood", "\ufeffFOOD"])
 def test_duplicate_name_in_any_case_is_a_conflict(sessions, taken: str) -> None:
     categories.create_category(sessions, "Food")
     with pytest.raises(Conflict, match="already exists"):

@@ -103,6 +103,10 @@ def test_optional_amount() -> None:
         ("שלום", "שלום"),
         ("a  b", "a  b"),  # inner spaces are the person's own
         ("🧾" * 200, "🧾" * 200),
+        ("\u200bFood\ufeff", "Food"),  # invisible characters at the ends go with the spaces
+        ("\u3000Tea\u00a0", "Tea"),
+        ("👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"),  # a joiner inside an emoji is kept
+        ("שלום\u200f", "שלום\u200f"),  # a right-to-left mark is kept
     ],
 )
 def test_text_kept(typed: str, kept: str) -> None:
@@ -121,6 +125,9 @@ def test_text_kept(typed: str, kept: str) -> None:
         ("a\x7fb", "U+007F"),
         ("a\u2028b", "U+2028"),
         ("a\ud800b", "U+D800"),
+        ("pay\u202eusd", "U+202E"),  # a right-to-left override would show the text reversed
+        ("a\u2066b", "U+2066"),
+        ("\u200b\ufeff", "can't be empty"),
         ("x" * 201, "201 characters long; the limit is 200"),
         (42, "must be text"),
         (None, "must be text"),
