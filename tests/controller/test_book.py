@@ -45,3 +45,19 @@ def test_location_of_a_server_book_hides_the_password() -> None:
         assert categories.list_categories(book.sessions) is not None
     finally:
         book.close()
+
+
+def test_engine_settings_in_effect(book) -> None:
+    """What the book's own connections run with, read back from the database itself."""
+    with book.engine.connect() as conn:
+        if book.backend == "sqlite":
+            got = [
+                conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")
+            ]
+            assert got == [1, "wal", 2, 5000]
+        else:
+            assert conn.exec_driver_sql("SHOW application_name").scalar() == "budget-tui"
+            assert (book.engine.pool.size(), book.engine.pool._max_overflow) == (5, 10)
+            assert book.engine.pool._pre_ping is True
+    assert book.engine.hide_parameters is True

@@ -235,3 +235,14 @@ def test_list_is_sorted_by_name_ignoring_case(sessions) -> None:
     for name in ["banana", "Apple", "cherry"]:
         categories.create_category(sessions, name)
     assert names(sessions) == ["Apple", "banana", "cherry"]
+
+
+def test_a_name_taken_at_the_same_moment_is_a_conflict(sessions, monkeypatch) -> None:
+    """Two terminals create "Food" at once: both pass the friendly check, the database's unique
+    index stops the second, and the person reads the same sentence."""
+    categories.create_category(sessions, "Food")
+    monkeypatch.setattr(categories, "_ensure_unique", lambda *a, **k: None)
+    with pytest.raises(Conflict) as err:
+        categories.create_category(sessions, "FOOD")
+    assert err.value.message == "A category with that name already exists."
+    assert names(sessions) == ["Food"]

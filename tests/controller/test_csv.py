@@ -142,3 +142,15 @@ def test_bytes_that_are_not_utf8_name_their_row(sessions, tmp_path, bad_row: int
         assert err.value.message == f"Row {bad_row}: the file is not UTF-8 text there."
     assert count_rows(sessions) == 0
     assert categories.list_categories(sessions) == ()
+
+
+def test_import_ignores_extra_columns_and_reads_crlf(sessions) -> None:
+    text = (
+        "id,date,description,amount,category,notes\r\n"
+        '1,2026-03-01,"Tea, green",2.00,Drinks,"from ""the"" shop"\r\n'
+        "2,2026-03-02,Coffee,3.50,drinks,\r\n"
+    )
+    assert import_csv(sessions, io.StringIO(text, newline="")).rows == 2
+    assert export(sessions) == (
+        HEADER + '2026-03-01,"Tea, green",2.00,Drinks\n' + "2026-03-02,Coffee,3.50,Drinks\n"
+    )
