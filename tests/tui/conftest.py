@@ -20,8 +20,9 @@ import pytest
 from budget_tui.controller.book import Book, open_book
 
 TODAY = dt.date(2026, 3, 15)
-DEMO_EXPENSES = 600
+DEMO_EXPENSES = 2000
 DEMO_SEED = 7
+BIG_EXPENSES = 40_000  # about 800 in the first half of March 2026
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +73,46 @@ def db(tmp_path: Path) -> Iterator[Book]:
     book = open_book(f"sqlite:///{tmp_path / 'book.db'}", migrate=False)
     yield book
     book.close()
+
+
+@pytest.fixture
+def snapshot_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _templates: dict[str, Path]
+) -> str:
+    """The demo book at a relative path, so the header (it shows the database) never changes."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(_templates["demo"], tmp_path / "budget.db")
+    return "sqlite:///budget.db"
+
+
+@pytest.fixture
+def snapshot_empty_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _templates: dict[str, Path]
+) -> str:
+    """An empty book at a relative path (see ``snapshot_url``)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(_templates["empty"], tmp_path / "budget.db")
+    return "sqlite:///budget.db"
+
+
+@pytest.fixture(scope="session")
+def _big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from budget_tui.controller.demo import fill_demo
+
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    book = open_book(f"sqlite:///{path}")
+    try:
+        fill_demo(book.sessions, BIG_EXPENSES, seed=DEMO_SEED, today=TODAY)
+    finally:
+        book.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def big_url(tmp_path: Path, _big_template: Path) -> str:
+    """A book whose months hold far more expenses than the Expenses screen keeps in its window."""
+    path = tmp_path / "book.db"
+    shutil.copyfile(_big_template, path)
+    return f"sqlite:///{path}"

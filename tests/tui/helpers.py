@@ -57,3 +57,12 @@ async def clear_and_type(pilot: Pilot, text: str) -> None:
 def notifications(app) -> list[str]:
     """The messages of the toasts on screen."""
     return [n.message for n in app._notifications]
+
+
+async def steady_cursor(pilot: Pilot) -> None:
+    """Stop the text cursor blinking, so a snapshot doesn't depend on when it was taken."""
+    from textual.widgets import Input
+
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()

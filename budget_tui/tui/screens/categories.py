@@ -48,14 +48,14 @@ class CategoriesScreen(Screen[None]):
         Binding(
             "left_square_bracket",
             "previous_month",
-            "Prev month",
+            "Prev",
             id="previous-month",
             tooltip="Go back a month",
         ),
         Binding(
             "right_square_bracket",
             "next_month",
-            "Next month",
+            "Next",
             id="next-month",
             tooltip="Go forward a month",
         ),
@@ -88,7 +88,7 @@ class CategoriesScreen(Screen[None]):
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
         yield Static("", id="categories-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#categories").display = False
@@ -141,8 +141,10 @@ class CategoriesScreen(Screen[None]):
         )
         width = max(60, table.size.width or self.size.width)
         self._width = width
-        bar_width = max(10, min(30, width - 18 - 3 * 13 - 10 - 2))
-        name_width = max(12, width - bar_width - 3 * 13 - 10 - 2)
+        # three amounts of 11, cell padding 2 x 5 columns, scrollbar 2; the rest is name and bar
+        rest = width - 3 * 11 - 10 - 2
+        name_width = max(12, min(30, rest // 2 - 2))
+        bar_width = max(10, min(40, rest - name_width))
         theme = self.app.theme_variables
         table.clear(columns=True)
         table.add_column("Category", width=name_width, key="name")
@@ -185,9 +187,9 @@ class CategoriesScreen(Screen[None]):
         ]
         if budgeted:
             over = [c for c in budgeted if (c.used or 0) > 1]
-            parts.append(f" of {money(budget)} budgeted")
+            parts.append(f"  budgets {money(budget)}")
             if over:
-                parts.append((f"  {len(over)} over budget", "$text-error"))
+                parts.append((f"  {len(over)} over", "$text-error"))
         self.query_one("#categories-status", Static).update(Content.assemble(*parts))
 
     # -- actions -----------------------------------------------------------------------------

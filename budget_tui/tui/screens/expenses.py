@@ -154,14 +154,14 @@ class ExpensesScreen(Screen[None]):
         Binding(
             "left_square_bracket",
             "previous_month",
-            "Prev month",
+            "Prev",
             id="previous-month",
             tooltip="Go back a month",
         ),
         Binding(
             "right_square_bracket",
             "next_month",
-            "Next month",
+            "Next",
             id="next-month",
             tooltip="Go forward a month",
         ),
@@ -209,7 +209,7 @@ class ExpensesScreen(Screen[None]):
         yield DataTable(id="expenses", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="expenses-empty")
         yield Static("", id="expenses-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search").display = False
@@ -313,6 +313,8 @@ class ExpensesScreen(Screen[None]):
         if self.paging or self.query_state is None:
             return
         index = event.cursor_row
+        if index != self.table.cursor_row:
+            return  # a stale event from rebuilding the table, not a move by the person
         if self.next is not None and index >= len(self.rows) - MARGIN:
             self._fetch_page(after=self.next)
         elif self.prev is not None and index < MARGIN:

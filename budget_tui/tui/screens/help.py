@@ -30,7 +30,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or key in seen:
+            # Only the app's own keys (they all have an id), not every widget's cursor keys.
+            if not binding.id or not binding.description or key in seen:
                 continue
             seen.add(key)
             what = binding.tooltip or binding.description

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Input, Label, Static
 
 from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
@@ -64,6 +64,9 @@ class CategoryForm(ModalScreen["object | None"]):
                     value=f"{budget:.2f}" if budget is not None else "",
                     placeholder="per month, e.g. 400 (empty: no budget)",
                 )
+            yield Static(
+                "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
+            )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Input, Label, Static
 
 from budget_tui.clock import today
 from budget_tui.errors import BudgetError
@@ -108,6 +108,9 @@ class ExpenseForm(ModalScreen["ExpenseView | None"]):
                 value=e.category_name if e else self.default_category,
                 placeholder="type a few letters",
                 suggester=SuggestFromList([n for _, n in self.categories], case_sensitive=False),
+            )
+            yield Static(
+                "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
             )
         yield Footer()
 
