@@ -149,3 +149,15 @@ def test_a_file_that_is_not_a_database(tmp_path) -> None:
         open_book(f"sqlite:///{path}")
     assert_plain(err.value)
     assert path.read_text() == content
+
+
+def test_wrong_password() -> None:
+    from tests.controller.fake_pg import refusing_server
+
+    with refusing_server() as (port, passwords), pytest.raises(DatabaseUnavailable) as err:
+        open_book(f"postgresql://alice:{SECRET}@127.0.0.1:{port}/books")
+    assert passwords and passwords[0] == SECRET  # the refusal came from the server
+    assert err.value.message == "The database refused the user name or password."
+    assert err.value.hint == "Check the user and password in DATABASE_URL."
+    assert err.value.saved is False
+    assert_plain(err.value)
