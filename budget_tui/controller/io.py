@@ -23,7 +23,7 @@ from budget_tui.controller.queries import bump, expenses_t
 from budget_tui.controller.views import ExpenseFilter, ImportResult
 from budget_tui.db.models import Category, utcnow
 from budget_tui.db.money import to_cents
-from budget_tui.errors import InvalidInput
+from budget_tui.errors import BudgetError, InvalidInput
 
 COLUMNS = ("date", "description", "amount", "category")
 CHUNK = 5000
@@ -165,11 +165,17 @@ def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None)
         flt or ExpenseFilter(),
     ).order_by(c.occurred_on, c.id)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     count = 0
-    for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
-        writer.writerows(
-            (d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition
-        )
-        count += len(partition)
+    try:
+        writer.writerow(COLUMNS)
+        for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
+            writer.writerows(
+                (d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition
+            )
+            count += len(partition)
+    except OSError as exc:
+        # The output failed (disk full, a closed pipe), not the database: the action wrapper
+        # would otherwise report any OSError as a lost database connection.
+        reason = exc.strerror or type(exc).__name__
+        raise BudgetError(f"The CSV could not be written: {reason}.") from None
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from budget_tui.controller import categories, expenses
 from budget_tui.controller.io import export_csv, import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
-from budget_tui.errors import InvalidInput
+from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput
 from tests.controller.conftest import add, assert_rollup_consistent
 
 HEADER = "date,description,amount,category\n"
@@ -154,3 +155,23 @@ def test_import_ignores_extra_columns_and_reads_crlf(sessions) -> None:
     assert export(sessions) == (
         HEADER + '2026-03-01,"Tea, green",2.00,Drinks\n' + "2026-03-02,Coffee,3.50,Drinks\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "No space left on device"),
+        (BrokenPipeError(errno.EPIPE, "Broken pipe"), "Broken pipe"),
+    ],
+)
+def test_an_output_that_fails_is_not_blamed_on_the_database(sessions, food, error, words) -> None:
+    add(sessions, food.id)
+
+    class Failing(io.StringIO):
+        def write(self, text: str) -> int:
+            raise error
+
+    with pytest.raises(BudgetError) as err:
+        export_csv(sessions, Failing())
+    assert not isinstance(err.value, DatabaseUnavailable)
+    assert err.value.message == f"The CSV could not be written: {words}."
