@@ -25,6 +25,7 @@ from budget_tui.errors import (
     Conflict,
     DatabaseBusy,
     DatabaseUnavailable,
+    NotFound,
 )
 
 P = ParamSpec("P")
@@ -140,6 +141,11 @@ def _saved(exc: SQLAlchemyError, reason: str, *, committing: bool) -> bool | Non
     return None
 
 
+def _OUT_OF_RANGE() -> NotFound:
+    # An id no row can have (beyond the integer column), e.g. from an MCP client.
+    return NotFound("That does not exist: a number given is out of range.")
+
+
 def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
     """The BudgetError a person reads for a database error."""
     reason = _reason(exc)
@@ -149,6 +155,8 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
             "This was changed or deleted elsewhere since you opened it; nothing was saved.",
             hint="Reload and make your change again.",
         )
+    if "out of range for type integer" in reason or "integer out of range" in reason:
+        return _OUT_OF_RANGE()
     if isinstance(exc, IntegrityError):
         if "uq_categories_name_key" in reason or "categories.name_key" in reason:
             return Conflict("A category with that name already exists.")
@@ -268,6 +276,8 @@ def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Ses
                 error.saved = _committed(sessions, xid)
             log.warning("%s failed: %s (%s)", fn.__name__, type(exc).__name__, error.message)
             raise error from None
+        except OverflowError:  # SQLite's driver refuses an int beyond 64 bits before SQL runs
+            raise _OUT_OF_RANGE() from None
         except OSError as exc:  # e.g. a socket error surfacing outside the driver
             log.warning("%s failed: %s", fn.__name__, type(exc).__name__)
             raise DatabaseUnavailable(

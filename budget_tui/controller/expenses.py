@@ -235,7 +235,9 @@ def _filtered(stmt: Select, flt: ExpenseFilter) -> Select:
         else:
             # SQLite's ILIKE folds only ASCII letters ("CAFÉ" would miss "café"); the Unicode
             # lower() costs a Python call per row there, so only non-ASCII searches pay for it.
-            pattern = f"%{needle.lower()}%"
+            # Both sides are lowered by the database: Python's lower() differs from PostgreSQL's
+            # for some letters ("İ"), and then a search would miss the very text it shows.
+            pattern = unicode_lower(literal(f"%{needle}%"))
             stmt = stmt.where(unicode_lower(c.description).like(pattern, escape="\\"))
     if flt.min_amount is not None:
         stmt = stmt.where(c.amount >= flt.min_amount)
