@@ -45,11 +45,31 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(conn), revision)
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of budget-tui ships."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema if it is not at head. Raises through the caller's translation."""
+    """Create or upgrade the schema if it is not at head. Raises through the caller's translation.
+
+    Raises ConfigError for a schema this version does not know (made by a newer budget-tui):
+    Alembic could not upgrade it, and downgrading would lose what the newer version stores.
+    """
     try:
-        if current_revision(engine) == HEAD:
+        current = current_revision(engine)
+        if current == HEAD:
             return
     except SQLAlchemyError:
         raise
+    if current is not None and current not in known_revisions():
+        from budget_tui.errors import ConfigError
+
+        raise ConfigError(
+            f"This database was set up by a newer budget-tui (schema {current[:20]!r}); "
+            f"this version knows schemas up to {HEAD!r}.",
+            hint="Upgrade budget-tui to open it.",
+        )
     upgrade(engine)

@@ -21,6 +21,7 @@ from budget_tui.controller.periods import Period
 from budget_tui.db import migrate
 from budget_tui.db.engine import make_engine
 from budget_tui.db.models import Base
+from budget_tui.errors import ConfigError
 from tests.conftest import pg_url
 from tests.controller.conftest import assert_rollup_consistent, rollup
 
@@ -142,3 +143,17 @@ def test_a_book_at_head_is_not_migrated_again(book) -> None:
     with book.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == before
     assert before == [(migrate.HEAD,)]
+
+
+def test_a_schema_from_a_newer_version_is_refused_untouched(empty_url: str) -> None:
+    open_book(empty_url).close()
+    engine = make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        with pytest.raises(ConfigError, match="newer budget-tui") as err:
+            open_book(empty_url)
+        assert "Upgrade budget-tui" in (err.value.hint or "")
+        assert migrate.current_revision(engine) == "0099"
+    finally:
+        engine.dispose()
