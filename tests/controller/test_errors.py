@@ -161,3 +161,21 @@ def test_wrong_password() -> None:
     assert err.value.hint == "Check the user and password in DATABASE_URL."
     assert err.value.saved is False
     assert_plain(err.value)
+
+
+def test_foreign_key_errors_read_as_a_missing_or_used_category(book) -> None:
+    with book.engine.connect() as conn:
+        with pytest.raises(IntegrityError) as raw:
+            conn.execute(
+                text(
+                    "INSERT INTO expenses (uid, description, amount, occurred_on, category_id, "
+                    "created_at, updated_at, version) VALUES "
+                    "(:uid, :d, 1, '2026-03-01', 424242, '2026-03-01', '2026-03-01', 1)"
+                ),
+                {"uid": "00000000-0000-4000-8000-000000000000", "d": SECRET},
+            )
+        conn.rollback()
+    error = translate(raw.value, committing=False)
+    assert isinstance(error, Conflict)
+    assert error.message == "That category is in use or no longer exists; nothing was saved."
+    assert SECRET not in str(error)

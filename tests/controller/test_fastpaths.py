@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from budget_tui.controller import bulk, demo
+from budget_tui.controller import io as csv_io
 from budget_tui.controller.book import Book
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.io import export_csv, import_csv
@@ -157,7 +158,13 @@ def make_csv(count: int, seed: int = 9) -> str:
     return out.getvalue()
 
 
-def test_streamed_import_equals_the_file(book: Book, index_path: str, tmp_path) -> None:
+def test_streamed_import_equals_the_file(
+    book: Book,
+    index_path: str,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(csv_io, "CHUNK", 3000)
     text = make_csv(20_000)
     path = tmp_path / "in.csv"
     path.write_text(text, encoding="utf-8")
