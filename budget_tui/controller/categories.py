@@ -40,8 +40,13 @@ def load(session: Session, ref: int | str, field: str = "category") -> Category:
         return category
     if not isinstance(ref, str) or not ref.strip():
         raise InvalidInput(field, "Choose a category.")
-    key = validate.name_key(validate.clean_text(ref, field, max_length=200, what="The category"))
-    category = session.scalars(select(Category).where(Category.name_key == key)).one_or_none()
+    name = validate.clean_text(ref, field, max_length=200, what="The category")
+    # name_key() cuts at the column's width, so a longer name would find whichever category
+    # shares its first 50 characters; no category has a name that long.
+    category = None
+    if len(name) <= validate.NAME_MAX:
+        key = validate.name_key(name)
+        category = session.scalars(select(Category).where(Category.name_key == key)).one_or_none()
     if category is None:
         raise NotFound(f"There is no category named {ref.strip()!r}.")
     return category

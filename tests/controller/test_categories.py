@@ -246,3 +246,14 @@ def test_a_name_taken_at_the_same_moment_is_a_conflict(sessions, monkeypatch) ->
         categories.create_category(sessions, "FOOD")
     assert err.value.message == "A category with that name already exists."
     assert names(sessions) == ["Food"]
+
+
+def test_a_name_longer_than_any_category_finds_none(sessions) -> None:
+    categories.create_category(sessions, "A" * 50)
+    assert categories.get_category(sessions, "a" * 50).name == "A" * 50
+    with pytest.raises(NotFound):
+        categories.get_category(sessions, "A" * 50 + "ZZZ")
+    with pytest.raises(NotFound):
+        expenses.create_expense(
+            sessions, description="x", amount="1", occurred_on="today", category="A" * 60
+        )
