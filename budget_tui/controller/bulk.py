@@ -12,10 +12,11 @@ rebuilt constraints check every row (a duplicate uid or a missing category fails
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from budget_tui.controller.queries import expenses_t
@@ -51,9 +52,20 @@ class BulkWriter:
         try:
             if exc_type is None:
                 for statement in self._restore:
-                    self._cursor.execute(statement)
+                    self._execute(statement)
         finally:
             self._cursor.close()
+
+    def _run(self, statement: str, call: Callable[[], object]) -> None:
+        # Driver errors become SQLAlchemy's, so the action boundary translates them like any other.
+        dbapi = self.session.get_bind().dialect.dbapi
+        try:
+            call()
+        except dbapi.Error as exc:  # type: ignore[union-attr]
+            raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc  # type: ignore[union-attr]
+
+    def _execute(self, statement: str) -> None:
+        self._run(statement, lambda: self._cursor.execute(statement))
 
     @property
     def copy(self) -> bool:
@@ -63,15 +75,16 @@ class BulkWriter:
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
         """Insert rows given as tuples in ``columns`` order (SQLite)."""
         marks = ", ".join("?" * len(self.columns))
-        self._cursor.executemany(
-            f"INSERT INTO expenses ({', '.join(self.columns)}) VALUES ({marks})", rows
-        )
+        statement = f"INSERT INTO expenses ({', '.join(self.columns)}) VALUES ({marks})"
+        self._run(statement, lambda: self._cursor.executemany(statement, rows))
 
     def copy_text(self, data: str) -> None:
         """COPY rows given as PostgreSQL text format: tab-separated, one per line, each text
         value escaped with :func:`copy_escape`."""
-        self._cursor.copy_expert(
-            f"COPY expenses ({', '.join(self.columns)}) FROM STDIN", io.StringIO(data), size=1 << 20
+        statement = f"COPY expenses ({', '.join(self.columns)}) FROM STDIN"
+        self._run(
+            statement,
+            lambda: self._cursor.copy_expert(statement, io.StringIO(data), size=1 << 20),
         )
 
     def _defer_indexes(self) -> None:
@@ -89,14 +102,14 @@ class BulkWriter:
             )
         ).all()
         for name, sql in found:
-            self._cursor.execute(f'DROP INDEX "{name}"')
+            self._execute(f'DROP INDEX "{name}"')
             self._restore.append(sql)
         # A larger page cache while the rows go in (this connection only, back to default after).
-        self._cursor.execute("PRAGMA cache_size = -131072")
+        self._execute("PRAGMA cache_size = -65536")
         self._restore.append("PRAGMA cache_size = -2000")
 
     def _defer_postgresql(self) -> None:
-        self._cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        self._execute("SET LOCAL maintenance_work_mem = '256MB'")
         constraints = self.session.execute(
             text(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -113,9 +126,9 @@ class BulkWriter:
             )
         ).all()
         for name, _definition in constraints:
-            self._cursor.execute(f'ALTER TABLE expenses DROP CONSTRAINT "{name}"')
+            self._execute(f'ALTER TABLE expenses DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
-            self._cursor.execute(f'DROP INDEX "{name}"')
+            self._execute(f'DROP INDEX "{name}"')
         self._restore.extend(definition for _name, definition in indexes)
         # Unique first (it builds an index); the foreign key then checks all rows in one join.
         self._restore.extend(
