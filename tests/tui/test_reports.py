@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Input, Select, Static
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.book import Book
 from budget_tui.controller.periods import Period
+from budget_tui.errors import DatabaseUnavailable
 from budget_tui.money import format_money
 from budget_tui.tui.screens.reports import ReportsScreen, chart_period, period_label
 from budget_tui.tui.widgets.charts import BarTable, MonthBars
-from tests.tui.helpers import make_app, ready, settle
+from tests.tui.helpers import make_app, notifications, ready, settle
 
 TODAY = dt.date(2026, 3, 15)
 ODD_NAME = "[b]Odd[/b] [link=x]name"
@@ -426,3 +427,29 @@ async def test_bar_colours_come_from_the_theme(demo_url: str, demo_book: Book, t
         assert colour(table, "bar--warning") == Color.parse(variables["warning"]).hex
         assert colour(table, "bar--error") == Color.parse(variables["error"]).hex
         assert colour(chart, "month-bars--in-period") == Color.parse(variables["accent"]).hex
+
+
+async def test_a_lost_database_is_a_message_and_the_screen_keeps_working(
+    demo_url: str, demo_book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        real_summary = reports.summary
+
+        def unreachable(*args: object, **kwargs: object) -> None:
+            raise DatabaseUnavailable("The database server could not be reached.")
+
+        monkeypatch.setattr(reports, "summary", unreachable)
+        await press(pilot, "p")
+        assert any("could not be reached" in n for n in notifications(app))
+        assert summary_text(screen) == "February 2026 …"  # no figures from the wrong period
+        # March's figures are still there, dimmed: they are not February's.
+        assert screen.query_one("#by-category").has_class("-stale")
+        assert screen.query_one("#largest").has_class("-stale")
+        assert not screen.query_one("#budget").has_class("-stale")  # that call worked
+
+        monkeypatch.setattr(reports, "summary", real_summary)
+        await press(pilot, "r")
+        assert_period_shown(screen, demo_book, Period.month(dt.date(2026, 2, 1)))
+        assert not screen.query("#panels > .-stale")

@@ -210,6 +210,9 @@ class ReportsScreen(Screen[None]):
     ReportsScreen #panels > *:focus {
         border: round $border;
     }
+    ReportsScreen #panels > .-stale {
+        text-opacity: 40%;
+    }
     ReportsScreen.-narrow #panels > DataTable {
         height: auto;
         max-height: 100%;
@@ -288,6 +291,9 @@ class ReportsScreen(Screen[None]):
         self.action_reload()
 
     def _show_loading(self) -> None:
+        # Figures of the previous period stay dimmed until this period's arrive (or if they can't).
+        for panel in self.query("#panels > *"):
+            panel.add_class("-stale")
         self.query_one("#summary", Static).update(
             Text.assemble((period_label(self.period), "bold"), " …")
         )
@@ -405,7 +411,7 @@ class ReportsScreen(Screen[None]):
             self,
             reports.budget_vs_actual,
             focus_month(period, self.today),
-            done=self._budget_loaded,
+            done=lambda budget: self._budget_loaded(period, budget),
             group="reports-budget",
             exclusive=True,
         )
@@ -441,6 +447,8 @@ class ReportsScreen(Screen[None]):
         if period != self.period:
             return
         self.summary = summary
+        for panel in self.query("#by-category, #largest"):
+            panel.remove_class("-stale")
         noun = "expense" if summary.count == 1 else "expenses"
         self.query_one("#summary", Static).update(
             Text.assemble(
@@ -453,9 +461,12 @@ class ReportsScreen(Screen[None]):
         self._fill_by_category()
         self._fill_largest()
 
-    def _budget_loaded(self, budget: BudgetReport) -> None:
+    def _budget_loaded(self, period: Period, budget: BudgetReport) -> None:
+        if period != self.period:
+            return
         self.budget = budget
         self._fill_budget()
+        self.query_one("#budget").remove_class("-stale")
 
     def _months_loaded(
         self, period: Period, category: tuple[int, str] | None, months: tuple[MonthSpend, ...]
@@ -463,6 +474,7 @@ class ReportsScreen(Screen[None]):
         if period != self.period or category != self.chart_category:
             return
         self.months = months
+        self.query_one("#by-month").remove_class("-stale")
         chart = self.query_one("#by-month", MonthBars)
         title = "Spend by month"
         chart.border_title = title if category is None else Text(f"{title} · {category[1]}")
