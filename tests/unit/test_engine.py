@@ -182,3 +182,9 @@ def test_sqlite_transactions_are_real(tmp_path) -> None:
 def test_sqlite_read_only_refuses_a_missing_file(tmp_path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         make_engine(f"sqlite:///{tmp_path / 'missing.db'}", read_only=True)
+
+
+def test_redact_hides_passwords_given_as_query_options() -> None:
+    shown = redact(f"postgresql://alice@db/books?password={SECRET}&sslpassword={SECRET}&x=1")
+    assert SECRET not in shown
+    assert "x=1" in shown
