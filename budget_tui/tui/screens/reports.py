@@ -192,7 +192,8 @@ class ReportsScreen(Screen[None]):
         color: $error;
     }
     ReportsScreen #summary {
-        height: 1;
+        height: auto;
+        max-height: 2;
         padding: 0 1;
     }
     ReportsScreen #panels {
