@@ -288,6 +288,11 @@ class MonthBars(Widget, can_focus=True):
                 "No months to show.", style=self.get_component_rich_style("month-bars--label")
             )
         values = [float(m.total) for m in self.months]
+        if not any(values):
+            return Text(
+                "Nothing spent in these months.",
+                style=self.get_component_rich_style("month-bars--label"),
+            )
         top = nice_ceiling(max(values))
         label_rows = 2 if height >= 6 else 1
         chart_h = max(1, height - label_rows)
