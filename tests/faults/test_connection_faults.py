@@ -207,3 +207,35 @@ def test_slow_link_is_not_a_fault(proxied_book: tuple[FaultProxy, Book], admin: 
     proxy.delay(0.2)  # well inside the 2 s deadline per round trip
     expenses.create_expense(book.sessions, **BREAD, category=food.id)
     assert admin.scalar("SELECT count(*) FROM expenses") == 1
+
+
+def test_pooled_connection_gone_silent_while_idle_fails_within_the_deadline_then_recovers(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    """A laptop sleeps with a connection in the pool: the pre-ping itself gets no answer."""
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    proxy.mute()  # every pooled connection, and any new one, now gets no answer
+    _, error, seconds = bounded(
+        lambda: expenses.create_expense(book.sessions, **BREAD, category=food.id)
+    )
+    assert isinstance(error, DatabaseUnavailable), error
+    assert error.saved is False
+    assert seconds >= 1.5
+    assert admin.scalar("SELECT count(*) FROM expenses") == 0
+
+    proxy.heal()  # the network is back; the old flows are gone
+    expenses.create_expense(book.sessions, **BREAD, category=food.id)
+    assert admin.scalar("SELECT count(*) FROM expenses") == 1
+
+
+def test_all_flows_reset_while_idle_then_the_next_action_just_works(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    """A NAT box or VPN forgets every connection; the pool notices on the pre-ping."""
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    proxy.cut_all()
+    saved = expenses.create_expense(book.sessions, **BREAD, category=food.id)
+    assert saved.replayed is False
+    assert admin.scalar("SELECT count(*) FROM expenses") == 1
