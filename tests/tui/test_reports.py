@@ -453,3 +453,19 @@ async def test_a_lost_database_is_a_message_and_the_screen_keeps_working(
         await press(pilot, "r")
         assert_period_shown(screen, demo_book, Period.month(dt.date(2026, 2, 1)))
         assert not screen.query("#panels > .-stale")
+
+
+async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        assert summary_text(screen) == "March 2026  $0.00 spent · 0 expenses · $0.00 a day"
+        assert table_rows(screen, "#by-category", 1) == [("No expenses in this period.",)]
+        assert table_rows(screen, "#largest", 1) == [("No expenses in this period.",)]
+        assert table_rows(screen, "#budget", 1) == [
+            ("No categories yet: add them on the Categories screen (2).",)
+        ]
+        chart = screen.query_one("#by-month", MonthBars)
+        assert chart.render().plain == "Nothing spent in these months."
+        await press(pilot, "enter")  # on the message row: nothing to chart, nothing breaks
+        assert str(chart.border_title) == "Spend by month"

@@ -524,7 +524,7 @@ class ReportsScreen(Screen[None]):
                 key=str(r.category_id),
             )
         if not rows:
-            table.add_row(Text("No expenses in this period.", style="italic"), "", "", "", "")
+            table.show_message("No expenses in this period.")
         elif 0 < keep < len(rows):
             table.move_cursor(row=keep, animate=False)
         noun = "category" if len(rows) == 1 else "categories"
@@ -567,7 +567,7 @@ class ReportsScreen(Screen[None]):
                 key=str(line.category_id),
             )
         if not lines:
-            table.add_row(Text("No categories yet.", style="italic"), "", "", "", "")
+            table.show_message("No categories yet: add them on the Categories screen (2).")
         elif 0 < keep < len(lines):
             table.move_cursor(row=keep, animate=False)
         report = self.budget
@@ -597,7 +597,7 @@ class ReportsScreen(Screen[None]):
                 key=str(e.id),
             )
         if not rows:
-            table.add_row("", Text("No expenses in this period.", style="italic"), "", "")
+            table.show_message("No expenses in this period.")
 
     # -- charting one category ----------------------------------------------------------------
 

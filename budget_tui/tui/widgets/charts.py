@@ -151,6 +151,12 @@ class BarTable(DataTable):
     def on_resize(self) -> None:
         self.post_message(self.Resized(self))
 
+    def show_message(self, message: str) -> None:
+        """Replace the table's columns and rows with one line of text (e.g. "No expenses")."""
+        self.clear(columns=True)
+        self.add_column("", key="message")
+        self.add_row(Text(message, style="italic"), key="message")
+
     def bar(
         self, fraction: float, *, width: int, level: Level = "fill", track: bool = False
     ) -> BarCell:
