@@ -4,7 +4,10 @@
 time from the key press until every worker the key started has finished and the screen has
 refreshed. A screen or key the app doesn't have (yet) gives ``null`` ("n/a" in the table).
 
-``probe.py save URL``  one expense saved through the controller, 1,000 times (then deleted again).
+``probe.py save URL``  one expense saved through the controller, 1,000 times (then deleted again);
+then the same with commits that don't wait for the disk's flush, to show the software's share.
+
+``probe.py queries URL``  the controller calls behind each screen, timed alone.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import statistics
 import sys
 import time
@@ -209,7 +213,27 @@ async def _filter(app: Any, pilot: Any) -> dict[str, Any]:
     return {"filter": _summary(samples)}
 
 
-def save(url: str, count: int = 1000) -> dict[str, Any]:
+def _no_flush(book: Any) -> None:
+    """Commits that don't wait for the disk (this process's connections only): what a save costs
+    in software, apart from the flush to disk."""
+    from sqlalchemy import event
+
+    statement = (
+        "PRAGMA synchronous=NORMAL" if book.backend == "sqlite" else "SET synchronous_commit=off"
+    )
+
+    @event.listens_for(book.engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(statement)
+        cursor.close()
+        if book.backend != "sqlite":
+            dbapi_conn.commit()
+
+    book.engine.dispose()
+
+
+def save(url: str, count: int = 1000, *, flush: bool = True) -> dict[str, Any]:
     import datetime as dt
     from decimal import Decimal
 
@@ -218,6 +242,8 @@ def save(url: str, count: int = 1000) -> dict[str, Any]:
     from budget_tui.controller.expenses import create_expense, delete_expense
 
     book = open_book(url)
+    if not flush:
+        _no_flush(book)
     try:
         category = list_categories(book.sessions)[0].id
         day = dt.date(2026, 3, 10)
@@ -237,12 +263,68 @@ def save(url: str, count: int = 1000) -> dict[str, Any]:
             delete_expense(book.sessions, expense_id)
     finally:
         book.close()
-    return {"save": _summary(samples)}
+    return {"save" if flush else "save_without_disk_flush": _summary(samples)}
+
+
+def queries(url: str) -> dict[str, Any]:
+    """The controller calls behind each screen, timed alone (median of REPEAT): the database's
+    share of a key's time."""
+    import datetime as dt
+
+    from budget_tui.controller import categories, expenses, reports
+    from budget_tui.controller.book import open_book
+    from budget_tui.controller.periods import Period
+    from budget_tui.controller.views import ExpenseFilter
+
+    today = dt.date.fromisoformat(os.environ.get("BUDGET_TUI_TODAY", "2026-03-15"))
+    month = Period.month(today)
+    year = Period.year(today.year)
+    book = open_book(url)
+    s = book.sessions
+    deep = expenses.list_expenses(s, ExpenseFilter(period=month), limit=1000).next_cursor
+    calls: dict[str, Callable[[], object]] = {
+        "list_expenses_month": lambda: expenses.list_expenses(s, ExpenseFilter(period=month)),
+        "expense_totals_month": lambda: expenses.expense_totals(s, ExpenseFilter(period=month)),
+        "list_expenses_page_1000_rows_on": lambda: expenses.list_expenses(
+            s, ExpenseFilter(period=month), after=deep
+        ),
+        "filter_text_month": lambda: expenses.list_expenses(
+            s, ExpenseFilter(period=month, text="pizza")
+        ),
+        "filter_text_totals_month": lambda: expenses.expense_totals(
+            s, ExpenseFilter(period=month, text="pizza")
+        ),
+        "list_categories_month": lambda: categories.list_categories(s, month),
+        "report_by_category_year": lambda: reports.spend_by_category_report(s, year),
+        "report_by_month_12": lambda: reports.spend_by_month(s, Period.last_months(today, 12)),
+        "budget_vs_actual": lambda: reports.budget_vs_actual(s, today),
+        "largest_year": lambda: reports.largest_expenses(s, year),
+        "summary_all_time": lambda: reports.summary(s, dt.date(1900, 1, 1), today),
+        "expense_totals_all": lambda: expenses.expense_totals(s, ExpenseFilter()),
+    }
+    out: dict[str, Any] = {}
+    try:
+        for name, fn in calls.items():
+            samples = []
+            for _ in range(REPEAT):
+                start = time.perf_counter()
+                fn()
+                samples.append(time.perf_counter() - start)
+            out[name] = _summary(samples)
+    finally:
+        book.close()
+    return out
 
 
 def main() -> None:
     what, url = sys.argv[1], sys.argv[2]
-    result = asyncio.run(keys(url)) if what == "keys" else save(url)
+    if what == "keys":
+        result = asyncio.run(keys(url))
+    elif what == "queries":
+        result = queries(url)
+    else:
+        result = save(url)
+        result.update(save(url, flush=False))
     print(json.dumps(result))
 
 

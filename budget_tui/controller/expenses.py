@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from budget_tui.controller import validate
 from budget_tui.controller._tx import action
 from budget_tui.controller.categories import load as load_category
+from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
     bump,
     cents,
@@ -351,8 +352,10 @@ def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals
     flt = flt or ExpenseFilter()
     _check_filter(flt)
     simple = flt.text is None and flt.min_amount is None and flt.max_amount is None
-    if simple and flt.period is not None and flt.period.is_whole_months:
-        spend = spend_by_category(session, flt.period)
+    if simple:
+        # Whole months (all time included) come from the roll-up; only part-months read rows.
+        everything = Period(validate.EARLIEST, validate.LATEST + dt.timedelta(days=1))
+        spend = spend_by_category(session, flt.period or everything)
         if flt.category_id is not None:
             spend = {k: v for k, v in spend.items() if k == flt.category_id}
         return Totals(

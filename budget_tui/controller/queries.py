@@ -11,7 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import GenericFunction
 
-from budget_tui.controller.periods import Period, month_start
+from budget_tui.controller.periods import Period, add_months, month_start
 from budget_tui.controller.views import ExpenseView
 from budget_tui.db.models import Category, Expense, MonthlyTotal
 
@@ -48,23 +48,44 @@ def cents(expr: ColumnElement) -> ColumnElement[int]:
 def spend_by_category(session: Session, period: Period) -> dict[int, tuple[int, int]]:
     """``{category_id: (cents, count)}`` for the period, from SQL aggregates only.
 
-    Whole-month periods read the roll-up (a few rows per month); other periods sum the covering
-    index (occurred_on, category_id, amount).
+    The whole months inside the period are read from the roll-up (a few rows per month); only the
+    part-months at its ends (at most a month each) sum the covering index
+    (occurred_on, category_id, amount). So "all time" or "this year to date" never scans every row.
     """
-    if period.is_whole_months:
-        stmt = (
-            select(
-                totals_t.c.category_id, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count)
-            )
-            .where(totals_t.c.month >= period.start, totals_t.c.month < period.end)
-            .group_by(totals_t.c.category_id)
-        )
-    else:
-        stmt = (
-            select(expenses_t.c.category_id, cents(func.sum(expenses_t.c.amount)), func.count())
-            .where(expenses_t.c.occurred_on >= period.start, expenses_t.c.occurred_on < period.end)
-            .group_by(expenses_t.c.category_id)
-        )
+    first = period.start if period.start.day == 1 else add_months(period.start, 1)
+    last = month_start(period.end)  # the whole months are [first, last)
+    if first >= last:
+        return _spend_from_rows(session, period.start, period.end)
+    spend = _spend_from_rollup(session, first, last)
+    for start, end in ((period.start, first), (last, period.end)):
+        if start < end:
+            for cat, (c, n) in _spend_from_rows(session, start, end).items():
+                old_c, old_n = spend.get(cat, (0, 0))
+                spend[cat] = (old_c + c, old_n + n)
+    return spend
+
+
+def _spend_from_rollup(
+    session: Session, start: dt.date, end: dt.date
+) -> dict[int, tuple[int, int]]:
+    stmt = (
+        select(totals_t.c.category_id, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count))
+        .where(totals_t.c.month >= start, totals_t.c.month < end)
+        .group_by(totals_t.c.category_id)
+    )
+    return _spend(session, stmt)
+
+
+def _spend_from_rows(session: Session, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+    stmt = (
+        select(expenses_t.c.category_id, cents(func.sum(expenses_t.c.amount)), func.count())
+        .where(expenses_t.c.occurred_on >= start, expenses_t.c.occurred_on < end)
+        .group_by(expenses_t.c.category_id)
+    )
+    return _spend(session, stmt)
+
+
+def _spend(session: Session, stmt: Any) -> dict[int, tuple[int, int]]:
     return {
         cat: (int(total or 0), int(count or 0))
         for cat, total, count in session.execute(stmt)

@@ -106,6 +106,15 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
     if not 1 <= limit <= 1000:
         raise InvalidInput("limit", "Ask for 1 to 1000 expenses.")
     c = expenses_t.c
+    order = (c.amount.desc(), c.occurred_on.desc(), c.id.desc())
+    # The top ids first, from the covering index (occurred_on, category_id, amount) alone; then
+    # only those rows are read (sorting a year of full rows cost SQLite 2-3x more).
+    top = (
+        select(c.id)
+        .where(c.occurred_on >= period.start, c.occurred_on < period.end)
+        .order_by(*order)
+        .limit(limit)
+    )
     stmt = (
         select(
             c.id,
@@ -118,9 +127,8 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
             Category.name,
         )
         .join(Category, Category.id == c.category_id)
-        .where(c.occurred_on >= period.start, c.occurred_on < period.end)
-        .order_by(c.amount.desc(), c.occurred_on.desc(), c.id.desc())
-        .limit(limit)
+        .where(c.id.in_(top.scalar_subquery()))
+        .order_by(*order)
     )
     return tuple(
         ExpenseView(

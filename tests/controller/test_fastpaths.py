@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import random
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import inspect, select
@@ -205,3 +206,40 @@ def test_a_bad_last_row_imports_nothing(book: Book, index_path: str) -> None:
     with book.engine.connect() as conn:
         assert conn.execute(select(Category.id)).all() == []
     assert schema(book) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2025, 1, 17), dt.date(2026, 2, 10)),  # part-months at both ends
+        (dt.date(2025, 3, 1), dt.date(2025, 7, 20)),  # whole months, then a part-month
+        (dt.date(2025, 3, 5), dt.date(2025, 3, 9)),  # inside one month
+        (dt.date(1900, 1, 1), dt.date(2200, 1, 1)),  # all time
+    ],
+)
+def test_spend_over_any_period_equals_plain_sums(book: Book, start: dt.date, end: dt.date) -> None:
+    from budget_tui.controller.expenses import expense_totals
+    from budget_tui.controller.periods import Period
+    from budget_tui.controller.views import ExpenseFilter
+
+    fill_demo(book.sessions, 4000, seed=4, today=TODAY)
+    period = Period(start, end)
+    with book.engine.connect() as conn:
+        cells = conn.execute(
+            select(expenses_t.c.category_id, expenses_t.c.amount).where(
+                expenses_t.c.occurred_on >= start, expenses_t.c.occurred_on < end
+            )
+        ).all()
+    with book.sessions() as session:
+        from budget_tui.controller.queries import spend_by_category
+
+        spend = spend_by_category(session, period)
+    expected: dict[int, tuple[int, int]] = {}
+    for cat, amount in cells:
+        c, n = expected.get(cat, (0, 0))
+        expected[cat] = (c + int(amount * 100), n + 1)
+    assert spend == expected
+    totals = expense_totals(book.sessions, ExpenseFilter(period=period))
+    assert totals.count == len(cells)
+    assert totals.total == sum((a for _c, a in cells), start=Decimal("0.00"))
+    assert expense_totals(book.sessions).count == 4000
