@@ -98,6 +98,7 @@ def test_nice_ceiling_and_budget_levels() -> None:
     assert nice_ceiling(7_600) == 8_000
     assert nice_ceiling(4_000) == 4_000
     assert nice_ceiling(4_001) == 5_000
+    assert nice_ceiling(11_600) == 12_000
     assert nice_ceiling(0.3) == pytest.approx(0.3)
     assert budget_level(None) == "fill"
     assert budget_level(0.5) == "fill"

@@ -68,11 +68,11 @@ def budget_level(used: float | None) -> Level:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) at or above ``value``."""
+    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ) at or above ``value``."""
     if value <= 0:
         return 1.0
     scale = 10 ** math.floor(math.log10(value))
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * scale * (1 + 1e-9):
             return step * scale
     return 10 * scale  # pragma: no cover - the loop always returns
