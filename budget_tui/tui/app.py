@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from budget_tui.clock import today
@@ -155,6 +156,7 @@ class BudgetApp(App[None]):
         self.book: Book | None = None
         self.month = Period.month(today())
         self._in_flight = 0
+        self._busy_timer: Timer | None = None
 
     # -- the book -----------------------------------------------------------------------------
 
@@ -225,9 +227,24 @@ class BudgetApp(App[None]):
 
     def action_started(self) -> None:
         self._in_flight += 1
+        if self._in_flight == 1:
+            from budget_tui.tui.runner import SLOW_AFTER_S
+
+            self._busy_timer = self.set_timer(SLOW_AFTER_S, self._show_busy)
 
     def action_finished(self) -> None:
         self._in_flight = max(0, self._in_flight - 1)
+        if self._in_flight == 0:
+            if self._busy_timer is not None:
+                self._busy_timer.stop()
+                self._busy_timer = None
+            self.sub_title = self.location
+
+    def _show_busy(self) -> None:
+        # A slow call (a waking Neon database, a slow link) shows in the header; the screen
+        # itself stays usable.
+        if self._in_flight:
+            self.sub_title = f"{self.location} · working…"
 
     def on_unmount(self) -> None:
         if self.book is not None:

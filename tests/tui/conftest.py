@@ -68,9 +68,12 @@ def new_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Book]:
-    """The book the app under test uses (request ``empty_url`` or ``demo_url`` first)."""
-    book = open_book(f"sqlite:///{tmp_path / 'book.db'}", migrate=False)
+def db(tmp_path: Path, _templates: dict[str, Path]) -> Iterator[Book]:
+    """The book the app under test uses: ``empty_url``'s or ``demo_url``'s (empty by default)."""
+    path = tmp_path / "book.db"
+    if not path.exists():
+        shutil.copyfile(_templates["empty"], path)
+    book = open_book(f"sqlite:///{path}", migrate=False)
     yield book
     book.close()
 

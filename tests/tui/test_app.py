@@ -144,3 +144,24 @@ async def test_user_text_is_never_read_as_markup(empty_url, db):
         await settle(pilot)
         cell = app.screen.table.get_cell_at((0, 0))
         assert cell.plain == "[bold]Loud[/bold]"
+
+
+async def test_a_slow_call_shows_working_in_the_header(demo_url):
+    import time
+
+    from budget_tui.tui import runner
+
+    def slow(_sessions):  # noqa: ANN001, ANN202
+        time.sleep(0.8)
+        return "done"
+
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        results: list[str] = []
+        runner.call(app.screen, slow, done=results.append)
+        await pilot.pause(0.6)
+        assert app.sub_title.endswith("working…")
+        await settle(pilot)
+        assert results == ["done"]
+        assert app.sub_title == app.location

@@ -257,3 +257,40 @@ def test_a_few_letters_choose_a_category() -> None:
 def test_list_categories_is_by_name(db) -> None:
     seed(db)
     assert [c.name for c in list_categories(db.sessions)] == ["Gifts", "Groceries"]
+
+
+async def test_a_save_retried_after_a_lost_reply_adds_one_row(empty_url, db, monkeypatch):
+    """The first save commits but its reply is lost; pressing Enter again must not add a twin."""
+    from budget_tui.controller import expenses as ex
+    from budget_tui.errors import DatabaseUnavailable
+
+    seed(db)
+    real = ex.create_expense
+    calls: list[str] = []
+
+    def lossy(sessions, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append(kwargs["uid"])
+        view = real(sessions, **kwargs)
+        if len(calls) == 1:
+            raise DatabaseUnavailable("The connection was lost.", saved=None)
+        return view
+
+    monkeypatch.setattr(ex, "create_expense", lossy)
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await type_text(pilot, "Twice")
+        await pilot.press("tab")
+        await type_text(pilot, "5")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "gro")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExpenseForm)  # still open, with what was typed
+        assert any("trying again is safe" in m for m in notifications(app))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExpenseForm)
+    assert len(calls) == 2 and calls[0] == calls[1]
+    assert [e.description for e in all_expenses(db)].count("Twice") == 1

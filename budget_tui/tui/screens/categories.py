@@ -182,14 +182,14 @@ class CategoriesScreen(Screen[None]):
         count = f"{len(self.rows)} categor{'ies' if len(self.rows) != 1 else 'y'}"
         parts: list[str | tuple[str, str]] = [
             (self.period.label, "bold"),
-            f"  {count}  spent ",
+            f" · {count} · spent ",
             (money(spent), "bold"),
         ]
         if budgeted:
             over = [c for c in budgeted if (c.used or 0) > 1]
-            parts.append(f"  budgets {money(budget)}")
+            parts.append(f" of {money(budget)} budgeted")
             if over:
-                parts.append((f"  {len(over)} over", "$text-error"))
+                parts.append((f" · {len(over)} over", "$text-error"))
         self.query_one("#categories-status", Static).update(Content.assemble(*parts))
 
     # -- actions -----------------------------------------------------------------------------

@@ -386,7 +386,7 @@ class ExpensesScreen(Screen[None]):
         count = f"{totals.count:,} expense{'s' if totals.count != 1 else ''}"
         parts: list[str | tuple[str, str] | Content] = [
             (q.period.label, "bold"),
-            f"  {count}  ",
+            f" · {count} · ",
             (money(totals.total), "bold"),
         ]
         shown = [c for c in self.categories if q.category_id in (None, c.id)]
@@ -396,7 +396,7 @@ class ExpensesScreen(Screen[None]):
             spent = sum((c.spent for c in budgeted), ZERO)
             left = budget - spent
             parts += [
-                "  Budget left ",
+                " · left ",
                 (money(left), "$text-error" if left < 0 else "$text-success"),
             ]
             parts.append(f" of {money(budget)}")
