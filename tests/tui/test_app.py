@@ -151,7 +151,7 @@ async def test_a_slow_call_shows_working_in_the_header(demo_url):
 
     from budget_tui.tui import runner
 
-    def slow(_sessions):  # noqa: ANN001, ANN202
+    def slow(_sessions):
         time.sleep(0.8)
         return "done"
 

@@ -268,7 +268,7 @@ async def test_a_save_retried_after_a_lost_reply_adds_one_row(empty_url, db, mon
     real = ex.create_expense
     calls: list[str] = []
 
-    def lossy(sessions, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def lossy(sessions, **kwargs):
         calls.append(kwargs["uid"])
         view = real(sessions, **kwargs)
         if len(calls) == 1:
