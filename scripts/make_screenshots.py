@@ -4,7 +4,8 @@
 
 A throwaway SQLite book is filled with the demo data (fixed seed, fixed date 2026-03-15), the real
 ``BudgetApp`` is run headless on it, and keys are pressed as a person would (1, 2, 3, a, F1); each
-screen is saved as an SVG. The same data, date, size and theme give the same files every run.
+screen is saved as an SVG, and Expenses and Reports once more at 80x24 (NAME-80x24.svg). The same
+data, date, size and theme give the same files every run.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ SHOTS: list[tuple[str, tuple[str, ...]]] = [
     ("expense-form", ("1", "a")),
     ("help", ("escape", "f1")),
 ]
+# The same app in a small terminal (80x24, as over SSH): saved as NAME-80x24.svg.
+SMALL_SHOTS: list[tuple[str, tuple[str, ...]]] = [
+    ("expenses", ("1",)),
+    ("reports", ("3",)),
+]
+SMALL_SIZE = (80, 24)
 
 
 def _fix_environment(data_dir: Path) -> None:
@@ -62,7 +69,14 @@ async def _settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def _take(url: str, out: Path, size: tuple[int, int], theme: str) -> list[Path]:
+async def _take(
+    url: str,
+    out: Path,
+    size: tuple[int, int],
+    theme: str,
+    shots: list[tuple[str, tuple[str, ...]]],
+    suffix: str = "",
+) -> list[Path]:
     from budget_tui.tui.app import BudgetApp
 
     app = BudgetApp(url)
@@ -76,11 +90,11 @@ async def _take(url: str, out: Path, size: tuple[int, int], theme: str) -> list[
         else:
             raise SystemExit("The demo book did not open.")
         await _settle(pilot)
-        for name, keys in SHOTS:
+        for name, keys in shots:
             for key in keys:
                 await pilot.press(key)
                 await _settle(pilot)
-            saved.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
+            saved.append(Path(app.save_screenshot(f"{name}{suffix}.svg", str(out))))
     return saved
 
 
@@ -102,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             url = "sqlite:///budget.db"
             _make_demo_book(url)
-            saved = asyncio.run(_take(url, out, (width, height), args.theme))
+            saved = asyncio.run(_take(url, out, (width, height), args.theme, SHOTS))
+            small = "-{}x{}".format(*SMALL_SIZE)
+            saved += asyncio.run(_take(url, out, SMALL_SIZE, args.theme, SMALL_SHOTS, small))
         finally:
             os.chdir(home)
     for path in saved:
