@@ -469,3 +469,28 @@ async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
         assert chart.render().plain == "Nothing spent in these months."
         await press(pilot, "enter")  # on the message row: nothing to chart, nothing breaks
         assert str(chart.border_title) == "Spend by month"
+
+
+async def test_a_charted_category_deleted_elsewhere_goes_back_to_all(
+    demo_url: str, demo_book: Book
+) -> None:
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        names = [row[0] for row in table_rows(screen, "#by-category", 1)]
+        table = screen.query_one("#by-category", DataTable)
+        table.move_cursor(row=names.index(ODD_NAME))
+        await press(pilot, "enter")
+        chart = screen.query_one("#by-month", MonthBars)
+        assert screen.chart_category is not None
+
+        odd = categories.get_category(demo_book.sessions, ODD_NAME)
+        groceries = categories.get_category(demo_book.sessions, "Groceries")
+        categories.delete_category(demo_book.sessions, odd.id, move_to=groceries.id)
+        await press(pilot, "r")
+        assert screen.chart_category is None
+        assert str(chart.border_title) == "Spend by month"
+        expected = reports.spend_by_month(demo_book.sessions, Period.last_months(TODAY, 12))
+        assert chart_values(screen) == [(m.month, m.total, m.count) for m in expected]
+        assert ODD_NAME not in [row[0] for row in table_rows(screen, "#by-category", 1)]
+        assert not notifications(app)  # nothing to alarm anyone: the chart just shows all again
