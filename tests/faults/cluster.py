@@ -3,20 +3,27 @@
 The shared test server is never restarted; these tests start their own (initdb into a temp
 dir, pg_ctl on a free port, unix socket in the same dir) and stop it at the end::
 
-    with ThrowawayCluster(tmp_path, ssl=True) as cluster:
+    with ThrowawayCluster(ssl=True) as cluster:
         url = cluster.url(sslmode="require")
         cluster.restart()
 
-When the tests run as root, the server runs as the ``postgres`` user (PostgreSQL refuses root).
+The cluster lives in its own temp dir (not pytest's ``tmp_path``: a concurrent pytest run may prune
+old base temp dirs), which is removed on stop. The postmaster's pid is kept, so even if its data
+dir vanished it is still stopped. When the tests run as root, the server runs as the
+``postgres`` user (PostgreSQL refuses root).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 PG_BIN_DIRS = [
@@ -77,13 +84,14 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
 class ThrowawayCluster:
     """A private PostgreSQL server in ``base`` (trust auth, user ``postgres``)."""
 
-    def __init__(self, base: Path, *, ssl: bool = False) -> None:
+    def __init__(self, *, ssl: bool = False) -> None:
         bindir = pg_bin()
         if bindir is None:
             raise RuntimeError("initdb not found: install PostgreSQL server binaries or set PG_BIN")
         self.bin = bindir
-        self.base = base
-        self.data = base / "data"
+        self.base = Path(tempfile.mkdtemp(prefix="budget-pg-"))
+        self.pid: int | None = None
+        self.data = self.base / "data"
         self.ssl = ssl
         self.port = free_port()
         self.cert: Path | None = None
@@ -96,7 +104,6 @@ class ThrowawayCluster:
         subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
 
     def start(self) -> ThrowawayCluster:
-        self.base.mkdir(parents=True, exist_ok=True)
         if self._as_postgres:
             entry = pwd.getpwnam("postgres")
             for p in (self.base, *self.base.parents):
@@ -136,7 +143,11 @@ class ThrowawayCluster:
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
         self._pg_ctl("start")
+        self._remember_pid()
         return self
+
+    def _remember_pid(self) -> None:
+        self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
 
     def _pg_ctl(self, what: str) -> None:
         args = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-t", str(START_TIMEOUT_S)]
@@ -149,10 +160,22 @@ class ThrowawayCluster:
     def restart(self) -> None:
         """Stop (fast: connections are cut) and start again on the same port."""
         self._pg_ctl("restart")
+        self._remember_pid()
 
     def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._pg_ctl("stop")
+        """Stop the server (fast shutdown, then SIGKILL after 30 s) and remove its directory."""
+        try:
+            if self.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGINT)  # PostgreSQL's fast shutdown
+                    deadline = time.monotonic() + START_TIMEOUT_S
+                    while time.monotonic() < deadline:
+                        os.kill(self.pid, 0)
+                        time.sleep(0.1)
+                    os.kill(self.pid, signal.SIGKILL)
+                self.pid = None
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
 
     def url(self, database: str = "postgres", **query: str) -> str:
         params = "&".join(f"{k}={v}" for k, v in query.items())
@@ -161,7 +184,11 @@ class ThrowawayCluster:
         )
 
     def __enter__(self) -> ThrowawayCluster:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

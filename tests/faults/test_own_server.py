@@ -22,16 +22,16 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
-def tls_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThrowawayCluster]:
+def tls_cluster() -> Iterator[ThrowawayCluster]:
     pg_url()  # these run with the PostgreSQL suite
-    with ThrowawayCluster(tmp_path_factory.mktemp("pg-tls"), ssl=True) as cluster:
+    with ThrowawayCluster(ssl=True) as cluster:
         yield cluster
 
 
 @pytest.fixture(scope="module")
-def plain_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThrowawayCluster]:
+def plain_cluster() -> Iterator[ThrowawayCluster]:
     pg_url()
-    with ThrowawayCluster(tmp_path_factory.mktemp("pg-plain"), ssl=False) as cluster:
+    with ThrowawayCluster(ssl=False) as cluster:
         yield cluster
 
 
