@@ -263,6 +263,12 @@ def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) ->
         from budget_tui.db.deadline import connection_factory
 
         connect_args["connection_factory"] = connection_factory(timeout)
+    if timeout and "options" not in url.query and not is_pgbouncer_pooler(url):
+        # When the client gives up on a silent link, the server may keep our open transaction
+        # (and its row locks on the roll-up) for hours; no action sits idle inside a
+        # transaction, so the server may end one that does. PgBouncer refuses startup options.
+        idle_ms = int(timeout * 1000)
+        connect_args["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
     if read_only:
         kwargs["execution_options"] = {"postgresql_readonly": True}
     kwargs["connect_args"] = connect_args

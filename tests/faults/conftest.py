@@ -54,7 +54,7 @@ class Admin:
 
     def scalar(self, sql: str, *args: Any) -> Any:
         with self.conn.cursor() as cur:
-            cur.execute(sql, args)
+            cur.execute(sql, args or None)
             row = cur.fetchone()
             return row[0] if row else None
 

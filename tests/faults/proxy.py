@@ -118,6 +118,12 @@ class FaultProxy:
         never hears it."""
         self._cut_pattern = pattern
 
+    def admit_new(self) -> None:
+        """New connections pass again while the muted ones stay silent: a partition that left
+        the server holding the old connection (and its open transaction)."""
+        self._muted = False
+        self._blackhole = False
+
     def cut_all(self) -> None:
         """Reset every open connection now."""
         with self._lock:

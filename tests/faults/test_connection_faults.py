@@ -7,6 +7,7 @@ works. Every action runs under :func:`bounded`, so a hang fails the test instead
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -239,3 +240,40 @@ def test_all_flows_reset_while_idle_then_the_next_action_just_works(
     saved = expenses.create_expense(book.sessions, **BREAD, category=food.id)
     assert saved.replayed is False
     assert admin.scalar("SELECT count(*) FROM expenses") == 1
+
+
+def test_transaction_orphaned_by_a_partition_is_ended_by_the_server_and_a_retry_saves_once(
+    proxied_book: tuple[FaultProxy, Book], admin: Admin
+) -> None:
+    """The link dies during COMMIT but the server keeps the old connection: its open transaction
+    holds the uid and the roll-up row. The server ends it (idle_in_transaction_session_timeout,
+    set to the query timeout), so the retry goes through instead of waiting for hours."""
+    proxy, book = proxied_book
+    food = categories.create_category(book.sessions, "Food")
+    uid = expenses.new_uid()
+
+    def go_silent(session) -> None:
+        proxy.mute()
+
+    event.listen(book.sessions, "before_commit", go_silent)
+    try:
+        _, error, _ = bounded(
+            lambda: expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+        )
+    finally:
+        event.remove(book.sessions, "before_commit", go_silent)
+    assert isinstance(error, DatabaseUnavailable) and error.saved is None
+
+    proxy.admit_new()  # new connections work; the old flow stays open to the server, silent
+    deadline = time.monotonic() + 15
+    while admin.scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND state LIKE 'idle in transaction%'"
+    ):
+        assert time.monotonic() < deadline, "the orphaned transaction was never ended"
+        time.sleep(0.1)
+    assert proxy.open_links() >= 1  # the server ended it, not a closed socket
+
+    saved = expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
+    assert saved.replayed is False  # the first attempt never committed
+    assert count_uid(admin, uid) == 1 and rollup_count(admin) == 1
