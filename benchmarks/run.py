@@ -243,6 +243,10 @@ def measure(backend: str, size: int, args: argparse.Namespace, work: Path) -> di
         log(f"{backend} {size:,}: keys")
         keys = timed_process([sys.executable, str(HERE / "probe.py"), "keys", url], env)
         out["keys"] = _json_line(keys)
+    log(f"{backend} {size:,}: controller calls")
+    out["queries"] = _json_line(
+        timed_process([sys.executable, str(HERE / "probe.py"), "queries", url], env)
+    )
     log(f"{backend} {size:,}: save x1000")
     out["save"] = _json_line(
         timed_process([sys.executable, str(HERE / "probe.py"), "save", url], env)
@@ -327,9 +331,26 @@ def table(results: list[dict[str, Any]]) -> str:
             else "n/a"
         ),
     )
+    for key, label in (
+        ("list_expenses_month", "  sql: month's first page, ms"),
+        ("expense_totals_month", "  sql: month's totals, ms"),
+        ("filter_text_totals_month", "  sql: text filter totals, ms"),
+        ("list_categories_month", "  sql: categories + spend, ms"),
+        ("report_by_category_year", "  sql: year by category, ms"),
+        ("largest_year", "  sql: year's largest, ms"),
+        ("summary_all_time", "  sql: all-time summary, ms"),
+    ):
+        add(label, lambda r, k=key: _ms(r["queries"].get(k)))
     add(
         "save one expense, ms (median / p95)",
         lambda r: f"{r['save']['save']['median_ms']:.2f} / {r['save']['save']['p95_ms']:.2f}",
+    )
+    add(
+        "  the same without the disk flush",
+        lambda r: (
+            f"{r['save']['save_without_disk_flush']['median_ms']:.2f} / "
+            f"{r['save']['save_without_disk_flush']['p95_ms']:.2f}"
+        ),
     )
     add(
         "demo: wall s / peak MiB",
