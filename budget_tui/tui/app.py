@@ -105,7 +105,13 @@ class BudgetApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
         Binding("f1", "help", "Keys", id="help", tooltip="Show every key for this screen"),
-        Binding("1", "show('expenses')", "Expenses", id="expenses", tooltip="The month's expenses"),
+        Binding(
+            "1",
+            "show('expenses')",
+            "Expenses",
+            id="expenses",
+            tooltip="The month's expenses",
+        ),
         Binding(
             "2",
             "show('categories')",

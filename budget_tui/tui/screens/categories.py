@@ -88,7 +88,8 @@ class CategoriesScreen(Screen[None]):
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
         yield Static("", id="categories-status")
-        yield Footer(compact=True)
+        # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#categories").display = False

@@ -138,7 +138,12 @@ class ExpensesScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="edit", tooltip="Change the selected expense (or Enter)"),
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected expense"),
         Binding(
-            "m", "move", "Move", id="move", tooltip="Move the selected expense to another category"
+            "m",
+            "move",
+            "Move",
+            id="move",
+            tooltip="Move the selected expense to another category",
+            show=False,
         ),
         Binding(
             "slash", "search", "Search", id="search", tooltip="Filter by text in the description"
@@ -209,7 +214,8 @@ class ExpensesScreen(Screen[None]):
         yield DataTable(id="expenses", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="expenses-empty")
         yield Static("", id="expenses-status")
-        yield Footer(compact=True)
+        # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#search").display = False
