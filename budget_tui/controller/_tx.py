@@ -175,6 +175,12 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
             saved=saved,
             hint="Check your network connection, then try again.",
         )
+    if "canceling statement due to lock timeout" in reason:
+        return DatabaseBusy(
+            "Another change is holding the same entries; nothing was saved.",
+            saved=False,
+            hint="Try again in a moment.",
+        )
     if "canceling statement due to statement timeout" in reason:
         return DatabaseUnavailable("The database took too long to answer.", saved=saved)
     for needle, message, hint in _CONNECT_PROBLEMS:

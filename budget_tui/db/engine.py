@@ -266,9 +266,13 @@ def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) ->
     if timeout and "options" not in url.query and not is_pgbouncer_pooler(url):
         # When the client gives up on a silent link, the server may keep our open transaction
         # (and its row locks on the roll-up) for hours; no action sits idle inside a
-        # transaction, so the server may end one that does. PgBouncer refuses startup options.
+        # transaction, so the server may end one that does. A save stuck behind another's
+        # lock gives up at half the deadline, with "busy" rather than "stopped answering".
+        # PgBouncer refuses startup options.
         idle_ms = int(timeout * 1000)
-        connect_args["options"] = f"-c idle_in_transaction_session_timeout={idle_ms}"
+        connect_args["options"] = (
+            f"-c idle_in_transaction_session_timeout={idle_ms} -c lock_timeout={idle_ms // 2}"
+        )
     if read_only:
         kwargs["execution_options"] = {"postgresql_readonly": True}
     kwargs["connect_args"] = connect_args

@@ -58,6 +58,10 @@ class Admin:
             row = cur.fetchone()
             return row[0] if row else None
 
+    def run(self, sql: str, *args: Any) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(sql, args or None)
+
     def app_pids(self) -> list[int]:
         """Backends of our database other than this admin connection."""
         with self.conn.cursor() as cur:

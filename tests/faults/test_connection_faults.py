@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
-from budget_tui.errors import DatabaseUnavailable
+from budget_tui.errors import DatabaseBusy, DatabaseUnavailable
 from tests.conftest import pg_url
 from tests.faults.conftest import Admin, bounded
 from tests.faults.proxy import FaultProxy
@@ -277,3 +277,24 @@ def test_transaction_orphaned_by_a_partition_is_ended_by_the_server_and_a_retry_
     saved = expenses.create_expense(book.sessions, **BREAD, category=food.id, uid=uid)
     assert saved.replayed is False  # the first attempt never committed
     assert count_uid(admin, uid) == 1 and rollup_count(admin) == 1
+
+
+def test_save_stuck_behind_another_transactions_lock_says_busy_then_works(
+    pg_book: Book, admin: Admin, short_timeouts: None
+) -> None:
+    """Another client holds a lock on the category (a long import, a stuck session)."""
+    book = open_book(pg_url())  # made after short_timeouts: lock_timeout is 1 s
+    try:
+        food = categories.create_category(book.sessions, "Food")
+        admin.run("BEGIN")
+        admin.run("SELECT id FROM categories WHERE id = %s FOR UPDATE", food.id)
+        _, error, seconds = bounded(
+            lambda: categories.rename_category(book.sessions, food.id, "Groceries")
+        )
+        admin.run("ROLLBACK")
+        assert isinstance(error, DatabaseBusy), error
+        assert error.saved is False and "Try again" in str(error)
+        assert seconds >= 0.8  # it waited for the lock first
+        assert categories.rename_category(book.sessions, food.id, "Groceries").name == "Groceries"
+    finally:
+        book.close()
