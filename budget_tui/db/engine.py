@@ -212,8 +212,8 @@ def _seconds(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number of seconds, not {raw[:20]!r}.") from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative.")
+    if not 0 <= value < 86_400:  # also refuses nan and inf
+        raise ConfigError(f"{name} must be a number of seconds from 0 to 86400.")
     return value
 
 
