@@ -106,6 +106,12 @@ class CategoriesScreen(Screen[None]):
             return self.rows[index]
         return None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Shown dimmed in the footer while there is no category to act on.
+        if action in ("rename", "budget", "delete") and self.current is None:
+            return None
+        return True
+
     def on_screen_resume(self) -> None:
         self.reload()
         self.table.focus()
@@ -129,6 +135,7 @@ class CategoriesScreen(Screen[None]):
         self.rows = list(rows)
         index = next((i for i, c in enumerate(self.rows) if c.id == select_id), 0)
         self._render_rows(index)
+        self.refresh_bindings()
 
     def _render_rows(self, index: int | None = None) -> None:
         table = self.table

@@ -232,6 +232,12 @@ class ExpensesScreen(Screen[None]):
             return self.rows[index]
         return None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Shown dimmed in the footer while there is no row to act on.
+        if action in ("edit", "delete", "move") and self.current is None:
+            return None
+        return True
+
     # -- loading -----------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
@@ -271,6 +277,7 @@ class ExpensesScreen(Screen[None]):
                     break
         self._render_rows(index, keep_scroll=False)
         self._render_status(loaded.totals)
+        self.refresh_bindings()
 
     # -- the window --------------------------------------------------------------------------
 
