@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
@@ -104,8 +105,11 @@ def create_expense(
     day = validate.date(occurred_on)
     clean_uid = _clean_uid(uid)
     target = load_category(session, category)
-    existing = session.scalars(select(Expense).where(Expense.uid == clean_uid)).one_or_none()
-    if existing is not None:
+
+    def replay() -> ExpenseView | None:
+        existing = session.scalars(select(Expense).where(Expense.uid == clean_uid)).one_or_none()
+        if existing is None:
+            return None
         same = (
             existing.description == clean_description
             and existing.amount == clean_amount
@@ -115,6 +119,9 @@ def create_expense(
         if not same:
             raise Conflict("An entry with this id was already saved with other values.")
         return _view(session, existing, replayed=True)
+
+    if (earlier := replay()) is not None:
+        return earlier
     expense = Expense(
         uid=clean_uid,
         description=clean_description,
@@ -122,8 +129,16 @@ def create_expense(
         occurred_on=day,
         category_id=target.id,
     )
-    session.add(expense)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(expense)
+            session.flush()
+    except IntegrityError:
+        # An earlier attempt with this uid was still in flight and committed while this one
+        # waited on its row: that is the save, found rather than doubled.
+        if (earlier := replay()) is not None:
+            return earlier
+        raise
     bump(session, {(target.id, day): (to_cents(clean_amount), 1)})
     return ExpenseView(
         id=expense.id,

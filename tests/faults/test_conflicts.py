@@ -6,6 +6,8 @@ book, as two app instances on one database would. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy import event
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import Conflict
+from tests.faults.conftest import Admin
 
 BREAD = {"description": "Bread", "amount": "3.20", "occurred_on": "2026-03-02"}
 
@@ -122,3 +125,58 @@ def test_a_write_racing_between_load_and_save_is_refused_not_overwritten(pg_book
     now = expenses.get_expense(book.sessions, created.id)
     assert now.description == "B's edit"
     assert now.version == created.version + 1
+
+
+@pytest.mark.postgres
+def test_retry_while_the_first_attempt_is_still_committing_replays_it(
+    pg_book: Book, admin: Admin
+) -> None:
+    """The first save is slow to commit; the person retries from another terminal (same uid).
+    The retry waits on the first one's row, then finds it: one row, and it says it was saved."""
+    other = open_book(pg_book.engine.url.render_as_string(hide_password=False), migrate=False)
+    food = categories.create_category(pg_book.sessions, "Food")
+    uid = expenses.new_uid()
+    committing, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def hold_first_commit(session) -> None:
+        if not committing.is_set():
+            committing.set()
+            release.wait(20)
+
+    def save(name: str, book: Book) -> None:
+        try:
+            results[name] = expenses.create_expense(
+                book.sessions, **BREAD, category=food.id, uid=uid
+            )
+        except Exception as exc:
+            results[name] = exc
+
+    event.listen(pg_book.sessions, "before_commit", hold_first_commit)
+    first = threading.Thread(target=save, args=("first", pg_book), daemon=True)
+    retry = threading.Thread(target=save, args=("retry", other), daemon=True)
+    try:
+        first.start()
+        assert committing.wait(10)
+        retry.start()
+        deadline = time.monotonic() + 10
+        while not admin.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        ):
+            assert time.monotonic() < deadline, "the retry never waited on the first save"
+            time.sleep(0.05)
+        release.set()
+        first.join(20)
+        retry.join(20)
+    finally:
+        release.set()
+        event.remove(pg_book.sessions, "before_commit", hold_first_commit)
+        other.close()
+
+    assert not first.is_alive() and not retry.is_alive()
+    assert results["first"].replayed is False
+    assert results["retry"].replayed is True, results["retry"]
+    assert results["retry"].id == results["first"].id
+    assert admin.scalar("SELECT count(*) FROM expenses WHERE uid = %s", uid) == 1
+    assert admin.scalar("SELECT sum(count) FROM monthly_totals") == 1
