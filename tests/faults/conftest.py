@@ -43,6 +43,17 @@ def bounded(
     return box.get("result"), box.get("error"), time.monotonic() - started
 
 
+def at_commit(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A ``before_commit`` listener that runs ``fn(session)`` just before the real COMMIT only
+    (SQLAlchemy also fires ``before_commit`` when a savepoint is released)."""
+
+    def listener(session: Any) -> None:
+        if not session.in_nested_transaction():
+            fn(session)
+
+    return listener
+
+
 class Admin:
     """A separate autocommit connection for looking at and killing our own backends."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import event
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import Conflict
-from tests.faults.conftest import Admin
+from tests.faults.conftest import Admin, at_commit
 
 BREAD = {"description": "Bread", "amount": "3.20", "occurred_on": "2026-03-02"}
 
@@ -152,6 +152,7 @@ def test_retry_while_the_first_attempt_is_still_committing_replays_it(
         except Exception as exc:
             results[name] = exc
 
+    hold_first_commit = at_commit(hold_first_commit)
     event.listen(pg_book.sessions, "before_commit", hold_first_commit)
     first = threading.Thread(target=save, args=("first", pg_book), daemon=True)
     retry = threading.Thread(target=save, args=("retry", other), daemon=True)

@@ -17,7 +17,7 @@ from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import DatabaseBusy, DatabaseUnavailable
 from tests.conftest import pg_url
-from tests.faults.conftest import Admin, bounded
+from tests.faults.conftest import Admin, at_commit, bounded
 from tests.faults.proxy import FaultProxy
 
 pytestmark = pytest.mark.postgres
@@ -54,6 +54,7 @@ def test_backend_killed_before_commit_is_not_saved_and_the_next_save_works(
         pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
         admin.terminate([pid])
 
+    kill_our_backend = at_commit(kill_our_backend)
     event.listen(pg_book.sessions, "before_commit", kill_our_backend)
     try:
         _, error, _ = bounded(
@@ -184,6 +185,7 @@ def test_connection_silent_during_commit_says_not_known_and_a_retry_saves_once(
     def go_silent(session) -> None:
         proxy.mute()
 
+    go_silent = at_commit(go_silent)
     event.listen(book.sessions, "before_commit", go_silent)
     try:
         _, error, _ = bounded(
@@ -255,6 +257,7 @@ def test_transaction_orphaned_by_a_partition_is_ended_by_the_server_and_a_retry_
     def go_silent(session) -> None:
         proxy.mute()
 
+    go_silent = at_commit(go_silent)
     event.listen(book.sessions, "before_commit", go_silent)
     try:
         _, error, _ = bounded(
