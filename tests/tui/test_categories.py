@@ -156,3 +156,24 @@ async def test_spend_budget_and_left_follow_the_month(demo_url, db):
         await pilot.press("1")
         await settle(pilot)
         assert "February 2026" in str(app.screen.query_one("#expenses-status", Static).render())
+
+
+async def test_budget_bars_take_their_colours_from_the_theme(demo_url):
+    from budget_tui.tui.widgets.budget_bar import level
+
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, "categories")
+        screen = app.screen
+        over = next(i for i, c in enumerate(screen.rows) if level(c.used) == "over")
+
+        def bar_style() -> str:
+            return str(screen.table.get_cell_at((over, 4)).spans[0].style)
+
+        dark = app.theme_variables["error"]
+        assert bar_style() == dark
+        app.theme = "nord"
+        await settle(pilot)
+        nord = app.theme_variables["error"]
+        assert nord != dark
+        assert bar_style() == nord

@@ -26,7 +26,9 @@ _COLOUR = {"ok": "success", "near": "warning", "over": "error"}
 def budget_bar(used: float | None, width: int, theme: Mapping[str, str]) -> Text:
     """``used`` is the share spent (1.0 = all of it). ``theme`` is ``app.theme_variables``,
     so the colours follow the theme (and Textual reduces them for 16-colour terminals)."""
-    muted = theme.get("text-muted", "")
+    # Concrete colours only: "text-muted" is "auto 60%", which a Rich style can't hold.
+    muted = theme.get("foreground-darken-3", "")
+    track = theme.get("panel-lighten-2", muted)
     if used is None:
         return Text("no budget".center(width), style=muted)
     kind = level(used)
@@ -36,6 +38,6 @@ def budget_bar(used: float | None, width: int, theme: Mapping[str, str]) -> Text
     filled = round(min(used, 1.0) * bar_width)
     text = Text()
     text.append("█" * filled, style=colour)
-    text.append("░" * (bar_width - filled), style=muted)
+    text.append("░" * (bar_width - filled), style=track)
     text.append(f"{percent:>5}", style=colour if kind != "ok" else "")
     return text
