@@ -11,6 +11,7 @@ rebuilt constraints check every row (a duplicate uid or a missing category fails
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,6 +24,7 @@ from budget_tui.controller.queries import expenses_t
 
 # Below this many rows the indexes stay: rebuilding them would cost more than keeping them.
 DEFER_INDEXES_FROM = 100_000
+SQLITE_DEFAULT_CACHE = "PRAGMA cache_size = -2000"
 
 
 class BulkWriter:
@@ -38,6 +40,7 @@ class BulkWriter:
         self.dialect = session.get_bind().dialect.name
         self.expected = expected
         self._restore: list[str] = []
+        self._cache_raised = False
         self._cursor: Any = None
 
     def __enter__(self) -> BulkWriter:
@@ -53,6 +56,10 @@ class BulkWriter:
             if exc_type is None:
                 for statement in self._restore:
                     self._execute(statement)
+            elif self._cache_raised:
+                # The rollback brings the indexes back; the pooled connection's cache is ours to reset.
+                with contextlib.suppress(Exception):
+                    self._cursor.execute(SQLITE_DEFAULT_CACHE)
         finally:
             self._cursor.close()
 
@@ -106,7 +113,8 @@ class BulkWriter:
             self._restore.append(sql)
         # A larger page cache while the rows go in (this connection only, back to default after).
         self._execute("PRAGMA cache_size = -65536")
-        self._restore.append("PRAGMA cache_size = -2000")
+        self._cache_raised = True
+        self._restore.append(SQLITE_DEFAULT_CACHE)
 
     def _defer_postgresql(self) -> None:
         self._execute("SET LOCAL maintenance_work_mem = '256MB'")
