@@ -18,10 +18,13 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
     bump,
     cents,
+    expense_view,
     expenses_t,
     merge_deltas,
     spend_by_category,
     unicode_lower,
+    view_of,
+    view_rows,
 )
 from budget_tui.controller.views import (
     Cursor,
@@ -71,17 +74,7 @@ def _check_version(expense: Expense, version: int | None) -> None:
 
 def _view(session: Session, expense: Expense, *, replayed: bool = False) -> ExpenseView:
     name = session.get(Category, expense.category_id).name  # type: ignore[union-attr]
-    return ExpenseView(
-        id=expense.id,
-        uid=expense.uid,
-        description=expense.description,
-        amount=expense.amount,
-        occurred_on=expense.occurred_on,
-        category_id=expense.category_id,
-        category_name=name,
-        version=expense.version,
-        replayed=replayed,
-    )
+    return expense_view(expense, name, replayed=replayed)
 
 
 @action
@@ -140,16 +133,7 @@ def create_expense(
             return earlier
         raise
     bump(session, {(target.id, day): (to_cents(clean_amount), 1)})
-    return ExpenseView(
-        id=expense.id,
-        uid=expense.uid,
-        description=expense.description,
-        amount=expense.amount,
-        occurred_on=expense.occurred_on,
-        category_id=target.id,
-        category_name=target.name,
-        version=expense.version,
-    )
+    return expense_view(expense, target.name)
 
 
 def _change(
@@ -304,19 +288,7 @@ def list_expenses(
         raise InvalidInput("limit", f"A page holds 1 to {MAX_PAGE} rows.")
     c = expenses_t.c
     key = c.occurred_on if sort == "date" else c.amount
-    stmt = _filtered(
-        select(
-            c.id,
-            c.uid,
-            c.description,
-            c.amount,
-            c.occurred_on,
-            c.category_id,
-            c.version,
-            Category.name,
-        ).join(Category, Category.id == c.category_id),
-        flt,
-    )
+    stmt = _filtered(view_rows(), flt)
     backwards = before is not None
     # Reading backwards walks the same order in reverse, then flips the page.
     walk_desc = descending != backwards
@@ -333,19 +305,7 @@ def list_expenses(
     rows = rows[:limit]
     if backwards:
         rows.reverse()
-    items = tuple(
-        ExpenseView(
-            id=r.id,
-            uid=r.uid,
-            description=r.description,
-            amount=r.amount,
-            occurred_on=r.occurred_on,
-            category_id=r.category_id,
-            category_name=r.name,
-            version=r.version,
-        )
-        for r in rows
-    )
+    items = tuple(view_of(r) for r in rows)
 
     def cursor(item: ExpenseView) -> Cursor:
         return Cursor(item.occurred_on if sort == "date" else item.amount, item.id)

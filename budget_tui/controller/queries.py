@@ -6,7 +6,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, String, delete, func, select, text, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    delete,
+    func,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import GenericFunction
@@ -151,6 +162,7 @@ def rebuild_rollup(session: Session) -> None:
 
 
 def expense_view(expense: Expense, category_name: str, *, replayed: bool = False) -> ExpenseView:
+    """The view of an ORM expense whose category name the caller already has."""
     return ExpenseView(
         id=expense.id,
         uid=expense.uid,
@@ -164,9 +176,23 @@ def expense_view(expense: Expense, category_name: str, *, replayed: bool = False
     )
 
 
-def category_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(select(Category.id, Category.name).where(Category.id.in_(wanted)))
-    return dict(rows.all())
+def view_rows() -> Select:
+    """``SELECT`` of what an :class:`ExpenseView` shows, joined to the category's name."""
+    c = expenses_t.c
+    return select(
+        c.id, c.uid, c.description, c.amount, c.occurred_on, c.category_id, c.version, Category.name
+    ).join(Category, Category.id == c.category_id)
+
+
+def view_of(row: Row) -> ExpenseView:
+    """The view of one row of :func:`view_rows`."""
+    return ExpenseView(
+        id=row.id,
+        uid=row.uid,
+        description=row.description,
+        amount=row.amount,
+        occurred_on=row.occurred_on,
+        category_id=row.category_id,
+        category_name=row.name,
+        version=row.version,
+    )

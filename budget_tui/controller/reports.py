@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from budget_tui.controller._tx import action
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period, add_months, month_start
-from budget_tui.controller.queries import expenses_t, spend_by_category, totals_t
+from budget_tui.controller.queries import (
+    expenses_t,
+    spend_by_category,
+    totals_t,
+    view_of,
+    view_rows,
+)
 from budget_tui.controller.views import (
     BudgetLine,
     BudgetReport,
@@ -115,27 +121,8 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
         .order_by(*order)
         .limit(limit)
     )
-    stmt = (
-        select(
-            c.id,
-            c.uid,
-            c.description,
-            c.amount,
-            c.occurred_on,
-            c.category_id,
-            c.version,
-            Category.name,
-        )
-        .join(Category, Category.id == c.category_id)
-        .where(c.id.in_(top.scalar_subquery()))
-        .order_by(*order)
-    )
-    return tuple(
-        ExpenseView(
-            r.id, r.uid, r.description, r.amount, r.occurred_on, r.category_id, r.name, r.version
-        )
-        for r in session.execute(stmt)
-    )
+    stmt = view_rows().where(c.id.in_(top.scalar_subquery())).order_by(*order)
+    return tuple(view_of(r) for r in session.execute(stmt))
 
 
 @action
