@@ -16,6 +16,7 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ZERO, CategoryView
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
+from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.budget_bar import budget_bar
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def usage(sessions: Sessions, category: CategoryView) -> Usage:
     return Usage(category, expense_totals(sessions, ExpenseFilter(category_id=category.id)).count)
 
 
-class CategoriesScreen(Screen[None]):
+class CategoriesScreen(MonthSteps, Screen[None]):
     """Follows ``app.month``; reloads whenever it is shown again."""
 
     TITLE = "Categories"
@@ -45,28 +46,7 @@ class CategoriesScreen(Screen[None]):
         Binding("r", "rename", "Rename", id="rename", tooltip="Rename the selected category"),
         Binding("b", "budget", "Budget", id="budget", tooltip="Set or clear the monthly budget"),
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected category"),
-        Binding(
-            "left_square_bracket",
-            "previous_month",
-            "Prev",
-            id="previous-month",
-            tooltip="Go back a month",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_month",
-            "Next",
-            id="next-month",
-            tooltip="Go forward a month",
-        ),
-        Binding(
-            "t",
-            "this_month",
-            "This month",
-            id="this-month",
-            tooltip="Back to the current month",
-            show=False,
-        ),
+        *MONTH_BINDINGS,
         Binding(
             "ctrl+r",
             "reload",
@@ -282,18 +262,8 @@ class CategoriesScreen(Screen[None]):
         self.app.month = period  # type: ignore[attr-defined]
         self.reload()
 
-    def action_previous_month(self) -> None:
-        if self.period is not None:
-            self._go_to(self.period.shift(-1))
-
-    def action_next_month(self) -> None:
-        if self.period is not None:
-            self._go_to(self.period.shift(1))
-
-    def action_this_month(self) -> None:
-        from budget_tui.clock import today
-
-        self._go_to(Period.month(today()))
+    def shown_month(self) -> Period | None:
+        return self.period
 
     def action_reload(self) -> None:
         self.reload()

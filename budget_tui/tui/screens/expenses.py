@@ -29,6 +29,7 @@ from budget_tui.controller.views import (
 )
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
+from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 
 if TYPE_CHECKING:
     from budget_tui.controller._tx import Sessions
@@ -128,7 +129,7 @@ def fetch_page(
     )
 
 
-class ExpensesScreen(Screen[None]):
+class ExpensesScreen(MonthSteps, Screen[None]):
     """The month's expenses. Follows ``app.month``; reloads whenever it is shown again."""
 
     TITLE = "Expenses"
@@ -156,28 +157,7 @@ class ExpensesScreen(Screen[None]):
             id="sort",
             tooltip="Cycle the order: date, amount, oldest, smallest",
         ),
-        Binding(
-            "left_square_bracket",
-            "previous_month",
-            "Prev",
-            id="previous-month",
-            tooltip="Go back a month",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_month",
-            "Next",
-            id="next-month",
-            tooltip="Go forward a month",
-        ),
-        Binding(
-            "t",
-            "this_month",
-            "This month",
-            id="this-month",
-            tooltip="Back to the current month",
-            show=False,
-        ),
+        *MONTH_BINDINGS,
         Binding(
             "escape",
             "clear_filters",
@@ -583,18 +563,8 @@ class ExpensesScreen(Screen[None]):
         if self.query_state is not None:
             self._set_query(replace(self.query_state, period=period))
 
-    def action_previous_month(self) -> None:
-        if self.query_state is not None:
-            self._go_to(self.query_state.period.shift(-1))
-
-    def action_next_month(self) -> None:
-        if self.query_state is not None:
-            self._go_to(self.query_state.period.shift(1))
-
-    def action_this_month(self) -> None:
-        from budget_tui.clock import today
-
-        self._go_to(Period.month(today()))
+    def shown_month(self) -> Period | None:
+        return None if self.query_state is None else self.query_state.period
 
     def action_reload(self) -> None:
         if self.query_state is not None:
