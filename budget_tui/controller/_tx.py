@@ -255,6 +255,11 @@ def _committed(sessions: Sessions, xid: int) -> bool | None:
     return {"committed": True, "aborted": False}.get(status)
 
 
+# Execution option that marks a transaction as read-only work: SQLite then begins it DEFERRED
+# (readers never queue behind each other) instead of IMMEDIATE (see budget_tui.db.engine).
+READ_ONLY_WORK = "budget_tui_read"
+
+
 def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Sessions, P], R]:
     """Make ``fn(session, ...)`` a public action ``fn(sessions, ...)`` that runs in one transaction.
 
@@ -262,7 +267,20 @@ def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Ses
     transaction on a new connection, so the DatabaseUnavailable it raises says ``saved=True`` or
     ``saved=False`` whenever the server can tell, and ``saved=None`` only when it can't.
     """
+    return _transactional(fn, read=False)
 
+
+def read_action(
+    fn: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Sessions, P], R]:
+    """Like :func:`action`, for an action that only reads: on SQLite it takes no write lock, so
+    the screen's parallel loads (list, totals, categories) don't wait for one another."""
+    return _transactional(fn, read=True)
+
+
+def _transactional(
+    fn: Callable[Concatenate[Session, P], R], *, read: bool
+) -> Callable[Concatenate[Sessions, P], R]:
     @functools.wraps(fn)
     def run(sessions: Sessions, /, *args: P.args, **kwargs: P.kwargs) -> R:
         committing = False
@@ -270,6 +288,8 @@ def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Ses
         try:
             with sessions() as session:
                 with session.begin():
+                    if read:
+                        session.connection(execution_options={READ_ONLY_WORK: True})
                     result = fn(session, *args, **kwargs)
                     xid = _transaction_id(session)
                     committing = True

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from budget_tui.controller._tx import Sessions, action, translate
+from budget_tui.controller._tx import Sessions, read_action, translate
 from budget_tui.controller.views import BookInfo
 from budget_tui.db import engine as db_engine
 from budget_tui.db.models import Category, Expense
@@ -93,7 +93,7 @@ def prepare(book: Book) -> None:
         raise translate(exc, committing=False) from None
 
 
-@action
+@read_action
 def info(session: Session) -> BookInfo:
     """Backend, location, schema revision and row counts for ``budget-tui db info``."""
     from budget_tui.db.migrate import current_revision

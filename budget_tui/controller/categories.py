@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from budget_tui.clock import today
 from budget_tui.controller import validate
-from budget_tui.controller._tx import action
+from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import bump, spend_by_category
 from budget_tui.controller.views import CategoryView, DeleteResult
@@ -168,7 +168,7 @@ def delete_category(
     return DeleteResult(deleted_id=category_id, moved=moved)
 
 
-@action
+@read_action
 def get_category(session: Session, ref: int | str) -> CategoryView:
     """One category by id or name (spend is this month's)."""
     category = load(session, ref)
@@ -176,7 +176,7 @@ def get_category(session: Session, ref: int | str) -> CategoryView:
     return _view(category, *spend)
 
 
-@action
+@read_action
 def list_categories(session: Session, period: Period | None = None) -> tuple[CategoryView, ...]:
     """All categories by name, each with its spend in ``period`` (default: this month)."""
     spend = spend_by_category(session, period or Period.month(today()))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
-from budget_tui.controller._tx import action
+from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
@@ -216,7 +216,7 @@ def delete_expense(
     return DeleteResult(deleted_id=expense_id)
 
 
-@action
+@read_action
 def get_expense(session: Session, expense_id: int) -> ExpenseView:
     return _view(session, _load(session, expense_id))
 
@@ -266,7 +266,7 @@ def _check_filter(flt: ExpenseFilter) -> None:
         raise InvalidInput("max_amount", "The largest amount is below the smallest.")
 
 
-@action
+@read_action
 def list_expenses(
     session: Session,
     flt: ExpenseFilter | None = None,
@@ -321,7 +321,7 @@ def list_expenses(
     )
 
 
-@action
+@read_action
 def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals:
     """Sum and count of the expenses a filter selects (a SQL aggregate, never rows in Python)."""
     flt = flt or ExpenseFilter()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
-from budget_tui.controller._tx import action
+from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.bulk import BulkWriter, copy_escape
 from budget_tui.controller.categories import insert_category
 from budget_tui.controller.expenses import _filtered
@@ -221,7 +221,7 @@ def import_csv(
     return ImportResult(rows=count, categories_created=tuple(created))
 
 
-@action
+@read_action
 def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None) -> int:
     """Write expenses (oldest first) as CSV to ``out``; returns how many rows were written."""
     c = expenses_t.c

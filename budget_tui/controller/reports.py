@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from budget_tui.controller._tx import action
+from budget_tui.controller._tx import read_action
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period, add_months, month_start
 from budget_tui.controller.queries import (
@@ -55,14 +55,14 @@ def _by_category(session: Session, period: Period) -> tuple[int, int, tuple[Cate
     return total, count, tuple(rows)
 
 
-@action
+@read_action
 def spend_by_category_report(session: Session, period: Period) -> SpendReport:
     """Spend per category in a period: total, count and share, largest first."""
     total, count, rows = _by_category(session, period)
     return SpendReport(period=period, total=from_cents(total), count=count, rows=rows)
 
 
-@action
+@read_action
 def spend_by_month(
     session: Session, period: Period, *, category: int | str | None = None
 ) -> tuple[MonthSpend, ...]:
@@ -89,7 +89,7 @@ def spend_by_month(
     )
 
 
-@action
+@read_action
 def budget_vs_actual(session: Session, month: dt.date) -> BudgetReport:
     """Each category's budget against its spend in the month containing ``month``."""
     period = Period.month(month)
@@ -125,13 +125,13 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
     return tuple(view_of(r) for r in session.execute(stmt))
 
 
-@action
+@read_action
 def largest_expenses(session: Session, period: Period, limit: int = 10) -> tuple[ExpenseView, ...]:
     """The largest expenses in a period, largest first."""
     return _largest(session, period, limit)
 
 
-@action
+@read_action
 def summary(session: Session, start: dt.date, end: dt.date, *, top: int = 5) -> Summary:
     """Totals between two dates (both included): total, count, daily average, by category, largest."""
     period = Period.between(start, end)

@@ -126,7 +126,12 @@ def _sqlite_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front, so a second writer waits up to the busy timeout.
     # A deferred BEGIN reads first and then, when it comes to write, fails at once: SQLite does
     # not wait when upgrading a read transaction (that could deadlock), nor on a stale snapshot.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Work that only reads (marked by the controller) begins deferred: WAL readers never block
+    # anyone, and taking the write lock for them would queue the screen's parallel loads.
+    if conn.get_execution_options().get("budget_tui_read"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_begin_read_only(conn: Any) -> None:
