@@ -190,8 +190,10 @@ class BudgetApp(App[None]):
             self.call_from_thread(self._opened, book)
 
     def _open_failed(self, error: BudgetError) -> None:
-        if isinstance(self.screen, ConnectingScreen):
-            self.screen.show_failure(error)
+        # The key list (F1) may cover the connecting screen when the failure comes.
+        for screen in self.screen_stack:
+            if isinstance(screen, ConnectingScreen):
+                screen.show_failure(error)
 
     def _opened(self, book: Book) -> None:
         self.book = book

@@ -258,10 +258,6 @@ def test_silent_server_at_connect_stays_responsive_fails_clearly_and_recovers_on
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="BudgetApp._open_failed shows the failure only if the connecting screen is on top",
-)
 def test_failure_at_connect_is_shown_even_if_the_key_list_was_open_when_it_came(
     silent_server: tuple[FaultProxy, str],
 ) -> None:
