@@ -63,11 +63,13 @@ def _load(session: Session, expense_id: int) -> Expense:
     return expense
 
 
-def _check_version(expense: Expense, version: int | None) -> None:
+def _check_version(session: Session, expense: Expense, version: int | None) -> None:
     if version is not None and expense.version != version:
+        category = session.get(Category, expense.category_id)
         raise Conflict(
             f"This expense was changed elsewhere since you opened it (now: {expense.description!r}, "
-            f"{expense.amount}, {expense.occurred_on.isoformat()}); nothing was saved.",
+            f"{expense.amount}, {expense.occurred_on.isoformat()}, in "
+            f"{category.name if category else 'another category'!r}); nothing was saved.",
             hint="Reload and make your change again.",
         )
 
@@ -180,7 +182,7 @@ def update_expense(
     ``version`` is the version the editor loaded: if the row changed since, raises Conflict.
     """
     expense = _load(session, expense_id)
-    _check_version(expense, version)
+    _check_version(session, expense, version)
     _change(
         session,
         expense,
@@ -198,7 +200,7 @@ def move_expense(
 ) -> ExpenseView:
     """Move an expense to another category (by id or name)."""
     expense = _load(session, expense_id)
-    _check_version(expense, version)
+    _check_version(session, expense, version)
     _change(session, expense, category=category)
     return _view(session, expense)
 
@@ -209,7 +211,7 @@ def delete_expense(
 ) -> DeleteResult:
     """Delete an expense. Raises NotFound, or Conflict if it changed since ``version``."""
     expense = _load(session, expense_id)
-    _check_version(expense, version)
+    _check_version(session, expense, version)
     bump(session, {(expense.category_id, expense.occurred_on): (-to_cents(expense.amount), -1)})
     session.delete(expense)
     session.flush()

@@ -408,11 +408,6 @@ def test_category_renamed_in_another_terminal_is_a_conflict_naming_it(book: Book
     run_scenario(scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="controller/expenses.py _check_version names description, amount and date, "
-    "not the category",
-)
 def test_expense_moved_in_another_terminal_is_a_conflict_that_names_the_new_category(
     book: Book,
 ) -> None:
