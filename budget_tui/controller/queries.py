@@ -34,7 +34,9 @@ class unicode_lower(GenericFunction[str]):
     """``lower()`` that folds the case of every letter, not only ASCII's ("É" -> "é").
 
     PostgreSQL's lower() already does; SQLite's built-in one does not, so on SQLite this calls
-    the Python function that :mod:`budget_tui.db.engine` registers on every connection.
+    the Python function that :mod:`budget_tui.db.engine` registers on every connection (a
+    casefold). Either way the Greek final sigma "ς" counts as "σ", so "ΟΔΟΣ" is found by
+    "οδος" as by "Σ".
     """
 
     type = String()
@@ -48,7 +50,7 @@ def _unicode_lower_sqlite(element: unicode_lower, compiler: Any, **kw: Any) -> s
 
 @compiles(unicode_lower)
 def _unicode_lower_default(element: unicode_lower, compiler: Any, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
+    return f"translate(lower({compiler.process(element.clauses, **kw)}), 'ς', 'σ')"
 
 
 def cents(expr: ColumnElement) -> ColumnElement[int]:

@@ -114,7 +114,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any, *, read_only: bool = False) -
 
 
 def _unicode_lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
+    # casefold, not lower: lower() turns a word-final "Σ" into "ς" but a lone one into "σ", so
+    # "AΣ" would not contain "Σ"; casefold gives "σ" for both (and "ss" for "ß" on both sides).
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _sqlite_pragmas_read_only(dbapi_conn: Any, record: Any) -> None:

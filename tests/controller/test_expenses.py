@@ -307,11 +307,15 @@ def test_list_refuses_bad_filters(sessions, flt, kw, field) -> None:
         ("ü%", False),  # the percent sign is literal here too
         ("é_", False),
         ("Cafe", False),  # no accent folding: only case
+        ("ΟΔΟΣ", True),  # a word-final capital sigma matches however it is typed
+        ("Σ", True),
+        ("οδος", True),
     ],
 )
 def test_text_filter_ignores_case_beyond_ascii(sessions, food, text, found) -> None:
     add(sessions, food.id, "3.00", "2026-03-01", "Éclair at the café")
     add(sessions, food.id, "4.00", "2026-03-02", "Überweisung 50% Miete")
+    add(sessions, food.id, "5.00", "2026-03-03", "Taxi ΟΔΟΣ")
     flt = ExpenseFilter(text=text)
     assert bool(descriptions(sessions, flt)) is found
     assert expenses.expense_totals(sessions, flt).count == len(descriptions(sessions, flt))
