@@ -43,6 +43,16 @@ COMMANDS: tuple[PaletteCommand, ...] = (
         "Set category budget", "Set or clear the monthly budget (b)", "categories", "budget"
     ),
     PaletteCommand("Delete category", "Delete the selected category (d)", "categories", "delete"),
+    PaletteCommand(
+        "Next report period", "This month, last month, this year... (p)", "reports", "next_preset"
+    ),
+    PaletteCommand("Earlier report period", "Step the period back ([)", "reports", "step(-1)"),
+    PaletteCommand("Later report period", "Step the period forward (])", "reports", "step(1)"),
+    PaletteCommand("Report this month", "Back to the current month (t)", "reports", "this_month"),
+    PaletteCommand(
+        "Report a custom range", "Choose the first and last day (c)", "reports", "custom_range"
+    ),
+    PaletteCommand("Reload reports", "Read the figures again (r)", "reports", "reload"),
     PaletteCommand("Show keys", "Every key of this screen (F1)", None, "help"),
 )
 

@@ -70,16 +70,21 @@ async def test_the_command_palette_runs_an_action_on_another_screen(demo_url):
 
 def test_every_palette_action_exists_on_its_screen() -> None:
     from budget_tui.tui.app import BudgetApp
+    from budget_tui.tui.screens.reports import ReportsScreen
 
+    owners = {
+        None: BudgetApp,
+        "expenses": ExpensesScreen,
+        "categories": CategoriesScreen,
+        "reports": ReportsScreen,
+    }
+    assert {c.mode for c in COMMANDS} <= set(owners)
+    assert {c.mode for c in COMMANDS if c.action} == set(owners), "every screen has its actions"
     for command in COMMANDS:
-        owner = {
-            None: BudgetApp,
-            "expenses": ExpensesScreen,
-            "categories": CategoriesScreen,
-        }.get(command.mode)
-        if owner is None or not command.action:
+        if not command.action:
             continue
-        assert hasattr(owner, f"action_{command.action}"), command
+        name = command.action.split("(", 1)[0]  # "step(-1)" calls action_step(-1)
+        assert hasattr(owners[command.mode], f"action_{name}"), command
 
 
 def test_every_binding_has_an_id_and_a_tooltip() -> None:
