@@ -235,7 +235,7 @@ def import_(ctx: click.Context, file: str) -> None:
     All rows are imported, or none: the first bad row stops the import and is named.
     Unknown categories are created.
     """
-    from budget_tui.controller.io import import_csv
+    from budget_tui.controller.imports import import_csv
 
     book = _book(ctx)
     with open(file, encoding="utf-8-sig", newline="", errors="strict") as fh:
@@ -258,7 +258,7 @@ def import_(ctx: click.Context, file: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, output: str | None, start: str | None, end: str | None) -> None:
     """Export expenses as CSV (date,description,amount,category), oldest first."""
-    from budget_tui.controller.io import export_csv
+    from budget_tui.controller.export import export_csv
     from budget_tui.controller.periods import Period
     from budget_tui.controller.views import ExpenseFilter
 

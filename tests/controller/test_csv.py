@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from budget_tui.controller import categories, expenses
-from budget_tui.controller.io import export_csv, import_csv
+from budget_tui.controller.export import export_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput

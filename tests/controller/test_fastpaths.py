@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import inspect, select
 
 from budget_tui.controller import bulk, demo
-from budget_tui.controller import io as csv_io
+from budget_tui.controller import imports as csv_io
 from budget_tui.controller.book import Book
 from budget_tui.controller.demo import fill_demo
-from budget_tui.controller.io import export_csv, import_csv
+from budget_tui.controller.export import export_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.queries import expenses_t, totals_t
 from budget_tui.db.models import Category
 from budget_tui.errors import InvalidInput

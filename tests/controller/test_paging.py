@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from budget_tui.controller import expenses
-from budget_tui.controller.io import import_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.views import ExpenseFilter, ExpensePage
 
 

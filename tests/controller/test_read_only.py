@@ -9,7 +9,8 @@ import pytest
 
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.book import Book, open_book
-from budget_tui.controller.io import export_csv, import_csv
+from budget_tui.controller.export import export_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.errors import ConfigError
 from tests.controller.conftest import add

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from budget_tui.controller import categories, reports
-from budget_tui.controller.io import import_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.errors import InvalidInput, NotFound
 from tests.controller.conftest import add

@@ -10,7 +10,7 @@ import pytest
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.demo import fill_demo
-from budget_tui.controller.io import import_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 from tests.controller.conftest import add, assert_rollup_consistent, recomputed, rollup
 

@@ -12,7 +12,7 @@ import pytest
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book
-from budget_tui.controller.io import import_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import InvalidInput
 

@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.book import Book
-from budget_tui.controller.io import import_csv
+from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import Conflict, InvalidInput

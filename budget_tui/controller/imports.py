@@ -1,4 +1,4 @@
-"""CSV import and export: columns ``date,description,amount,category``.
+"""CSV import: columns ``date,description,amount,category``.
 
 An import is one transaction: every row is saved, or (at the first bad row) none is, and the
 message names the row and the problem. Files are streamed, so memory stays flat at any size.
@@ -12,21 +12,19 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sized
-from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
-from budget_tui.controller._tx import action, read_action
+from budget_tui.controller._tx import action
 from budget_tui.controller.bulk import BulkWriter, copy_escape
 from budget_tui.controller.categories import insert_category
-from budget_tui.controller.expenses import _filtered
-from budget_tui.controller.queries import bump, expenses_t
-from budget_tui.controller.views import ExpenseFilter, ImportResult
+from budget_tui.controller.queries import bump
+from budget_tui.controller.views import ImportResult
 from budget_tui.db.models import Category, utcnow
 from budget_tui.db.money import to_cents
-from budget_tui.errors import BudgetError, InvalidInput
+from budget_tui.errors import InvalidInput
 
 COLUMNS = ("date", "description", "amount", "category")
 CHUNK = 20_000
@@ -219,30 +217,3 @@ def import_csv(
         flush()
     bump(session, deltas)
     return ImportResult(rows=count, categories_created=tuple(created))
-
-
-@read_action
-def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None) -> int:
-    """Write expenses (oldest first) as CSV to ``out``; returns how many rows were written."""
-    c = expenses_t.c
-    stmt = _filtered(
-        select(c.occurred_on, c.description, c.amount, Category.name).join(
-            Category, Category.id == c.category_id
-        ),
-        flt or ExpenseFilter(),
-    ).order_by(c.occurred_on, c.id)
-    writer = csv.writer(out, lineterminator="\n")
-    count = 0
-    try:
-        writer.writerow(COLUMNS)
-        for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
-            writer.writerows(
-                (d.isoformat(), desc, f"{amt:.2f}", name) for d, desc, amt, name in partition
-            )
-            count += len(partition)
-    except OSError as exc:
-        # The output failed (disk full, a closed pipe), not the database: the action wrapper
-        # would otherwise report any OSError as a lost database connection.
-        reason = exc.strerror or type(exc).__name__
-        raise BudgetError(f"The CSV could not be written: {reason}.") from None
-    return count
