@@ -33,12 +33,13 @@ from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 
 if TYPE_CHECKING:
     from budget_tui.controller._tx import Sessions
+    from budget_tui.controller.expenses import Sort
 
 PAGE = 100
 MAX_WINDOW = 300
 MARGIN = 15  # rows from either end of the window at which the next page is fetched
 
-SORTS: tuple[tuple[str, bool, str], ...] = (
+SORTS: tuple[tuple[Sort, bool, str], ...] = (
     ("date", True, "newest first"),
     ("amount", True, "largest first"),
     ("date", False, "oldest first"),
@@ -60,7 +61,7 @@ class Query:
         return ExpenseFilter(period=self.period, category_id=self.category_id, text=self.text)
 
     @property
-    def key(self) -> str:
+    def key(self) -> Sort:
         return SORTS[self.sort][0]
 
     @property
@@ -99,14 +100,17 @@ def fetch(sessions: Sessions, query: Query, anchor: ExpenseView | None) -> Loade
     from budget_tui.controller.categories import list_categories
     from budget_tui.controller.expenses import expense_totals, list_expenses
 
-    flt = query.filter
-    order = {"sort": query.key, "descending": query.descending}
+    flt, key, down = query.filter, query.key, query.descending
     if anchor is not None and query.shows(anchor):
-        above = list_expenses(sessions, flt, **order, before=query.cursor(anchor), limit=PAGE // 2)
-        below = list_expenses(sessions, flt, **order, after=query.including(anchor), limit=PAGE)
+        above = list_expenses(
+            sessions, flt, sort=key, descending=down, before=query.cursor(anchor), limit=PAGE // 2
+        )
+        below = list_expenses(
+            sessions, flt, sort=key, descending=down, after=query.including(anchor), limit=PAGE
+        )
         rows, prev, nxt = above.items + below.items, above.prev_cursor, below.next_cursor
     else:
-        page = list_expenses(sessions, flt, **order, limit=PAGE)
+        page = list_expenses(sessions, flt, sort=key, descending=down, limit=PAGE)
         rows, prev, nxt = page.items, None, page.next_cursor
     totals = expense_totals(sessions, flt)
     categories = list_categories(sessions, query.period)

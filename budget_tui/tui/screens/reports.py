@@ -100,7 +100,7 @@ class ReportsScreen(Screen[None]):
 
     TITLE = "Reports"
     AUTO_FOCUS = "#by-category"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012 (Screen declares it per instance)
         (0, "-narrow"),
         (110, "-wide"),
     ]

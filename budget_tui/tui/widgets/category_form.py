@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,8 +16,11 @@ from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.field import Field
 
+if TYPE_CHECKING:
+    from budget_tui.controller.views import CategoryView
 
-class CategoryForm(ModalScreen["object | None"]):
+
+class CategoryForm(ModalScreen["CategoryView | None"]):
     """Add a category (name and budget), rename one, or set its budget.
 
     ``mode`` is ``"add"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
@@ -35,7 +38,7 @@ class CategoryForm(ModalScreen["object | None"]):
         "budget": "Monthly budget",
     }
 
-    def __init__(self, mode: str, category: object | None = None) -> None:
+    def __init__(self, mode: str, category: CategoryView | None = None) -> None:
         super().__init__()
         self.mode = mode
         self.category = category
@@ -45,14 +48,14 @@ class CategoryForm(ModalScreen["object | None"]):
         c = self.category
         title = self.TITLES[self.mode]
         if c is not None:
-            title = f"{title}: {c.name}"  # type: ignore[attr-defined]
+            title = f"{title}: {c.name}"
         with Vertical(id="category-form", classes="dialog"):
             yield Label(Content(title), classes="dialog-title")
             if self.mode in ("add", "rename"):
                 yield Field(
                     "name",
                     "Name",
-                    value=c.name if c is not None else "",  # type: ignore[attr-defined]
+                    value=c.name if c is not None else "",
                     placeholder="e.g. Groceries",
                     max_length=50,
                 )
@@ -105,21 +108,37 @@ class CategoryForm(ModalScreen["object | None"]):
 
         self.saving = True
         c = self.category
-        common = {"done": self._saved, "failed": self._failed}
-        if self.mode == "add":
+        if self.mode == "add" or c is None:
             runner.call(
-                self, cats.create_category, self._value("name"), self._value("budget"), **common
+                self,
+                cats.create_category,
+                self._value("name"),
+                self._value("budget"),
+                done=self._saved,
+                failed=self._failed,
             )
         elif self.mode == "rename":
             runner.call(
-                self, cats.rename_category, c.id, self._value("name"), version=c.version, **common
-            )  # type: ignore[attr-defined]
+                self,
+                cats.rename_category,
+                c.id,
+                self._value("name"),
+                version=c.version,
+                done=self._saved,
+                failed=self._failed,
+            )
         else:
             runner.call(
-                self, cats.set_budget, c.id, self._value("budget"), version=c.version, **common
-            )  # type: ignore[attr-defined]
+                self,
+                cats.set_budget,
+                c.id,
+                self._value("budget"),
+                version=c.version,
+                done=self._saved,
+                failed=self._failed,
+            )
 
-    def _saved(self, view: object) -> None:
+    def _saved(self, view: CategoryView) -> None:
         self.saving = False
         self.dismiss(view)
 

@@ -150,18 +150,23 @@ class ExpenseForm(ModalScreen["ExpenseView | None"]):
         category_id, category_name = picked
         # Show the whole name the letters stood for (what will be saved).
         self.field("category").input.value = category_name
-        values = {
-            "description": self.field("description").value,
-            "amount": self.field("amount").value,
-            "occurred_on": self.field("date").value,
-            "category": category_id,
-        }
+        description = self.field("description").value
+        amount = self.field("amount").value
+        occurred_on = self.field("date").value
         self.saving = True
         if self.expense is None:
             from budget_tui.controller.expenses import create_expense
 
             runner.call(
-                self, create_expense, **values, uid=self.uid, done=self._saved, failed=self._failed
+                self,
+                create_expense,
+                description=description,
+                amount=amount,
+                occurred_on=occurred_on,
+                category=category_id,
+                uid=self.uid,
+                done=self._saved,
+                failed=self._failed,
             )
         else:
             from budget_tui.controller.expenses import update_expense
@@ -171,7 +176,10 @@ class ExpenseForm(ModalScreen["ExpenseView | None"]):
                 update_expense,
                 self.expense.id,
                 version=self.expense.version,
-                **values,
+                description=description,
+                amount=amount,
+                occurred_on=occurred_on,
+                category=category_id,
                 done=self._saved,
                 failed=self._failed,
             )
