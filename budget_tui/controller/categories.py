@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today
@@ -150,11 +151,14 @@ def delete_category(
         # Compared after the lookup: move_to may name the same category ("food" for Food).
         if target.id == category.id:
             raise InvalidInput("move_to", "Choose a different category to move the expenses to.")
-        moved = session.execute(
-            update(Expense)
-            .where(Expense.category_id == category.id)
-            .values(category_id=target.id, version=Expense.version + 1)
-            .execution_options(synchronize_session=False)
+        moved = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Expense)
+                .where(Expense.category_id == category.id)
+                .values(category_id=target.id, version=Expense.version + 1)
+                .execution_options(synchronize_session=False)
+            ),
         ).rowcount
         rows = session.execute(
             select(MonthlyTotal.month, MonthlyTotal.total_cents, MonthlyTotal.count).where(
@@ -162,7 +166,7 @@ def delete_category(
             )
         ).all()
         bump(session, {(target.id, m): (c, n) for m, c, n in rows})
-    session.execute(MonthlyTotal.__table__.delete().where(MonthlyTotal.category_id == category.id))
+    session.execute(delete(MonthlyTotal).where(MonthlyTotal.category_id == category.id))
     session.delete(category)
     session.flush()
     return DeleteResult(deleted_id=category_id, moved=moved)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -302,9 +302,9 @@ def list_expenses(
         row = tuple_(key, c.id)
         stmt = stmt.where(row < edge if walk_desc else row > edge)
     order = (key.desc(), c.id.desc()) if walk_desc else (key.asc(), c.id.asc())
-    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    rows = list(session.execute(stmt.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
-    rows = rows[:limit]
+    del rows[limit:]
     if backwards:
         rows.reverse()
     items = tuple(view_of(r) for r in rows)
@@ -339,5 +339,5 @@ def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals
             from_cents(sum(v[0] for v in spend.values())), sum(v[1] for v in spend.values())
         )
     stmt = _filtered(select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
-    total, count = session.execute(stmt).one()
+    total, count = cast("tuple[int | None, int | None]", session.execute(stmt).one())
     return Totals(from_cents(total), int(count or 0))

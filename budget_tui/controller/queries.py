@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -12,10 +12,9 @@ from sqlalchemy import (
     Row,
     Select,
     String,
-    delete,
+    Table,
     func,
     select,
-    text,
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -26,8 +25,9 @@ from budget_tui.controller.periods import Period, add_months, month_start
 from budget_tui.controller.views import ExpenseView
 from budget_tui.db.models import Category, Expense, MonthlyTotal
 
-expenses_t = Expense.__table__
-totals_t = MonthlyTotal.__table__
+# Core tables, for the statements that bypass the ORM (aggregates, bulk writes, upserts).
+expenses_t = cast(Table, Expense.__table__)
+totals_t = cast(Table, MonthlyTotal.__table__)
 
 
 class unicode_lower(GenericFunction[str]):
@@ -98,10 +98,10 @@ def _spend_from_rows(session: Session, start: dt.date, end: dt.date) -> dict[int
     return _spend(session, stmt)
 
 
-def _spend(session: Session, stmt: Any) -> dict[int, tuple[int, int]]:
+def _spend(session: Session, stmt: Select[int, Any, Any]) -> dict[int, tuple[int, int]]:
     return {
         cat: (int(total or 0), int(count or 0))
-        for cat, total, count in session.execute(stmt)
+        for cat, total, count in cast("Iterable[tuple[int, Any, Any]]", session.execute(stmt))
         if count
     }
 
@@ -115,12 +115,17 @@ def bump(session: Session, deltas: Mapping[tuple[int, dt.date], tuple[int, int]]
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+    # The dialects' own INSERT, for ON CONFLICT; imported here so a SQLite book never loads the
+    # PostgreSQL dialect.
+    stmt: Any
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(totals_t)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(totals_t)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(totals_t)
     stmt = stmt.on_conflict_do_update(
         index_elements=[totals_t.c.category_id, totals_t.c.month],
         set_={
@@ -131,12 +136,6 @@ def bump(session: Session, deltas: Mapping[tuple[int, dt.date], tuple[int, int]]
     session.execute(stmt, rows)
 
 
-def bump_one(
-    session: Session, category_id: int, day: dt.date, amount_cents: int, count: int
-) -> None:
-    bump(session, {(category_id, month_start(day)): (amount_cents, count)})
-
-
 def merge_deltas(
     target: dict[tuple[int, dt.date], tuple[int, int]],
     items: Iterable[tuple[int, dt.date, int, int]],
@@ -145,22 +144,6 @@ def merge_deltas(
         key = (cat, month_start(day))
         old_c, old_n = target.get(key, (0, 0))
         target[key] = (old_c + c, old_n + n)
-
-
-def rebuild_rollup(session: Session) -> None:
-    """Recompute the roll-up from the expenses (after bulk loads)."""
-    session.execute(delete(totals_t))
-    if session.get_bind().dialect.name == "postgresql":
-        month = "date_trunc('month', occurred_on)::date"
-    else:
-        month = "date(occurred_on, 'start of month')"
-    session.execute(
-        text(
-            "INSERT INTO monthly_totals (category_id, month, total_cents, count) "
-            f"SELECT category_id, {month}, SUM(amount), COUNT(*) FROM expenses "
-            f"GROUP BY category_id, {month}"
-        )
-    )
 
 
 def expense_view(expense: Expense, category_name: str, *, replayed: bool = False) -> ExpenseView:

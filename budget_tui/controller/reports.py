@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -80,7 +82,10 @@ def spend_by_month(
     )
     if category is not None:
         stmt = stmt.where(totals_t.c.category_id == load_category(session, category).id)
-    found = {month_start(m): (int(c or 0), int(n or 0)) for m, c, n in session.execute(stmt)}
+    found = {
+        month_start(m): (int(c or 0), int(n or 0))
+        for m, c, n in cast("Iterable[tuple[dt.date, Any, Any]]", session.execute(stmt))
+    }
     return tuple(
         MonthSpend(
             month=m, total=from_cents(found.get(m, (0, 0))[0]), count=found.get(m, (0, 0))[1]
