@@ -15,6 +15,10 @@ from budget_tui.errors import InvalidInput
 
 MAX_AMOUNT = Decimal("99999999.99")
 NAME_MAX = 50
+# The width of categories.name_key (db/models.py). Case folding can make a name longer ("ß" is
+# "ss", "ﬃ" is "ffi": up to 3 characters each), so a key is never cut to fit: two different
+# names would then share it. A name whose key does not fit is refused instead.
+NAME_KEY_MAX = 50
 DESCRIPTION_MAX = 200
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
@@ -50,12 +54,23 @@ def clean_text(value: object, field: str, *, max_length: int, what: str) -> str:
 
 
 def category_name(value: object, field: str = "name") -> str:
-    return clean_text(value, field, max_length=NAME_MAX, what="The category name")
+    """A clean category name whose key (:func:`name_key`) fits the database's column."""
+    name = clean_text(value, field, max_length=NAME_MAX, what="The category name")
+    if len(name_key(name)) > NAME_KEY_MAX:
+        raise InvalidInput(
+            field,
+            f"The category name is too long: compared in any case (ß counts as ss) it has "
+            f"{len(name_key(name))} characters; the limit is {NAME_KEY_MAX}. Shorten it.",
+        )
+    return name
 
 
 def name_key(name: str) -> str:
-    """The form in which two names are compared: "Food", "FOOD" and "food" are one name."""
-    return name.casefold()[:NAME_MAX]
+    """The form in which two names are compared: "Food", "FOOD" and "food" are one name.
+
+    Never cut: a key longer than NAME_KEY_MAX matches no stored category (category_name()
+    refuses such a name before it is saved)."""
+    return name.casefold()
 
 
 def description(value: object, field: str = "description") -> str:
@@ -144,14 +159,19 @@ def date(value: object, field: str = "date", *, today: dt.date | None = None) ->
     base = today or _today()
     if not text:
         raise InvalidInput(field, "Enter a date, like 2026-03-15, today, yesterday or -3.")
+    # Words and day counts are one path, held to the same range as an ISO date.
     if text in _WORDS:
-        return base + dt.timedelta(days=_WORDS[text])
-    if m := _RELATIVE.match(text):
+        days = _WORDS[text]
+    elif m := _RELATIVE.match(text):
         days = int(m.group(2)) * (1 if m.group(1) == "+" else -1)
+    else:
+        days = None
+    if days is not None:
         try:
-            return _check_date(base + dt.timedelta(days=days), field)
+            moved = base + dt.timedelta(days=days)
         except OverflowError:
-            raise InvalidInput(field, "That date is out of range.") from None
+            moved = dt.date.max if days > 0 else dt.date.min
+        return _check_date(moved, field)
     try:
         parsed = dt.date.fromisoformat(text)
     except ValueError:

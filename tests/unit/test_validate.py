@@ -147,6 +147,25 @@ def test_category_names_limit_and_key() -> None:
     assert validate.name_key("Straße") == validate.name_key("STRASSE")
 
 
+def test_long_names_never_share_a_key() -> None:
+    """ß folds to "ss": the key of 'ß'*25 is 50 characters, and a key cut to the column's 50
+    made 'ß'*50 (and any longer fold) the same name as 'ß'*25."""
+    assert validate.category_name("ß" * 25) == "ß" * 25
+    assert validate.name_key("ß" * 25) == "ss" * 25
+    assert validate.name_key("ß" * 26) != validate.name_key("ß" * 25)
+    for name in ("ß" * 50, "ß" * 26, "ﬃ" * 17, "Straße " + "ß" * 22):
+        with pytest.raises(InvalidInput, match="ß counts as ss") as err:
+            validate.category_name(name, "new_name")
+        assert err.value.field == "new_name"
+    assert validate.category_name("ﬃ" * 16) == "ﬃ" * 16
+
+
+def test_the_name_key_limit_is_the_columns_width() -> None:
+    from budget_tui.db.models import Category
+
+    assert Category.__table__.c.name_key.type.length == validate.NAME_KEY_MAX
+
+
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -176,6 +195,25 @@ def test_dates_accepted(typed, expected: dt.date) -> None:
 def test_relative_dates_count_from_the_given_today() -> None:
     assert validate.date("-1", today=dt.date(2026, 1, 1)) == dt.date(2025, 12, 31)
     assert validate.date("yesterday", today=dt.date(2024, 3, 1)) == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("typed", "today"),
+    [
+        ("tomorrow", dt.date(2199, 12, 31)),
+        ("+1", dt.date(2199, 12, 31)),
+        ("yesterday", dt.date(1900, 1, 1)),
+        ("y", dt.date(1900, 1, 1)),
+        ("-1", dt.date(1900, 1, 1)),
+        ("today", dt.date(2200, 1, 1)),
+        ("tomorrow", dt.date.max),
+        ("yesterday", dt.date.min),
+    ],
+)
+def test_words_are_held_to_the_same_range_as_numbers(typed: str, today: dt.date) -> None:
+    with pytest.raises(InvalidInput, match="between 1900-01-01 and 2199-12-31") as err:
+        validate.date(typed, "when", today=today)
+    assert err.value.field == "when"
 
 
 @pytest.mark.parametrize(
