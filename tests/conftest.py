@@ -12,8 +12,56 @@ from sqlalchemy import text
 
 from budget_tui.controller.book import Book, open_book
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets its own database, made beside TEST_DATABASE_URL's
+    (same server, name suffixed with the worker id) and dropped when the worker finishes, so
+    workers never truncate each other's tables. Unreachable server: the error propagates and
+    the PostgreSQL tests fail, never skip."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    _WORKER_DATABASES.append((url, name))
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _on_server(url: str, *statements: str) -> None:
+    """Run statements outside any transaction (CREATE/DROP DATABASE) on TEST_DATABASE_URL's server."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    admin = psycopg2.connect(
+        dbname=base.database,
+        user=base.username,
+        password=base.password,
+        host=base.host,
+        port=base.port,
+        connect_timeout=10,
+    )
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+    finally:
+        admin.close()
+
+
+_WORKER_DATABASES: list[tuple[str, str]] = []
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for url, name in _WORKER_DATABASES:
+        _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

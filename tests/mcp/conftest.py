@@ -17,7 +17,7 @@ import pytest
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
-from tests.conftest import PG_URL
+from tests.conftest import pg_url
 
 # (description, amount, date, category): today is fixed at 2026-03-15 by the root conftest.
 EXPENSES = [
@@ -45,8 +45,7 @@ class Seeded:
 def book_url(book: Book) -> str:
     if book.backend == "sqlite":
         return f"sqlite:///{book.location}"
-    assert PG_URL
-    return PG_URL
+    return pg_url()
 
 
 def seed(book: Book) -> None:
