@@ -4,6 +4,9 @@
 time from the key press until every worker the key started has finished and the screen has
 refreshed. A screen or key the app doesn't have (yet) gives ``null`` ("n/a" in the table).
 
+``probe.py floor-keys``  the same keys on ``floor_keys.py``, a bare Textual app doing the same
+visible work: the floor each key is compared with.
+
 ``probe.py save URL``  one expense saved through the controller, 1,000 times (then deleted again);
 then the same with commits that don't wait for the disk's flush, to show the software's share.
 
@@ -83,7 +86,19 @@ async def _timed(
 async def keys(url: str) -> dict[str, Any]:
     from budget_tui.tui.app import BudgetApp
 
-    app = BudgetApp(url=url)
+    return await keys_on(BudgetApp(url=url))
+
+
+async def floor_keys() -> dict[str, Any]:
+    """The same keys on ``floor_keys.py``: what Textual costs for the same visible work."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from floor_keys import FloorKeys
+
+    return await keys_on(FloorKeys())
+
+
+async def keys_on(app: Any) -> dict[str, Any]:
+    """Each key's time on ``app`` (budget-tui, or the floor that has the same keys)."""
     out: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
         started = time.perf_counter()
@@ -317,8 +332,10 @@ def queries(url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    what, url = sys.argv[1], sys.argv[2]
-    if what == "keys":
+    what, url = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
+    if what == "floor-keys":
+        result = asyncio.run(floor_keys())
+    elif what == "keys":
         result = asyncio.run(keys(url))
     elif what == "queries":
         result = queries(url)

@@ -9,7 +9,9 @@ For each backend and size it builds the dataset with ``budget-tui demo``, then m
 2. the floor: a bare Textual app with a 50-row DataTable (``floor.py``), launched the same way in
    the same run; every launch is also given as a ratio to it;
 3. key -> screen updated (``probe.py keys``: next month, open Categories, open Reports, Reports
-   "this year", scroll 1,000 rows, a text filter);
+   "this year", scroll 1,000 rows, a text filter), median and p95, and the same keys on the keys
+   floor (``floor_keys.py``: a bare Textual app doing the same visible work, no database), each
+   key given as a ratio to it;
 4. one expense saved through the controller, median and p95 over 1,000 (``probe.py save``);
 5. ``budget-tui demo`` (the dataset build itself) and a CSV import of the same number of rows
    into an empty database (``budget-tui import``): wall time and peak RSS.
@@ -243,6 +245,9 @@ def measure(backend: str, size: int, args: argparse.Namespace, work: Path) -> di
         log(f"{backend} {size:,}: keys")
         keys = timed_process([sys.executable, str(HERE / "probe.py"), "keys", url], env)
         out["keys"] = _json_line(keys)
+        log(f"{backend} {size:,}: the same keys on the floor")
+        floor = timed_process([sys.executable, str(HERE / "probe.py"), "floor-keys"], env)
+        out["floor_keys"] = _json_line(floor)
     log(f"{backend} {size:,}: controller calls")
     out["queries"] = _json_line(
         timed_process([sys.executable, str(HERE / "probe.py"), "queries", url], env)
@@ -294,6 +299,29 @@ def _s(entry: dict[str, Any] | None, scale: float = 1.0, fmt: str = "{:.2f}") ->
     )
 
 
+KEYS = (
+    ("next_month", "next month"),
+    ("open_categories", "open Categories"),
+    ("open_reports", "open Reports"),
+    ("reports_this_year", "Reports: this year"),
+    ("scroll_page_key", "page down (list)"),
+    ("filter", "text filter"),
+)
+
+
+def _key(entry: dict[str, Any] | None) -> str:
+    if not entry or entry.get("median_ms") is None:
+        return "n/a"
+    return f"{entry['median_ms']:.0f} / {entry['p95_ms']:.0f}"
+
+
+def _key_ratio(result: dict[str, Any], key: str) -> str:
+    app, floor = result["keys"].get(key), result["floor_keys"].get(key)
+    if not app or not floor:
+        return "n/a"
+    return f"{app['median_ms'] / floor['median_ms']:.2f}x / {app['p95_ms'] / floor['p95_ms']:.2f}x"
+
+
 def table(results: list[dict[str, Any]]) -> str:
     cols = [f"{r['backend']} {r['size']:,}" for r in results]
     rows: list[tuple[str, list[str]]] = []
@@ -314,15 +342,10 @@ def table(results: list[dict[str, Any]]) -> str:
         "peak RSS app / floor, MiB",
         lambda r: f"{r['rss_mib']['max']:.0f} / {r['floor_rss_mib']['max']:.0f}",
     )
-    for key, label in (
-        ("next_month", "next month, ms"),
-        ("open_categories", "open Categories, ms"),
-        ("open_reports", "open Reports, ms"),
-        ("reports_this_year", "Reports: this year, ms"),
-        ("scroll_page_key", "page down (list), ms"),
-        ("filter", "text filter, ms"),
-    ):
-        add(label, lambda r, k=key: _ms(r["keys"].get(k)))
+    for key, label in KEYS:
+        add(f"{label}, ms median / p95", lambda r, k=key: _key(r["keys"].get(k)))
+        add("  floor, ms median / p95", lambda r, k=key: _key(r["floor_keys"].get(k)))
+        add("  ratio to the floor (median / p95)", lambda r, k=key: _key_ratio(r, k))
     add(
         "scroll 1,000 rows, ms",
         lambda r: (
