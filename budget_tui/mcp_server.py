@@ -9,6 +9,8 @@ Every tool is a thin layer over controller actions (the same transactions the TU
 are structured: amounts are strings with two decimals, plus the ``currency`` code of the book;
 dates are ISO ``YYYY-MM-DD``. A bad argument comes back as a tool error whose text is the
 controller's :class:`~budget_tui.errors.BudgetError` message; no message carries the database URL.
+Arguments are strict (:mod:`budget_tui.mcp.toolbox`): an argument name a tool doesn't take, or
+``true``/``false`` where a number goes, is refused with a tool error naming it.
 The tools live in :mod:`budget_tui.mcp`.
 """
 
@@ -21,8 +23,8 @@ from mcp.server.mcpserver import MCPServer
 
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import ConfigError
-from budget_tui.mcp.read_tools import add_read_tools
-from budget_tui.mcp.write_tools import add_write_tools
+from budget_tui.mcp.read_tools import read_tools
+from budget_tui.mcp.write_tools import write_tools
 
 SERVER_NAME = "budget-tui"
 INSTRUCTIONS = (
@@ -36,16 +38,13 @@ INSTRUCTIONS = (
 def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
     """An MCP server whose tools act on ``book``. Write tools exist only with ``allow_write``;
     open the book with ``read_only=not allow_write`` so the database enforces the same."""
-    server = MCPServer(
+    return MCPServer(
         SERVER_NAME,
         instructions=INSTRUCTIONS
         + ("" if allow_write else " This server is read-only: it cannot change anything."),
         log_level="WARNING",
+        tools=read_tools(book) + (write_tools(book) if allow_write else []),
     )
-    add_read_tools(server, book)
-    if allow_write:
-        add_write_tools(server, book)
-    return server
 
 
 def _log_sql_to_stderr() -> None:

@@ -22,6 +22,9 @@ R = TypeVar("R")
 
 MAX_LIMIT = expenses.MAX_PAGE
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+FIRST_MONTH = month_start(validate.EARLIEST)
+LAST_MONTH = month_start(validate.LATEST)
+MONTH_RANGE = f"The month must be between {FIRST_MONTH:%Y-%m} and {LAST_MONTH:%Y-%m}."
 # Ids and versions are 64-bit in the database; a larger number must fail here, not in the driver.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="An id from a listing")]
 Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from a listing")]
@@ -53,7 +56,10 @@ def parse_month(value: str | None, field: str) -> dt.date:
             raise InvalidInput(
                 field, f"{value.strip()!r} is not a month; use YYYY-MM, like 2026-03."
             )
-        return validate.date(dt.date(year, month, 1), field)
+        # Checked before making a date: year 0 is not a date at all (a crash, not a refusal).
+        if not FIRST_MONTH.year <= year <= LAST_MONTH.year:
+            raise InvalidInput(field, MONTH_RANGE)
+        return dt.date(year, month, 1)
     return month_start(validate.date(value, field))
 
 

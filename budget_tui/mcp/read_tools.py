@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from budget_tui.controller.periods import Period, add_months
 from budget_tui.controller.views import CategoryView, ExpenseFilter
 from budget_tui.errors import InvalidInput, NotFound
 from budget_tui.mcp.arguments import (
+    FIRST_MONTH,
     Amount,
     CategoryName,
     EndDate,
@@ -41,15 +42,17 @@ from budget_tui.mcp.results import (
     expense_result,
     money,
 )
+from budget_tui.mcp.toolbox import ToolBox
 from budget_tui.money import currency_code, plain
 
 DEFAULT_LIMIT = 50
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
-def add_read_tools(server: MCPServer, book: Book) -> None:
-    """Register the six read tools, acting on ``book``."""
+def read_tools(book: Book) -> list[Tool]:
+    """The six read tools, acting on ``book``."""
     sessions = book.sessions
+    box = ToolBox()
 
     def find_category(name: str) -> CategoryView:
         try:
@@ -77,7 +80,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
             expenses=[expense_result(e) for e in page.items],
         )
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def list_categories(month: Month = None) -> CategoryList:
         """List every category with its monthly budget and what was spent in a month.
@@ -92,7 +95,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
             categories=[category_result(c) for c in rows],
         )
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def query_expenses_by_category(
         category: CategoryName,
@@ -111,7 +114,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
         flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
         return expense_list(flt, limit)
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def search_expenses(
         text: Annotated[str | None, Field(description="Words found in the description")] = None,
@@ -138,7 +141,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
         )
         return expense_list(flt, limit)
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def summarize_spending(
         start: Annotated[str, Field(description="First day included, YYYY-MM-DD")],
@@ -169,7 +172,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
             largest=[expense_result(e) for e in result.largest],
         )
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def spending_by_month(
         category: CategoryName | None = None,
@@ -185,10 +188,15 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
         if not 1 <= months <= reports.MAX_MONTHS:
             raise InvalidInput("months", f"Ask for 1 to {reports.MAX_MONTHS} months.")
         last = parse_month(end_month, "end_month")
-        try:
-            period = Period(add_months(last, 1 - months), add_months(last, 1))
-        except (ValueError, OverflowError):
-            raise InvalidInput("months", "That many months reach before the year 1.") from None
+        # Counted in months from 1900-01, so no date before the book's first is ever made.
+        most = (last.year - FIRST_MONTH.year) * 12 + last.month - FIRST_MONTH.month + 1
+        if months > most:
+            raise InvalidInput(
+                "months",
+                f"{months} months ending {last:%Y-%m} begin before {FIRST_MONTH:%Y-%m}; "
+                f"ask for at most {most}.",
+            )
+        period = Period(add_months(last, 1 - months), add_months(last, 1))
         name = find_category(category).name if category is not None else None
         rows = reports.spend_by_month(sessions, period, category=name)
         return MonthlySpending(
@@ -202,7 +210,7 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
             count=sum(r.count for r in rows),
         )
 
-    @server.tool(annotations=READ)
+    @box.tool(annotations=READ)
     @tool_errors
     def budget_status(month: Month = None) -> BudgetStatus:
         """Each category's monthly budget against what was spent in a month: budget, spent, left.
@@ -235,3 +243,5 @@ def add_read_tools(server: MCPServer, book: Book) -> None:
             total_spent=plain(report.total_spent),
             lines=lines,
         )
+
+    return box.tools

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
@@ -13,14 +13,16 @@ from budget_tui.controller import categories, expenses, validate
 from budget_tui.controller.book import Book
 from budget_tui.mcp.arguments import Amount, CategoryName, RowId, Version, tool_errors
 from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
+from budget_tui.mcp.toolbox import ToolBox
 from budget_tui.money import currency_code
 
 
-def add_write_tools(server: MCPServer, book: Book) -> None:
-    """Register add_expense, update_expense, delete_expense and create_category on ``book``."""
+def write_tools(book: Book) -> list[Tool]:
+    """add_expense, update_expense, delete_expense and create_category, acting on ``book``."""
     sessions = book.sessions
+    box = ToolBox()
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
     @tool_errors
     def add_expense(
         description: Annotated[str, Field(description="What it was, 1 to 200 characters")],
@@ -52,7 +54,7 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
             currency=currency_code(), action="created", expense=expense_result(saved)
         )
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
     @tool_errors
     def update_expense(
         expense_id: RowId,
@@ -90,7 +92,7 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
             currency=currency_code(), action="updated", expense=new, before=old, changed=changed
         )
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
     @tool_errors
     def delete_expense(expense_id: RowId, version: Version | None = None) -> ExpenseChange:
         """Delete an expense and return what was deleted.
@@ -106,7 +108,7 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
             currency=currency_code(), action="deleted", expense=expense_result(gone)
         )
 
-    @server.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
     @tool_errors
     def create_category(
         name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
@@ -121,3 +123,5 @@ def add_write_tools(server: MCPServer, book: Book) -> None:
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)
         )
+
+    return box.tools

@@ -75,7 +75,11 @@ async def test_list_categories_for_another_month(seeded: Seeded) -> None:
 
 @pytest.mark.parametrize(
     ("month", "expected"),
-    [("2026-13", "is not a month"), ("March", "is not a date"), ("1800-01", "between 1900-01-01")],
+    [
+        ("2026-13", "is not a month"),
+        ("March", "is not a date"),
+        ("1800-01", "between 1900-01 and 2199-12"),
+    ],
 )
 async def test_list_categories_refuses_a_bad_month(
     seeded: Seeded, month: str, expected: str

@@ -1,0 +1,111 @@
+"""How the tools are made: from typed functions, and strict about the arguments they take.
+
+The SDK builds each tool's argument model in pydantic's lax mode, which reads ``true`` as 1 for
+a number, and drops argument names it doesn't know, so ``search_expenses(from=..., to=...)``
+would answer for all time and ``update_expense(new_amount=...)`` would save nothing yet succeed.
+A :class:`StrictTool` refuses both before the tool runs, and says so in its input schema
+(``additionalProperties: false``), because not every client checks the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
+from mcp_types import ToolAnnotations
+from pydantic import ValidationError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_NUMBERS = frozenset({"integer", "number"})
+_SHOWN_NAMES = 5  # unknown names quoted in a refusal, each cut to _NAME_CUT characters
+_NAME_CUT = 40
+
+
+class StrictTool(Tool):
+    """A tool that refuses unknown argument names and booleans given for numbers, and words a
+    wrong type as ``field: what pydantic says``."""
+
+    @classmethod
+    def from_function(cls, fn: Callable[..., Any], **kwargs: Any) -> StrictTool:  # type: ignore[override]
+        tool = super().from_function(fn, **kwargs)
+        tool.parameters["additionalProperties"] = False
+        return tool  # type: ignore[return-value]
+
+    async def run(
+        self, arguments: dict[str, Any], context: Any, convert_result: bool = False
+    ) -> Any:
+        problem = argument_problem(self.name, self.parameters, arguments)
+        if problem is None:
+            try:
+                self.fn_metadata.validate_arguments(arguments)
+            except ValidationError as error:
+                problem = "; ".join(_sentences(error))
+        if problem is not None:
+            raise ToolError(f"Error executing tool {self.name}: {problem}")
+        return await super().run(arguments, context, convert_result=convert_result)
+
+
+def argument_problem(tool: str, schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:
+    """What is wrong with ``arguments`` before their values are read, or None: names the
+    schema doesn't list, or a boolean for a parameter that takes a number."""
+    properties: dict[str, Any] = schema.get("properties", {})
+    unknown = [name for name in arguments if name not in properties]
+    if unknown:
+        required = set(schema.get("required", ()))
+        accepted = ", ".join(f"{n} (required)" if n in required else n for n in properties)
+        return (
+            f"Unknown argument{'s' if len(unknown) > 1 else ''} {_quoted(unknown)}; "
+            f"{tool} takes: {accepted or 'no arguments'}."
+        )
+    for name, value in arguments.items():
+        if isinstance(value, bool) and _takes_a_number(properties[name]):
+            return f"{name}: Give a number here, not {json.dumps(value)}."
+    return None
+
+
+def _takes_a_number(schema: dict[str, Any]) -> bool:
+    types = set(_types(schema))
+    return bool(types & _NUMBERS) and "boolean" not in types
+
+
+def _types(schema: dict[str, Any]) -> Iterable[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        yield kind
+    elif isinstance(kind, list):
+        yield from kind
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key, ()):
+            yield from _types(branch)
+
+
+def _quoted(names: list[str]) -> str:
+    shown = [repr(n if len(n) <= _NAME_CUT else n[:_NAME_CUT] + "...") for n in names]
+    more = len(shown) - _SHOWN_NAMES
+    return ", ".join(shown[:_SHOWN_NAMES]) + (f" and {more} more" if more > 0 else "")
+
+
+def _sentences(error: ValidationError) -> Iterable[str]:
+    # The field and pydantic's sentence only: not the value given (it may be long, or the
+    # caller's data) nor the link to pydantic's documentation.
+    for item in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in item["loc"])
+        yield f"{field}: {item['msg']}" if field else item["msg"]
+
+
+class ToolBox:
+    """Collects tools, as ``@server.tool`` would, to hand to ``MCPServer(tools=...)``."""
+
+    def __init__(self) -> None:
+        self.tools: list[Tool] = []
+
+    def tool(self, *, annotations: ToolAnnotations) -> Callable[[F], F]:
+        def add(fn: F) -> F:
+            self.tools.append(StrictTool.from_function(fn, annotations=annotations))
+            return fn
+
+        return add
