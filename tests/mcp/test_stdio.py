@@ -131,3 +131,57 @@ def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path
     assert done.stdout == ""
     assert done.stderr.startswith("Error: Nothing is listening at the database address.")
     assert "s3cret" not in done.stderr and "budget_owner" not in done.stderr
+
+
+HOSTILE_CALLS = [
+    ("list_categories", {"month": "0000-01"}),
+    ("list_categories", {"month": "2026-13"}),
+    ("list_categories", {"month": "9999-12"}),
+    ("list_categories", {"month": "x" * 10_000}),
+    ("list_categories", {"month": "2026-01\x00"}),
+    ("budget_status", {"month": "0000-01"}),
+    ("spending_by_month", {"end_month": "9999-12", "months": 12}),
+    ("spending_by_month", {"end_month": "0000-01", "months": 12}),
+    ("spending_by_month", {"end_month": "1900-01", "months": 1200}),
+    ("spending_by_month", {"months": 0}),
+    ("spending_by_month", {"months": -1}),
+    ("spending_by_month", {"months": 10**30}),
+    ("spending_by_month", {"months": True}),
+    ("search_expenses", {"limit": 0}),
+    ("search_expenses", {"limit": -5}),
+    ("search_expenses", {"limit": 10**30}),
+    ("search_expenses", {"limit": 1.5}),
+    ("search_expenses", {"limit": True}),
+    ("search_expenses", {"text": "x" * 10_000}),
+    ("search_expenses", {"text": "a\x00b"}),
+    ("search_expenses", {"from": "2026-01-01", "to": "2026-01-31"}),
+    ("summarize_spending", {"start": "0000-01-01", "end": "tomorrow"}),
+    ("summarize_spending", {"start": "-99999", "end": "+99999"}),
+    ("add_expense", {"description": "x" * 10_000, "amount": "1", "category": "Rent"}),
+    ("add_expense", {"description": "\x00", "amount": "1", "category": "Rent"}),
+    ("add_expense", {"description": "Sneaky", "amount": True, "category": "Rent"}),
+    ("add_expense", {"description": "Sneaky", "amount": "1", "category": "Rent", "date": "+99999"}),
+    ("update_expense", {"expense_id": 1, "new_amount": "5.00"}),
+    ("update_expense", {"expense_id": 10**30}),
+    ("delete_expense", {"expense_id": True}),
+    ("create_category", {"name": "ß" * 50}),
+    ("create_category", {"name": "\x00"}),
+]
+
+
+async def test_hostile_arguments_get_a_reason_and_no_traceback(demo: Book, tmp_path: Path) -> None:
+    """Each call is a tool error that says what to fix; stderr (a client's log pane) shows no
+    traceback; and the book is unchanged."""
+    from mcp import Client
+
+    before = info(demo.sessions)
+    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write", url_in_env=True)
+    with errlog:
+        async with Client(transport) as client:
+            results = [(name, await client.call_tool(name, args)) for name, args in HOSTILE_CALLS]
+    for name, result in results:
+        assert result.is_error, name
+        reason = result.content[0].text.removeprefix(f"Error executing tool {name}: ")
+        assert reason != result.content[0].text and len(reason) > 10, (name, reason)
+    assert "Traceback" not in (tmp_path / "server-stderr.log").read_text()
+    assert info(demo.sessions) == before
