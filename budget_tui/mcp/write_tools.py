@@ -45,7 +45,7 @@ def write_tools(book: Book) -> list[Tool]:
         saved = expenses.create_expense(
             sessions,
             description=description,
-            amount=amount,
+            amount=validate.amount(amount, "amount"),
             occurred_on=date,
             category=category,
             uid=uid,
@@ -78,7 +78,7 @@ def write_tools(book: Book) -> list[Tool]:
             expense_id,
             version=version if version is not None else before.version,
             description=description,
-            amount=amount,
+            amount=None if amount is None else validate.amount(amount, "amount"),
             occurred_on=date,
             category=category,
         )
