@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from budget_tui.errors import ConfigError
+
 APP_NAME = "budget-tui"
 
 
@@ -51,7 +53,11 @@ def _from_dotenv(path: Path) -> dict[str, str | None]:
 
 
 def load_settings(cli_url: str | None = None, *, cwd: Path | None = None) -> Settings:
-    """Resolve the database URL and money settings; nothing is connected here."""
+    """Resolve the database URL and money settings; nothing is connected here.
+
+    Raises ConfigError, naming the variable, for a ``BUDGET_LOCALE`` or ``BUDGET_CURRENCY`` that
+    babel does not know: checked here, once, so no screen meets it later as a traceback.
+    """
     dotenv = _from_dotenv((cwd or Path.cwd()) / ".env")
 
     def setting(name: str, default: str) -> str:
@@ -68,6 +74,34 @@ def load_settings(cli_url: str | None = None, *, cwd: Path | None = None) -> Set
     return Settings(
         url=url.strip(),
         source=source,
-        currency=setting("BUDGET_CURRENCY", "USD"),
-        locale=setting("BUDGET_LOCALE", "en_US"),
+        currency=_currency(setting("BUDGET_CURRENCY", "USD")),
+        locale=_locale(setting("BUDGET_LOCALE", "en_US")),
     )
+
+
+def _locale(value: str) -> str:
+    """``BUDGET_LOCALE`` as babel names it (``de_DE.UTF-8`` -> ``de_DE``), or ConfigError."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(value.strip().replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ConfigError(
+            f"BUDGET_LOCALE is set to {value[:30]!r}, which is not a locale budget-tui knows.",
+            hint="Use a name such as en_US, de_DE or fr_FR, or leave it unset.",
+        ) from None
+
+
+def _currency(value: str) -> str:
+    """``BUDGET_CURRENCY`` as an ISO 4217 code (``eur`` -> ``EUR``), or ConfigError."""
+    from babel.numbers import UnknownCurrencyError, validate_currency
+
+    code = value.strip().upper()
+    try:
+        validate_currency(code)
+    except UnknownCurrencyError:
+        raise ConfigError(
+            f"BUDGET_CURRENCY is set to {value[:30]!r}, which is not a currency code.",
+            hint="Use an ISO 4217 code such as USD, EUR or GBP, or leave it unset.",
+        ) from None
+    return code

@@ -8,6 +8,8 @@ password, a bound SQL parameter or a traceback.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class BudgetError(Exception):
     """Base of every error a person reads. ``title`` is short; ``message`` is one or two sentences."""
@@ -81,3 +83,39 @@ class ConfigError(BudgetError):
     """The database URL or another setting cannot be used as given."""
 
     title = "Configuration problem"
+
+
+@dataclass(frozen=True)
+class RenderedError:
+    """What a person reads for an error, the same on the screen, the command line and MCP.
+
+    ``sentence`` says what went wrong; ``outcome`` (lost connections only) whether the action was
+    saved; ``hint`` what to do about it. ``field`` names the form field or argument of an
+    InvalidInput, for callers that show it next to that field.
+    """
+
+    title: str
+    sentence: str
+    hint: str | None = None
+    outcome: str | None = None
+    field: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Sentence, outcome and hint as one paragraph."""
+        return " ".join(part for part in (self.sentence, self.outcome, self.hint) if part)
+
+    def line(self) -> str:
+        """The text on one line (for stderr and logs): no line breaks, whatever a message holds."""
+        return " ".join(self.text.split())
+
+
+def render(error: BudgetError) -> RenderedError:
+    """The one rendering of an error that the TUI, the CLI and MCP all show."""
+    return RenderedError(
+        title=error.title,
+        sentence=error.message,
+        hint=error.hint,
+        outcome=error.outcome if isinstance(error, DatabaseUnavailable) else None,
+        field=getattr(error, "field", None) or None,
+    )
