@@ -1,11 +1,20 @@
-"""Opening a book: the engine, its schema and the one sessionmaker every action uses."""
+"""Opening a book: the engine, its schema and the one sessionmaker every action uses.
+
+Only the app, ``db upgrade`` and commands that write create a book (``create=True``); every
+other opening needs one that exists. A file that is not a budget book (another program's SQLite
+database, or not SQLite at all) is refused by every opening, before anything connects to it, so
+nothing in it is ever changed. Opening reads the schema's revision without the write lock, so it
+never waits for a writer; it writes only when the schema needs an upgrade.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,6 +22,13 @@ from budget_tui.controller._tx import Sessions, read_action, translate
 from budget_tui.controller.views import BookInfo
 from budget_tui.db import engine as db_engine
 from budget_tui.db.models import Category, Expense
+from budget_tui.errors import ConfigError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables every budget book has had since its first revision.
+BOOK_TABLES = {"alembic_version", "categories", "expenses"}
+# The files SQLite keeps beside a database: its write-ahead log, shared memory and rollback journal.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @dataclass
@@ -27,6 +43,13 @@ class Book:
     # For a Neon -pooler host: the direct host, used for migrations. It carries the password,
     # so it stays out of repr() (tracebacks and test reports print the Book).
     pooled_url: str | None = field(default=None, repr=False)
+    path: Path | None = None  # the SQLite file; None on a server
+
+    def files(self) -> tuple[Path, ...]:
+        """The files that hold an SQLite book (nothing may be written over them); none on a server."""
+        if self.path is None:
+            return ()
+        return (self.path, *(Path(f"{self.path}{suffix}") for suffix in SQLITE_SIDE_FILES))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -38,13 +61,24 @@ def open_book(
     echo: bool = False,
     read_only: bool = False,
     migrate: bool = True,
+    create: bool = True,
 ) -> Book:
     """Make the engine and (unless ``migrate`` is False) bring the schema to head.
 
-    Raises ConfigError for an unusable URL and DatabaseUnavailable when the database can't be
-    reached; nothing here puts the URL's password into a message.
+    ``create=False`` (always so when ``read_only``) opens only a book that exists: a missing
+    SQLite file or a database without our schema is a ConfigError ("There is no budget book at
+    ..."), and no file, folder or table is made.
+
+    Raises ConfigError for an unusable URL, a missing book (see ``create``) and a file that is
+    not a budget book; DatabaseUnavailable when the database can't be reached. Nothing here puts
+    the URL's password into a message.
     """
-    engine = db_engine.make_engine(url, echo=echo, read_only=read_only)
+    parsed = db_engine.parse_url(url)
+    create = create and not read_only
+    path = None
+    if parsed.get_backend_name() == "sqlite":
+        path = check_sqlite_book(parsed, create=create)
+    engine = db_engine.make_engine(url, echo=echo, read_only=read_only, create_dir=create)
     book = Book(
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
@@ -52,10 +86,89 @@ def open_book(
         backend=engine.dialect.name,
         read_only=read_only,
         pooled_url=direct_url(url),
+        path=path,
     )
     if migrate:
-        prepare(book)
+        try:
+            prepare(book, create=create)
+        except BaseException:
+            book.close()
+            raise
     return book
+
+
+def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
+    """Refuse, before anything connects, an SQLite file that is not a budget book; return its path.
+
+    Reads the file only (its header, then its table names through a read-only connection), so
+    another program's database is never changed. A missing or empty file is a ConfigError unless
+    ``create``. Returns None for a URL that is not an SQLite file (the engine refuses it).
+    """
+    parsed = db_engine.parse_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    path = Path(database).expanduser()
+    if path.is_dir():
+        raise ConfigError(
+            f"{path} is a folder, not a budget book.", hint="Give the path of a file."
+        )
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        header = None
+    except OSError as exc:
+        raise ConfigError(
+            f"The budget book {path} could not be read: {exc.strerror or type(exc).__name__}.",
+            hint="Check that you may read it.",
+        ) from None
+    if not header:  # missing, or empty (SQLite makes an empty file a new database)
+        if create:
+            return path
+        raise _no_book(str(path))
+    if header != SQLITE_HEADER:
+        raise _not_a_book(path, "it is not an SQLite database, or it is damaged")
+    tables = _sqlite_tables(path)
+    if tables is None or BOOK_TABLES.issubset(tables):
+        return path  # a budget book (or one the engine will explain it can't open)
+    if tables:
+        raise _not_a_book(path, "it is an SQLite database of another program")
+    if create:
+        return path
+    raise _no_book(str(path))
+
+
+def _sqlite_tables(path: Path) -> set[str] | None:
+    """The names in the file's schema, read without a write lock; None when it can't be read now
+    (busy, no access): the engine's own error then explains."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            raise _not_a_book(path, "it is damaged, or not an SQLite database") from None
+        return None
+    finally:
+        conn.close()
+    return {name for (name,) in rows}
+
+
+def _no_book(location: str) -> ConfigError:
+    return ConfigError(
+        f"There is no budget book at {location}.",
+        hint="Check the path; `budget-tui db upgrade` makes a new book there.",
+    )
+
+
+def _not_a_book(path: Path, why: str) -> ConfigError:
+    return ConfigError(
+        f"{path} is not a budget book: {why}. Nothing in it was changed.",
+        hint="Check the path, or give a new file for your book.",
+    )
 
 
 def direct_url(url: str) -> str | None:
@@ -67,20 +180,28 @@ def direct_url(url: str) -> str | None:
     return parsed.set(host=host).render_as_string(hide_password=False)
 
 
-def prepare(book: Book) -> None:
-    """Connect once and bring the schema to head. Raises DatabaseUnavailable/ConfigError."""
-    from budget_tui.db.migrate import HEAD, current_revision, ensure_schema
+def prepare(book: Book, *, create: bool = True) -> None:
+    """Connect once, read the schema's revision and, when it is behind, bring it to head.
+
+    The read takes no write lock (a writer elsewhere never delays it). Without ``create`` (and
+    on a read-only book) a database without our schema is refused; a read-only book must be at
+    head already. Raises DatabaseUnavailable/ConfigError.
+    """
+    from budget_tui.db.migrate import HEAD, current_revision, ensure_schema, refuse_unknown
 
     try:
+        current = current_revision(book.engine)
+        if current == HEAD:
+            return
+        if current is None and (book.read_only or not create):
+            raise _no_book(book.location)
+        refuse_unknown(current)
         if book.read_only:
-            if current_revision(book.engine) != HEAD:
-                from budget_tui.errors import ConfigError
-
-                raise ConfigError(
-                    "This database has no budget-tui schema yet (or an older one).",
-                    hint="Open it once with budget-tui (or run `budget-tui db upgrade`).",
-                )
-        elif book.pooled_url is not None:
+            raise ConfigError(
+                "This book has an older budget-tui schema, and a read-only opening can't upgrade it.",
+                hint="Open it once with budget-tui (or run `budget-tui db upgrade`).",
+            )
+        if book.pooled_url is not None:
             # PgBouncer in transaction mode can't hold Alembic's session state: migrate directly.
             direct = db_engine.make_engine(book.pooled_url)
             try:

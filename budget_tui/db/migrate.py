@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import SQLAlchemyError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -29,9 +28,18 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+# The execution option that makes SQLite begin a deferred (reading) transaction instead of taking
+# the write lock (see budget_tui.db.engine._sqlite_begin; the controller's READ_ONLY_WORK).
+_READ = {"budget_tui_read": True}
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The schema revision the database is at, or None for an empty database."""
+    """The schema revision the database is at, or None for a database without our schema.
+
+    Only reads: on SQLite it takes no write lock, so a long write elsewhere never delays it.
+    """
     with engine.connect() as conn:
+        conn.execution_options(**_READ)
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -58,12 +66,15 @@ def ensure_schema(engine: Engine) -> None:
     Raises ConfigError for a schema this version does not know (made by a newer budget-tui):
     Alembic could not upgrade it, and downgrading would lose what the newer version stores.
     """
-    try:
-        current = current_revision(engine)
-        if current == HEAD:
-            return
-    except SQLAlchemyError:
-        raise
+    current = current_revision(engine)  # a read: the write lock is taken only to upgrade
+    if current == HEAD:
+        return
+    refuse_unknown(current)
+    upgrade(engine)
+
+
+def refuse_unknown(current: str | None) -> None:
+    """Raise ConfigError when ``current`` is a revision this version does not ship."""
     if current is not None and current not in known_revisions():
         from budget_tui.errors import ConfigError
 
@@ -72,4 +83,3 @@ def ensure_schema(engine: Engine) -> None:
             f"this version knows schemas up to {HEAD!r}.",
             hint="Upgrade budget-tui to open it.",
         )
-    upgrade(engine)

@@ -72,7 +72,7 @@ def test_serving_a_book_that_does_not_exist_yet_says_what_to_do(tmp_path) -> Non
     missing = tmp_path / "missing.db"
     with pytest.raises(ConfigError) as caught:
         run_stdio(f"sqlite:///{missing}")
-    assert caught.value.message == f"The database file {missing} does not exist."
+    assert caught.value.message == f"There is no budget book at {missing}."
     assert "budget-tui db upgrade" in (caught.value.hint or "")
     assert not missing.exists()
 
