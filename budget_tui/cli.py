@@ -1,7 +1,24 @@
 """The ``budget-tui`` command.
 
 ``--db URL`` and ``--echo-sql`` go before the subcommand and are accepted after it too.
-Exit codes: 0 ok, 1 a user error (one line on stderr), 2 usage.
+
+Every error is one line on stderr: the same sentence, outcome and hint the app shows
+(:func:`budget_tui.errors.render`). Logs never reach the terminal; ``--echo-sql`` prints SQL
+(without parameters) to stderr. Exit codes:
+
+- 0 ok.
+- 1 a user error: bad input, not found, a conflict (e.g. an export over an existing file
+  without ``--force``), a setting that can't be used, no budget book at the path, a file that
+  is not a budget book.
+- 2 usage: an unknown command or option (click).
+- 3 the database failed and nothing was saved: safe to run the command again.
+- 4 the database failed after the change was saved (the reply to COMMIT was lost): don't run
+  it again.
+- 5 the database failed while saving and it is not known whether the change was saved: look
+  (``report``, ``export``) before running it again.
+
+Read-only commands (``report``, ``export``, ``db info``) never create a book; only the app,
+``db upgrade``, ``import`` and ``demo`` do.
 """
 
 from __future__ import annotations
@@ -16,7 +33,12 @@ from typing import Any
 import click
 
 from budget_tui import __version__
-from budget_tui.errors import BudgetError
+from budget_tui.errors import BudgetError, DatabaseUnavailable, render
+
+EXIT_USER_ERROR = 1
+EXIT_NOT_SAVED = 3
+EXIT_SAVED = 4
+EXIT_NOT_KNOWN = 5
 
 
 class Options:
@@ -55,29 +77,59 @@ def common(fn: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         expose_value=False,
         callback=_set_echo,
-        help="Log SQL statements (never their parameters) to stderr.",
+        help="Print SQL statements (never their parameters) to stderr.",
     )(fn)
 
 
+def exit_code(error: BudgetError) -> int:
+    """The exit code for an error (see the module docstring)."""
+    if isinstance(error, DatabaseUnavailable):
+        if error.saved is True:
+            return EXIT_SAVED
+        if error.saved is None:
+            return EXIT_NOT_KNOWN
+        return EXIT_NOT_SAVED
+    return EXIT_USER_ERROR
+
+
 class Cli(click.Group):
-    """Turns every BudgetError into one line on stderr and exit code 1."""
+    """Turns every BudgetError into one line on stderr and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _quiet_logs()
         try:
             return super().invoke(ctx)
         except BudgetError as error:
-            click.echo(f"Error: {error}", err=True)
-            ctx.exit(1)
+            click.echo(f"Error: {render(error).line()}", err=True)
+            ctx.exit(exit_code(error))
 
 
-def _book(ctx: click.Context, *, read_only: bool = False):
+def _quiet_logs() -> None:
+    # The controller logs each failure (a warning); with no handler configured, Python's
+    # last-resort handler would print it under our one-line message. The app logs to its file.
+    logger = logging.getLogger("budget_tui")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def _echo_sql() -> None:
+    sql_log = logging.getLogger("sqlalchemy.engine")
+    if not any(getattr(h, "budget_tui_echo", False) for h in sql_log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.budget_tui_echo = True  # type: ignore[attr-defined]
+        sql_log.addHandler(handler)
+    sql_log.setLevel(logging.INFO)
+
+
+def _book(ctx: click.Context, *, create: bool = True):
+    """Open the configured book; ``create=False`` for commands that only read (no book is made)."""
     from budget_tui.controller.book import open_book
 
     opts = ctx.ensure_object(Options)
     if opts.echo_sql:
-        logging.basicConfig(stream=sys.stderr, format="%(message)s")
-        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
-    book = open_book(opts.settings().url, read_only=read_only)
+        _echo_sql()
+    book = open_book(opts.settings().url, create=create)
     ctx.call_on_close(book.close)
     return book
 
@@ -105,12 +157,16 @@ def main(ctx: click.Context) -> None:
 
 
 def _run_tui(ctx: click.Context) -> None:
+    from budget_tui.controller.book import check_sqlite_book
     from budget_tui.db.engine import parse_url
     from budget_tui.tui.app import BudgetApp, setup_logging
 
     opts = ctx.ensure_object(Options)
-    url = opts.settings().url
-    parse_url(url)  # a URL that can't be read is a one-line error before the screen opens
+    url = opts.settings().url  # an unknown locale or currency is a one-line error here
+    # One-line errors before the screen opens: a URL that can't be read, a file that is not a
+    # budget book (the app refuses it too, but a person reads it better here).
+    parse_url(url)
+    check_sqlite_book(url, create=True)
     setup_logging(opts.echo_sql)
     BudgetApp(url=url, echo_sql=opts.echo_sql).run()
 
@@ -167,7 +223,7 @@ def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> 
     first = _date(start, "from") or today().replace(day=1)
     last = _date(end, "to") or today()
     period = Period.between(first, last)
-    book = _book(ctx, read_only=False)
+    book = _book(ctx, create=False)
     result = spend_by_category_report(book.sessions, period)
     if fmt == "json":
         payload = {
@@ -251,14 +307,23 @@ def import_(ctx: click.Context, file: str) -> None:
 @main.command()
 @common
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write here, not stdout (all or nothing: a failed export leaves no half file).",
 )
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--from", "start", metavar="DATE", help="First day to export.")
 @click.option("--to", "end", metavar="DATE", help="Last day to export, included.")
 @click.pass_context
-def export(ctx: click.Context, output: str | None, start: str | None, end: str | None) -> None:
-    """Export expenses as CSV (date,description,amount,category), oldest first."""
-    from budget_tui.controller.export import export_csv
+def export(
+    ctx: click.Context, output: str | None, force: bool, start: str | None, end: str | None
+) -> None:
+    """Export expenses as CSV (date,description,amount,category), oldest first.
+
+    Never writes over the book itself, nor over an existing file without --force.
+    """
+    from budget_tui.controller import export as exports
     from budget_tui.controller.periods import Period
     from budget_tui.controller.views import ExpenseFilter
 
@@ -266,13 +331,15 @@ def export(ctx: click.Context, output: str | None, start: str | None, end: str |
     period = None
     if first or last:
         period = Period.between(first or dt.date(1900, 1, 1), last or dt.date(2199, 12, 31))
-    book = _book(ctx)
+    book = _book(ctx, create=False)
+    flt = ExpenseFilter(period=period)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            count = export_csv(book.sessions, fh, ExpenseFilter(period=period))
+        count = exports.export_csv_file(
+            book.sessions, output, flt, replace=force, protected=book.files()
+        )
         click.echo(f"Exported {count:,} expenses to {output}.", err=True)
     else:
-        export_csv(book.sessions, sys.stdout, ExpenseFilter(period=period))
+        exports.export_csv(book.sessions, sys.stdout, flt)
 
 
 @main.command()
@@ -337,7 +404,7 @@ def db_info(ctx: click.Context) -> None:
     from budget_tui.controller.book import info
 
     opts = ctx.ensure_object(Options)
-    book = _book(ctx)
+    book = _book(ctx, create=False)
     details = info(book.sessions)
     click.echo(f"backend:    {details.backend}")
     click.echo(f"location:   {details.location}")
