@@ -15,7 +15,7 @@ from pydantic import Field
 
 from budget_tui.controller import expenses, validate
 from budget_tui.controller.periods import Period, month_start
-from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput
+from budget_tui.errors import BudgetError, InvalidInput, render
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,12 +91,9 @@ def check_limit(limit: int) -> int:
 
 
 def error_text(error: BudgetError) -> str:
-    text = str(error)
-    if isinstance(error, InvalidInput) and error.field:
-        text = f"{error.field}: {text}"
-    if isinstance(error, DatabaseUnavailable):
-        text = f"{text} {error.outcome}"
-    return text
+    """The shared rendering of ``error`` (outcome included), led by the argument it is about."""
+    shown = render(error)
+    return f"{shown.field}: {shown.text}" if shown.field else shown.text
 
 
 def tool_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from budget_tui.clock import today
 from budget_tui.controller.periods import Period
-from budget_tui.errors import BudgetError
+from budget_tui.errors import BudgetError, render
 from budget_tui.tui.commands import BudgetCommands
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ class ConnectingScreen(Screen[None]):
     def show_failure(self, error: BudgetError) -> None:
         self.query_one("#connecting-spinner").display = False
         self.query_one("#connecting-message", Static).update(
-            f"Could not open {self.location}.\n\n{error}\n\nPress r to try again, q to quit."
+            f"Could not open {self.location}.\n\n{render(error).text}\n\n"
+            "Press r to try again, q to quit."
         )
 
     def show_connecting(self) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from budget_tui.errors import BudgetError, DatabaseUnavailable, InvalidInput
+from budget_tui.errors import BudgetError, InvalidInput, render
 
 if TYPE_CHECKING:
     from budget_tui.controller.book import Book
@@ -44,11 +44,9 @@ class FieldErrors(Protocol):
 
 
 def describe(error: BudgetError) -> str:
-    """The sentence(s) a person reads for an error, outcome included for a lost connection."""
-    text = str(error)
-    if isinstance(error, DatabaseUnavailable):
-        text = f"{text} {error.outcome}"
-    return text
+    """The sentence(s) a person reads for an error, outcome included for a lost connection:
+    the same words the CLI and MCP show (:func:`budget_tui.errors.render`)."""
+    return render(error).text
 
 
 def report_error(node: DOMNode, error: BudgetError) -> None:

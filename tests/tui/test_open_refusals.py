@@ -1,0 +1,28 @@
+"""The app opened on a file that is not a budget book says so and leaves the file as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+from textual.widgets import Static
+
+from budget_tui.tui.app import ConnectingScreen
+from tests.tui.helpers import make_app, settle
+
+
+async def test_another_programs_database_is_refused_unchanged(tmp_path):
+    path = tmp_path / "photos.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, file TEXT)")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConnectingScreen)
+        text = str(app.screen.query_one("#connecting-message", Static).render())
+        assert "is not a budget book" in text and "Nothing in it was changed." in text
+    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["photos.db"]
