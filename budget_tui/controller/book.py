@@ -219,11 +219,11 @@ def info(session: Session) -> BookInfo:
     """Backend, location, schema revision and row counts for ``budget-tui db info``."""
     from budget_tui.db.migrate import current_revision
 
-    bind = session.get_bind()
+    engine = session.get_bind().engine
     return BookInfo(
-        backend=bind.dialect.name,
-        location=db_engine.describe(bind.url),
-        revision=current_revision(bind),  # type: ignore[arg-type]
+        backend=engine.dialect.name,
+        location=db_engine.describe(engine.url),
+        revision=current_revision(engine),
         categories=session.scalar(select(func.count()).select_from(Category)) or 0,
         expenses=session.scalar(select(func.count()).select_from(Expense)) or 0,
     )

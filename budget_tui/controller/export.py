@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +43,11 @@ def neutralise(text: str) -> str:
     return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
+def _cells(row: tuple[dt.date, str, Decimal, str]) -> tuple[str, str, str, str]:
+    day, description, amount, category = row
+    return day.isoformat(), neutralise(description), f"{amount:.2f}", neutralise(category)
+
+
 @read_action
 def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None) -> int:
     """Write expenses (oldest first) as CSV to ``out``; returns how many rows were written.
@@ -59,10 +66,8 @@ def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None)
     try:
         writer.writerow(COLUMNS)
         for partition in session.execute(stmt.execution_options(yield_per=5000)).partitions():
-            writer.writerows(
-                (d.isoformat(), neutralise(desc), f"{amt:.2f}", neutralise(name))
-                for d, desc, amt, name in partition
-            )
+            rows = cast("list[tuple[dt.date, str, Decimal, str]]", partition)
+            writer.writerows(_cells(row) for row in rows)
             count += len(partition)
     except OSError as exc:
         # The output failed (disk full, a closed pipe), not the database: the action wrapper

@@ -398,3 +398,34 @@ def test_a_posix_locale_name_is_understood(book_path: Path) -> None:
     )
     assert code == 0, err
     assert "2,50" in out
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", [["report"], ["export"], ["db", "info"]])
+def test_read_only_commands_on_a_server_without_a_book_create_nothing(
+    command: list[str],
+) -> None:
+    import uuid
+
+    from sqlalchemy import inspect, text
+    from sqlalchemy.engine import make_url
+
+    from budget_tui.db.engine import make_engine
+    from tests.conftest import pg_url
+
+    schema = f"nobook_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(pg_url())
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(pg_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        code, out, err = run("--db", url.render_as_string(hide_password=False), *command)
+        assert code == 1
+        assert one_line(err).startswith("Error: There is no budget book at postgresql://")
+        assert out == ""
+        with admin.connect() as conn:
+            assert inspect(conn).get_table_names(schema=schema) == []
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
