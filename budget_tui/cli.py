@@ -289,19 +289,26 @@ def import_(ctx: click.Context, file: str) -> None:
     """Import expenses from a CSV file with columns date,description,amount,category.
 
     All rows are imported, or none: the first bad row stops the import and is named.
-    Unknown categories are created.
+    Rows already imported (from this file or an overlapping one) are skipped, so running the
+    same import again adds nothing. Unknown categories are created.
     """
     from budget_tui.controller.imports import import_csv
 
     book = _book(ctx)
     with open(file, encoding="utf-8-sig", newline="", errors="strict") as fh:
         result = import_csv(book.sessions, fh)
+    new = "expense" if result.rows == 1 else "expenses"
+    were = "was" if result.skipped == 1 else "were"
     created = (
         f" New categories: {', '.join(result.categories_created)}."
         if result.categories_created
         else ""
     )
-    click.echo(f"Imported {result.rows:,} expenses.{created}", err=True)
+    click.echo(
+        f"Imported {result.rows:,} new {new}; {result.skipped:,} {were} already imported."
+        f"{created}",
+        err=True,
+    )
 
 
 @main.command()

@@ -1,26 +1,37 @@
 """CSV import: columns ``date,description,amount,category``.
 
-An import is one transaction: every row is saved, or (at the first bad row) none is, and the
-message names the row and the problem. Files are streamed, so memory stays flat at any size.
+An import is one transaction: every new row is saved, or (at the first bad row) none is, and the
+message names the row and the problem. Files are read in bounded pieces and streamed, so memory
+stays flat at any size; a line longer than :data:`MAX_LINE` (or a file without line breaks, such
+as ``/dev/zero``) is refused by its row number.
+
+Importing the same rows again adds nothing: each imported row is stored with an import key, a
+hash of its date, amount, description and category (see :func:`row_key`) plus its number among
+the identical rows of its file (two real coffees on one day stay two rows). A row whose key is
+already in the book is skipped and counted as already imported, so a file imported twice adds
+nothing the second time, and a statement that overlaps an earlier one adds only its new rows.
+
+Text cells that a CSV export neutralised for spreadsheets (``'=SUM(A1)``) are read back to the
+text they came from (:func:`unquote`), so export and import round-trip exactly.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
+import hashlib
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
 from budget_tui.controller._tx import action
-from budget_tui.controller.bulk import BulkWriter, copy_escape
+from budget_tui.controller.bulk import ImportStage, copy_escape
 from budget_tui.controller.categories import insert_category
-from budget_tui.controller.queries import bump
+from budget_tui.controller.queries import expenses_t
 from budget_tui.controller.views import ImportResult
 from budget_tui.db.models import Category, utcnow
 from budget_tui.db.money import to_cents
@@ -28,20 +39,80 @@ from budget_tui.errors import InvalidInput
 
 COLUMNS = ("date", "description", "amount", "category")
 CHUNK = 20_000
-BULK_COLUMNS = (
-    "uid",
-    "occurred_on",
-    "description",
-    "amount",
-    "category_id",
-    "created_at",
-    "updated_at",
-    "version",
-)
+# A row of a budget or bank CSV takes well under a kilobyte: a longer line is not such a file.
+MAX_LINE = 65_536  # characters in one line
+# A quoted value may span lines; a record (and so any one value) stops here.
+MAX_RECORD = 4 * MAX_LINE
+# Text a spreadsheet would run as a formula; a CSV export puts a ``'`` in front of it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote(cell: str) -> str:
+    """A text cell as it was before an export neutralised it: ``'=SUM(A1)`` -> ``=SUM(A1)``.
+
+    The export puts one ``'`` in front of a text that, after its own leading quotes, starts
+    like a formula (so ``'=x`` is written ``''=x``); exactly that quote is removed here. Any
+    other text, ``'quoted`` included, is kept as it is.
+    """
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+def row_key(day: str, cents: int, description: str, category_key: str) -> str:
+    """The stable part of a row's import key: a hash of its ISO date, amount in cents, cleaned
+    description and category name key. The stored key adds ``:n``, the row's number among the
+    identical rows of its file (counted in SQL, so memory stays flat)."""
+    data = f"{day}\x1f{cents}\x1f{description}\x1f{category_key}".encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _BoundedLines:
+    """The lines of a file, read at most :data:`MAX_LINE` characters at a time.
+
+    A file object is read with ``readline(limit)``, so a line without end (``/dev/zero``)
+    never fills memory; it is refused by its number. ``record`` counts the characters since
+    the last record ended, which the reader resets, so a quote that never closes is refused too.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        readline = getattr(lines, "readline", None)
+        self._readline: Callable[[int], str] | None = readline if callable(readline) else None
+        self._lines = None if self._readline else iter(lines)
+        self.number = 0
+        self.record = 0
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._readline is not None:
+            line = self._readline(MAX_LINE + 2)  # room for the line's own CR LF
+            if not line:
+                raise StopIteration
+        else:
+            assert self._lines is not None
+            line = next(self._lines)
+        self.number += 1
+        if len(line) > MAX_LINE and len(line.rstrip("\r\n")) > MAX_LINE:
+            raise InvalidInput(
+                "file",
+                f"Row {self.number}: the line is longer than {MAX_LINE:,} characters; "
+                "this does not look like a CSV file of expenses.",
+            )
+        self.record += len(line)
+        if self.record > MAX_RECORD:
+            raise InvalidInput(
+                "file",
+                f"Row {self.number}: the row runs on for more than {MAX_RECORD:,} characters "
+                "(a quote that is never closed?).",
+            )
+        return line
 
 
 def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(lines)
+    source = _BoundedLines(lines)
+    reader = csv.reader(source)
     try:
         header = next(reader)
     except StopIteration:
@@ -73,6 +144,7 @@ def _rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
             raise InvalidInput("file", f"Row {row}: the file is not UTF-8 text there.") from None
         except csv.Error as exc:
             raise InvalidInput("file", f"Row {line + 1}: {exc}.") from None
+        source.record = 0
         line = reader.line_num
         if not cells or all(not c.strip() for c in cells):
             continue
@@ -107,8 +179,6 @@ def _date(text: str, line: int) -> dt.date:
 
 _AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 MAX_CENTS = to_cents(validate.MAX_AMOUNT)
-# A CSV row of this file format takes about this many bytes (to guess a file's rows from its size).
-BYTES_PER_ROW = 40
 
 
 def _description(text: str, line: int) -> str:
@@ -136,84 +206,84 @@ def _cents(text: str, line: int) -> int:
         raise InvalidInput("file", f"Row {line}: {exc.message}") from None
 
 
-def _expected_rows(lines: Iterable[str]) -> int:
-    """A guess at how many rows ``lines`` holds, without reading it: from the size of an open
-    file, or the length of a list; 0 when it can't be told."""
-    try:
-        return os.fstat(lines.fileno()).st_size // BYTES_PER_ROW  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        pass
-    return len(lines) if isinstance(lines, Sized) else 0
-
-
 @action
 def import_csv(
     session: Session, lines: Iterable[str], *, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
     """Import expenses from CSV text lines (open the file with ``newline=""``, UTF-8).
 
-    Unknown categories are created. Raises InvalidInput naming the row on the first bad one;
-    then nothing is imported. The file is streamed in chunks (memory stays flat at any size) and
-    written with COPY (PostgreSQL) or executemany (SQLite); ``progress(rows)`` follows each chunk.
+    Rows already imported (by this or an earlier file) are skipped and counted. Unknown
+    categories are created (and only kept when a new row uses them). Raises InvalidInput naming
+    the row on the first bad one; then nothing is imported. The file is streamed in chunks
+    (memory stays flat at any size) into a staging table, and ``progress(rows)`` follows each
+    chunk read; the new rows then go into the book in a few large statements.
     """
     known = {key: cid for key, cid in session.execute(select(Category.name_key, Category.id))}
-    by_text: dict[str, int] = {}  # category cell as written -> id
-    days: dict[str, tuple[str, dt.date]] = {}  # date cell as written -> (ISO text, month)
-    created: list[str] = []
-    deltas: dict[tuple[int, dt.date], tuple[int, int]] = {}
+    by_text: dict[str, tuple[int, str]] = {}  # category cell as written -> (id, name key)
+    days: dict[str, str] = {}  # date cell as written -> ISO text
+    created: dict[int, str] = {}
     batch: list = []
     count = 0
-    # uids: one random prefix per import plus a counter (unique, and rising like the ids).
+    # uids: one random prefix per import plus the row's number (unique, and rising like the ids).
     bits = secrets.token_hex(9)
     prefix = f"{bits[:8]}-{bits[8:12]}-4{bits[12:15]}-a{bits[15:18]}-"
-    with BulkWriter(session, BULK_COLUMNS, expected=_expected_rows(lines)) as writer:
-        stamp = utcnow()
-        now = stamp.isoformat() if writer.copy else str(stamp.replace(tzinfo=None))
+    with ImportStage(session) as stage:
 
         def flush() -> None:
             if batch:
-                if writer.copy:
-                    writer.copy_text("".join(batch))
+                if stage.copy:
+                    stage.copy_text("".join(batch), len(batch))
                 else:
-                    writer.insert(batch)
+                    stage.add(batch)
                 batch.clear()
                 if progress:
                     progress(count)
 
         for line, row in _rows(lines):
-            description = _description(row["description"], line)
+            description = _description(unquote(row["description"].strip()), line)
             cents = _cents(row["amount"], line)
             cat_text = row["category"]
-            cat_id = by_text.get(cat_text)
-            if cat_id is None:
+            category = by_text.get(cat_text)
+            if category is None:
                 try:
-                    name = validate.category_name(cat_text, "category")
+                    name = validate.category_name(unquote(cat_text.strip()), "category")
                 except InvalidInput as exc:
                     raise InvalidInput("file", f"Row {line}: {exc.message}") from None
                 key = validate.name_key(name)
                 cat_id = known.get(key)
                 if cat_id is None:
                     cat_id = known[key] = insert_category(session, name).id
-                    created.append(name)
-                by_text[cat_text] = cat_id
+                    created[cat_id] = name
+                category = by_text[cat_text] = (cat_id, key)
             date_text = row["date"]
             day = days.get(date_text)
             if day is None:
-                parsed = _date(date_text, line)
-                day = days[date_text] = (parsed.isoformat(), parsed.replace(day=1))
+                day = days[date_text] = _date(date_text, line).isoformat()
             count += 1
-            uid = f"{prefix}{count:012x}"
-            if writer.copy:
+            base = row_key(day, cents, description, category[1])
+            if stage.copy:
                 batch.append(
-                    f"{uid}\t{day[0]}\t{copy_escape(description)}\t{cents}\t{cat_id}"
-                    f"\t{now}\t{now}\t1\n"
+                    f"{count}\t{day}\t{copy_escape(description)}\t{cents}\t{category[0]}\t{base}\n"
                 )
             else:
-                batch.append((uid, day[0], description, cents, cat_id, now, now, 1))
-            c, n = deltas.get((cat_id, day[1]), (0, 0))
-            deltas[(cat_id, day[1])] = (c + cents, n + 1)
+                batch.append((count, day, description, cents, category[0], base))
             if len(batch) >= CHUNK:
                 flush()
         flush()
-    bump(session, deltas)
-    return ImportResult(rows=count, categories_created=tuple(created))
+        added = stage.finish(uid_prefix=prefix, now=utcnow())
+    if created and added < count:
+        # Every row that named them was already in the book: the new categories are not kept.
+        unused = session.scalars(
+            delete(Category)
+            .where(
+                Category.id.in_(created),
+                ~exists().where(expenses_t.c.category_id == Category.id),
+            )
+            .returning(Category.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        for cat_id in unused:
+            del created[cat_id]
+    return ImportResult(
+        rows=added, skipped=count - added, categories_created=tuple(created.values())
+    )

@@ -144,8 +144,9 @@ class Summary:
 
 @dataclass(frozen=True)
 class ImportResult:
-    rows: int
+    rows: int  # new rows added
     categories_created: tuple[str, ...]
+    skipped: int = 0  # rows already in the book (imported before), not added again
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ class Expense(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Imported rows only (NULL for rows entered by hand): a stable key of the row in its file
+    # (see budget_tui.controller.imports.row_key), unique, so a row imported again is skipped.
+    import_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
     category: Mapped[Category] = relationship(lazy="raise")
 
@@ -82,6 +85,8 @@ class Expense(Base):
         Index("ix_expenses_occurred_on_id", "occurred_on", "id"),
         # Covering index: a period's totals by category are read from the index alone.
         Index("ix_expenses_period_totals", "occurred_on", "category_id", "amount"),
+        # A unique index (not a constraint): NULLs never clash, and ON CONFLICT finds it.
+        Index("uq_expenses_import_key", "import_key", unique=True),
     )
 
     def __repr__(self) -> str:

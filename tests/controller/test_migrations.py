@@ -157,3 +157,31 @@ def test_a_schema_from_a_newer_version_is_refused_untouched(empty_url: str) -> N
         assert migrate.current_revision(engine) == "0099"
     finally:
         engine.dispose()
+
+
+def test_upgrade_from_0002_adds_import_keys_and_keeps_rows(empty_url: str) -> None:
+    import io
+
+    from budget_tui.controller.imports import import_csv
+
+    engine = make_engine(empty_url)
+    migrate.upgrade(engine, "0002")
+    engine.dispose()
+    book = open_book(empty_url)  # 0002 -> head on open
+    try:
+        assert migrate.current_revision(book.engine) == migrate.HEAD == "0003"
+        food = categories.create_category(book.sessions, "Food")
+        expenses.create_expense(
+            book.sessions, description="Tea", amount="2", occurred_on="2026-02-10", category=food.id
+        )
+        rows = "date,description,amount,category\n2026-02-10,Tea,2.00,Food\n"
+        first = import_csv(book.sessions, io.StringIO(rows, newline=""))
+        again = import_csv(book.sessions, io.StringIO(rows, newline=""))
+        assert (first.rows, again.rows, again.skipped) == (1, 0, 1)
+        with book.engine.connect() as conn:
+            stored = conn.execute(text("SELECT import_key FROM expenses ORDER BY id")).scalars()
+            hand, imported = list(stored)
+        assert hand is None and imported  # rows entered by hand have no key
+        assert_rollup_consistent(book)
+    finally:
+        book.close()
