@@ -9,6 +9,15 @@ controller reports "not saved" (or "not known" during COMMIT).
 
 The guard covers ``execute``/``executemany``/``fetch*``/``commit``/``rollback``. Bulk ``COPY`` (the
 demo filler) is not guarded: its length grows with the data, and the kernel timeouts still apply.
+
+The same connection class carries the server-side half of the deadline: ``lock_timeout`` and
+``idle_in_transaction_session_timeout``, set with ``SET LOCAL`` at the start of every transaction.
+They are not startup ``options``: a connection pooler in transaction mode (PgBouncer, Neon's
+``-pooler`` hosts) refuses that startup parameter, and hands each transaction to whichever server
+connection is free, so a session setting would reach some transactions and leak into other
+clients' ones. ``SET LOCAL`` lives exactly as long as the transaction, on whatever server runs it.
+It costs no round trip: it rides in front of the transaction's first statement, in the same
+simple-protocol message (psycopg2 sends its own ``BEGIN`` just before, as it always does).
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from typing import Any
 
 import psycopg2
 import psycopg2.extensions as pgext
+from psycopg2 import sql as pgsql
 
 TIMEOUT_MESSAGE = "the server did not answer within the query timeout; connection closed"
 
@@ -93,7 +103,34 @@ def _shutdown(fd: int) -> None:
 WATCHDOG = _Watchdog()
 
 
+def transaction_settings(lock_timeout_ms: int, idle_in_transaction_ms: int) -> str:
+    """The statements that give one transaction its server-side limits (milliseconds)."""
+    return (
+        f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}; "
+        f"SET LOCAL idle_in_transaction_session_timeout = {int(idle_in_transaction_ms)}; "
+    )
+
+
 class _GuardedCursor(pgext.cursor):
+    def _first_in_transaction(self, query: Any) -> Any:
+        """``query`` with the transaction's settings in front when it opens a transaction.
+
+        Only a plain cursor's ``execute`` of text can carry them in the same message; a named
+        cursor wraps the query in DECLARE, and executemany/COPY repeat or stream it, so those
+        send the settings on their own first (one round trip, at the start of a transaction)."""
+        conn = self.connection
+        if not conn.starts_transaction():
+            return query
+        if not self.name:
+            if isinstance(query, str):
+                return conn.transaction_settings + query
+            if isinstance(query, bytes):
+                return conn.transaction_settings.encode() + query
+            if isinstance(query, pgsql.Composable):
+                return pgsql.SQL(conn.transaction_settings) + query
+        conn.apply_transaction_settings()
+        return query
+
     def _guard(self, fn: Any, *args: Any) -> Any:
         conn = self.connection
         try:
@@ -105,10 +142,23 @@ class _GuardedCursor(pgext.cursor):
             raise
 
     def execute(self, query: Any, vars: Any = None) -> Any:
-        return self._guard(super().execute, query, vars)
+        return self._guard(super().execute, self._first_in_transaction(query), vars)
 
     def executemany(self, query: Any, vars_list: Any) -> Any:
+        self.connection.apply_transaction_settings()
         return self._guard(super().executemany, query, vars_list)
+
+    def copy_expert(self, sql: Any, file: Any, size: int = 8192) -> Any:
+        self.connection.apply_transaction_settings()
+        return super().copy_expert(sql, file, size)
+
+    def copy_from(self, *args: Any, **kwargs: Any) -> Any:
+        self.connection.apply_transaction_settings()
+        return super().copy_from(*args, **kwargs)
+
+    def copy_to(self, *args: Any, **kwargs: Any) -> Any:
+        self.connection.apply_transaction_settings()
+        return super().copy_to(*args, **kwargs)
 
     # Only server-side (named) cursors talk to the server when fetching.
     def fetchone(self) -> Any:
@@ -129,11 +179,27 @@ class _GuardedCursor(pgext.cursor):
 
 class _GuardedConnection(pgext.connection):
     query_timeout: float = 0.0
+    transaction_settings: str = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_passed = False
         self.cursor_factory = _GuardedCursor
+
+    def starts_transaction(self) -> bool:
+        """True when the next statement makes psycopg2 open a transaction (no round trip)."""
+        return bool(
+            self.transaction_settings
+            and not self.autocommit
+            and self.status == pgext.STATUS_READY
+            and not self.closed
+        )
+
+    def apply_transaction_settings(self) -> None:
+        """Send the settings on their own if the next statement would open a transaction."""
+        if self.starts_transaction():
+            with pgext.cursor(self) as cur:
+                self._guard(lambda: cur.execute(self.transaction_settings))
 
     def _guard(self, fn: Any) -> Any:
         try:
@@ -152,6 +218,11 @@ class _GuardedConnection(pgext.connection):
 
 
 @lru_cache(maxsize=16)
-def connection_factory(seconds: float) -> type[pgext.connection]:
-    """A psycopg2 connection class whose round trips fail after ``seconds`` without an answer."""
-    return type("GuardedConnection", (_GuardedConnection,), {"query_timeout": float(seconds)})
+def connection_factory(seconds: float, settings: str = "") -> type[pgext.connection]:
+    """A psycopg2 connection class whose round trips fail after ``seconds`` without an answer,
+    and whose every transaction starts with ``settings`` (see :func:`transaction_settings`)."""
+    return type(
+        "GuardedConnection",
+        (_GuardedConnection,),
+        {"query_timeout": float(seconds), "transaction_settings": settings},
+    )

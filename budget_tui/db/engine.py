@@ -81,7 +81,10 @@ def is_neon(url: URL) -> bool:
 
 
 def is_pgbouncer_pooler(url: URL) -> bool:
-    """Neon's ``-pooler`` hosts are PgBouncer in transaction mode: no session state survives."""
+    """A Neon ``-pooler`` host name: PgBouncer in transaction mode, with a direct host beside it.
+
+    Nothing else depends on knowing a pooler is there: budget-tui keeps no session state, so
+    any PgBouncer works without being named (see ``_postgresql_engine``)."""
     return bool(url.host) and "-pooler." in url.host.lower()
 
 
@@ -258,25 +261,30 @@ def _postgresql_engine(url: URL, *, echo: bool, read_only: bool, create: Any) ->
         kwargs["pool_recycle"] = NEON_POOL_RECYCLE_S
     # A silent server must not hang a transaction for ever. The kernel notices a dead peer
     # (keepalives while waiting, tcp_user_timeout for unacknowledged data; both are client-side
-    # socket options, so PgBouncer poolers are fine); the deadline guard covers a link that still
-    # acknowledges packets but never answers.
+    # socket options, so connection poolers are fine); the deadline guard covers a link that
+    # still acknowledges packets but never answers.
     timeout = query_timeout_s()
     connect_args.update(
         keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
     )
     if timeout and "tcp_user_timeout" not in url.query:
         connect_args["tcp_user_timeout"] = int(timeout * 1000)
+    # When the client gives up on a silent link, the server may keep our open transaction (and
+    # its row locks on the roll-up) for hours; no action sits idle inside a transaction, so the
+    # server may end one that does. A save stuck behind another's lock gives up at half the
+    # deadline, with "busy" rather than "stopped answering". A URL with its own ``options``
+    # takes charge of server settings, and gets none of ours.
+    server_side = bool(timeout) and "options" not in url.query
+    idle_ms = int(timeout * 1000)
     if timeout and url.get_driver_name() == "psycopg2":
-        from budget_tui.db.deadline import connection_factory
+        from budget_tui.db.deadline import connection_factory, transaction_settings
 
-        connect_args["connection_factory"] = connection_factory(timeout)
-    if timeout and "options" not in url.query and not is_pgbouncer_pooler(url):
-        # When the client gives up on a silent link, the server may keep our open transaction
-        # (and its row locks on the roll-up) for hours; no action sits idle inside a
-        # transaction, so the server may end one that does. A save stuck behind another's
-        # lock gives up at half the deadline, with "busy" rather than "stopped answering".
-        # PgBouncer refuses startup options.
-        idle_ms = int(timeout * 1000)
+        # Per transaction (SET LOCAL), never per session: see budget_tui.db.deadline. So any
+        # PgBouncer, Neon's -pooler or a direct server all work alike, with nothing to detect.
+        settings = transaction_settings(idle_ms // 2, idle_ms) if server_side else ""
+        connect_args["connection_factory"] = connection_factory(timeout, settings)
+    elif server_side and not is_pgbouncer_pooler(url):
+        # Another driver: session settings, which a transaction-mode pooler refuses.
         connect_args["options"] = (
             f"-c idle_in_transaction_session_timeout={idle_ms} -c lock_timeout={idle_ms // 2}"
         )

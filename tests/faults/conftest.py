@@ -1,5 +1,6 @@
 """Fixtures for fault tests: a PostgreSQL book, an admin connection that can kill our backends,
-short timeouts, and a runner that fails a test instead of letting it hang."""
+short timeouts, a PgBouncer in transaction mode, and a runner that fails a test instead of
+letting it hang."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
-from budget_tui.controller.book import Book
+from budget_tui.controller.book import Book, open_book
 from tests.conftest import make_book, pg_url
+from tests.faults.pgbouncer import PgBouncer
 
 T = TypeVar("T")
 
@@ -119,3 +121,26 @@ def short_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Connect and query deadlines of 2 s, so a fault test fails in seconds, not minutes."""
     monkeypatch.setenv("BUDGET_TUI_CONNECT_TIMEOUT", "2")
     monkeypatch.setenv("BUDGET_TUI_QUERY_TIMEOUT", "2")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer() -> Iterator[PgBouncer]:
+    """One PgBouncer (transaction mode) per test run in front of the test database.
+
+    Skips like every PostgreSQL test when TEST_DATABASE_URL is not set; when it is set, a
+    missing or failing pgbouncer fails the tests (CI installs it)."""
+    url = pg_url()
+    try:
+        bouncer = PgBouncer(url).start()
+    except (RuntimeError, OSError, KeyError) as exc:
+        pytest.fail(f"PgBouncer could not be started for the pooler tests: {exc}")
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture
+def pooled_book(pg_book: Book, pgbouncer: PgBouncer) -> Iterator[Book]:
+    """A book whose every connection goes through PgBouncer (the tables emptied by ``pg_book``)."""
+    book = open_book(pgbouncer.url())
+    yield book
+    book.close()

@@ -26,8 +26,11 @@ def test_defaults_bound_connecting_and_every_round_trip(monkeypatch: pytest.Monk
     assert args["tcp_user_timeout"] == 60_000
     assert args["keepalives"] == 1
     assert args["connection_factory"].query_timeout == 60.0
-    assert "idle_in_transaction_session_timeout=60000" in args["options"]
-    assert "lock_timeout=30000" in args["options"]
+    # Server-side limits per transaction (SET LOCAL), never as startup options: poolers refuse those.
+    settings = args["connection_factory"].transaction_settings
+    assert "SET LOCAL idle_in_transaction_session_timeout = 60000;" in settings
+    assert "SET LOCAL lock_timeout = 30000;" in settings
+    assert "options" not in args
 
 
 def test_environment_sets_the_timeouts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,6 +55,9 @@ def test_libpq_floor_of_two_seconds_and_url_options_win(monkeypatch: pytest.Monk
     args = engine_kwargs(url)["connect_args"]
     assert args["connect_timeout"] == 2
     assert "options" not in args and "tcp_user_timeout" not in args  # the URL's own are kept
+    assert (
+        args["connection_factory"].transaction_settings == ""
+    )  # and not overridden per transaction
 
 
 def test_pgbouncer_pooler_gets_no_startup_options(monkeypatch: pytest.MonkeyPatch) -> None:

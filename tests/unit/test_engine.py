@@ -191,3 +191,40 @@ def test_redact_hides_passwords_given_as_query_options() -> None:
     shown = redact(f"postgresql://alice@db/books?password={SECRET}&sslpassword={SECRET}&x=1")
     assert SECRET not in shown
     assert "x=1" in shown
+
+
+# What libpq may send at start-up without a transaction-mode pooler (PgBouncer) refusing the
+# connection: application_name is the only server parameter; the rest are client-side.
+POOLER_SAFE_CONNECT_ARGS = {
+    "application_name",
+    "connect_timeout",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "connection_factory",
+}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://alice@db.example.com/books",
+        "postgresql://alice@127.0.0.1:6432/books",  # a PgBouncer that does not say it is one
+        "postgresql://alice@ep-cool-123-pooler.eu-central-1.aws.neon.tech/neondb",
+    ],
+)
+def test_no_startup_parameter_a_pooler_refuses(url: str) -> None:
+    seen: dict = {}
+    db_engine._postgresql_engine(
+        db_engine.parse_url(url),
+        echo=False,
+        read_only=False,
+        create=lambda _url, **kwargs: seen.update(kwargs),
+    )
+    assert set(seen["connect_args"]) <= POOLER_SAFE_CONNECT_ARGS
+    # The server-side limits travel inside each transaction instead.
+    assert (
+        "SET LOCAL lock_timeout" in seen["connect_args"]["connection_factory"].transaction_settings
+    )
