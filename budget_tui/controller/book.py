@@ -202,7 +202,9 @@ def prepare(book: Book, *, create: bool = True) -> None:
                 hint="Open it once with budget-tui (or run `budget-tui db upgrade`).",
             )
         if book.pooled_url is not None:
-            # PgBouncer in transaction mode can't hold Alembic's session state: migrate directly.
+            # Neon's -pooler: migrate on the direct host beside it, as Neon advises for schema
+            # changes. Any other PgBouncer migrates through itself: the upgrade is one
+            # transaction with no session state, which transaction pooling carries.
             direct = db_engine.make_engine(book.pooled_url)
             try:
                 ensure_schema(direct)

@@ -84,8 +84,9 @@ def is_pgbouncer_pooler(url: URL) -> bool:
     """A Neon ``-pooler`` host name: PgBouncer in transaction mode, with a direct host beside it.
 
     Nothing else depends on knowing a pooler is there: budget-tui keeps no session state, so
-    any PgBouncer works without being named (see ``_postgresql_engine``)."""
-    return bool(url.host) and "-pooler." in url.host.lower()
+    any PgBouncer works without being named (see ``_postgresql_engine``). Other hosts with
+    ``-pooler`` in their name are not Neon's, and have no known direct host."""
+    return is_neon(url) and "-pooler." in url.host.lower()  # type: ignore[union-attr]
 
 
 def _neon_url(url: URL) -> URL:
