@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -85,8 +86,15 @@ class Expense(Base):
         Index("ix_expenses_occurred_on_id", "occurred_on", "id"),
         # Covering index: a period's totals by category are read from the index alone.
         Index("ix_expenses_period_totals", "occurred_on", "category_id", "amount"),
-        # A unique index (not a constraint): NULLs never clash, and ON CONFLICT finds it.
-        Index("uq_expenses_import_key", "import_key", unique=True),
+        # Unique among imported rows; rows entered by hand (NULL) are not in it at all, so
+        # saving them (or a demo fill) costs no index entry.
+        Index(
+            "uq_expenses_import_key",
+            "import_key",
+            unique=True,
+            postgresql_where=text("import_key IS NOT NULL"),
+            sqlite_where=text("import_key IS NOT NULL"),
+        ),
     )
 
     def __repr__(self) -> str:

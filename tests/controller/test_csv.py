@@ -176,3 +176,45 @@ def test_an_output_that_fails_is_not_blamed_on_the_database(sessions, food, erro
         export_csv(sessions, Failing())
     assert not isinstance(err.value, DatabaseUnavailable)
     assert err.value.message == f"The CSV could not be written: {words}."
+
+
+# -- cells a spreadsheet would run as formulas: what the export quotes, the import unquotes ---
+
+FORMULA_LIKE = [
+    "=SUM(A1)",
+    "+1",
+    "-x",
+    "@home",
+    "'quoted",
+    "'=x",  # a real quote before a trigger: the export writes ''=x
+    "''-y",
+    "'",
+    "it's =fine",
+]
+
+
+def test_text_that_looks_like_a_formula_round_trips_exactly(book, sessions) -> None:
+    fees = categories.create_category(sessions, "=Fees")
+    quoted = categories.create_category(sessions, "'@home")
+    for i, text in enumerate(FORMULA_LIKE):
+        add(sessions, (fees, quoted)[i % 2].id, f"{i + 1}.00", f"2026-03-{i + 1:02d}", text)
+    first = export(sessions)
+    assert "'=SUM(A1)" in first and "''=x" in first  # the export did neutralise them
+    result = import_csv(sessions, io.StringIO(first, newline=""))
+    # Every category is found again by its real name (no "'=Fees" made), every row added.
+    assert (result.rows, result.categories_created) == (len(FORMULA_LIKE), ())
+    stored = [(e.description, e.category_name) for e in expenses.list_expenses(sessions).items]
+    assert sorted(stored) == sorted(
+        (text, ("=Fees", "'@home")[i % 2]) for i, text in enumerate(FORMULA_LIKE) for _ in "ab"
+    )
+    assert sorted(export(sessions).splitlines()[1:]) == sorted(first.splitlines()[1:] * 2)
+    assert_rollup_consistent(book)
+
+
+@pytest.mark.parametrize("text", [*FORMULA_LIKE, "=", "'''", "'''=", "\tx", "\rx", "a=b", ""])
+def test_unquote_undoes_exactly_what_the_export_does(text: str) -> None:
+    from budget_tui.controller import export as exports
+    from budget_tui.controller.imports import FORMULA_START, unquote
+
+    assert exports.FORMULA_START == FORMULA_START
+    assert unquote(exports.neutralise(text)) == text

@@ -177,7 +177,7 @@ def test_the_command_says_what_was_new_and_what_was_there(book: Book, tmp_path: 
 def test_two_imports_of_one_file_at_once_add_it_once(
     book: Book, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second import waits for the first one's keys, then skips them: the rows are added
+    """The second import waits for the first one to commit, then skips its rows: they are added
     once, and the roll-up counts them once."""
     categories.create_category(book.sessions, "Food")
     categories.create_category(book.sessions, "Travel")

@@ -144,3 +144,56 @@ def test_a_good_file_with_bom_and_crlf_imports_every_row(book: Book, tmp_path: P
     result = import_file(book, tmp_path / "in.csv", b"\xef\xbb\xbf" + content.encode())
     assert result.rows == 1000
     assert expenses.expense_totals(book.sessions, ExpenseFilter()).count == 1000
+
+
+# -- files without an end: memory stays bounded, the row is named ---------------------------
+
+
+def _limited_memory() -> None:
+    import resource
+
+    # Far more than an import needs; /dev/zero read as one line would pass it within seconds.
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+
+
+def test_dev_zero_is_refused_in_one_line_without_running_out_of_memory(book: Book) -> None:
+    import subprocess
+    import sys
+
+    url = book.engine.url.render_as_string(hide_password=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "budget_tui", "--db", url, "import", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited_memory,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1, done.stderr[-2000:]
+    assert "Row 1: the line is longer than 65,536 characters" in done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert_nothing_imported(book)
+
+
+def test_one_endless_line_is_refused_by_its_row(book: Book, tmp_path: Path) -> None:
+    content = HEADER + "".join(good_rows(3)) + "2025-01-05," + "x" * 3_000_000 + ",1.00,Food\n"
+    error = refused(book, tmp_path, content.encode())
+    assert error.message.startswith("Row 5: the line is longer than 65,536 characters")
+    assert_nothing_imported(book)
+
+
+def test_a_quote_that_never_closes_is_refused_by_its_row(book: Book, tmp_path: Path) -> None:
+    content = HEADER + "".join(good_rows(3)) + '2025-01-05,"never closed' + "\nmore" * 100_000
+    error = refused(book, tmp_path, content.encode())
+    assert error.message.startswith("Row "), error.message
+    assert "runs on for more than 131,072 characters" in error.message
+    row = int(error.message.split(":")[0].removeprefix("Row "))
+    assert 5 < row < 60_000  # stopped near where it began, not at the end of the file
+    assert_nothing_imported(book)
+
+
+def test_a_long_line_under_the_limit_still_imports(book: Book, tmp_path: Path) -> None:
+    header = "date,description,amount,category,notes\n"
+    row = "2025-01-05,Coffee,3.50,Food," + "n" * 60_000 + "\n"
+    result = import_file(book, tmp_path / "in.csv", (header + row).encode())
+    assert result.rows == 1

@@ -18,7 +18,15 @@ depends_on = None
 def upgrade() -> None:
     # A nullable column without a default: no table rewrite on either backend.
     op.add_column("expenses", sa.Column("import_key", sa.String(64), nullable=True))
-    op.create_index("uq_expenses_import_key", "expenses", ["import_key"], unique=True)
+    # Partial: rows entered by hand (NULL) take no entry in it.
+    op.create_index(
+        "uq_expenses_import_key",
+        "expenses",
+        ["import_key"],
+        unique=True,
+        postgresql_where=sa.text("import_key IS NOT NULL"),
+        sqlite_where=sa.text("import_key IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
