@@ -13,7 +13,12 @@ from budget_tui.controller import validate
 from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import bump, spend_by_category
-from budget_tui.controller.views import CategoryView, DeleteResult
+from budget_tui.controller.views import (
+    CategoryOverview,
+    CategoryUsage,
+    CategoryView,
+    DeleteResult,
+)
 from budget_tui.db.models import Category, Expense, MonthlyTotal
 from budget_tui.db.money import from_cents
 from budget_tui.errors import Conflict, InvalidInput, NotFound
@@ -183,6 +188,30 @@ def get_category(session: Session, ref: int | str) -> CategoryView:
 @read_action
 def list_categories(session: Session, period: Period | None = None) -> tuple[CategoryView, ...]:
     """All categories by name, each with its spend in ``period`` (default: this month)."""
-    spend = spend_by_category(session, period or Period.month(today()))
+    return category_list(session, spend_by_category(session, period or Period.month(today())))
+
+
+def category_list(session: Session, spend: dict[int, tuple[int, int]]) -> tuple[CategoryView, ...]:
+    """All categories by name, each with its figures from ``spend`` (see spend_by_category)."""
     categories = session.scalars(select(Category).order_by(Category.name_key)).all()
     return tuple(_view(c, *spend.get(c.id, (0, 0))) for c in categories)
+
+
+@read_action
+def category_overview(session: Session, period: Period) -> CategoryOverview:
+    """Every category with its spend and budget in ``period``: one snapshot for one screen."""
+    return CategoryOverview(period, category_list(session, spend_by_category(session, period)))
+
+
+@read_action
+def category_usage(session: Session, category_id: int) -> CategoryUsage:
+    """How many expenses (in any month) use a category, read from the monthly roll-up.
+
+    Raises NotFound when the category was deleted elsewhere."""
+    category = load(session, category_id)
+    count = session.scalar(
+        select(func.coalesce(func.sum(MonthlyTotal.count), 0)).where(
+            MonthlyTotal.category_id == category.id
+        )
+    )
+    return CategoryUsage(category.id, category.name, int(count or 0))

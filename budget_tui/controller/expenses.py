@@ -11,8 +11,10 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from budget_tui.clock import today
 from budget_tui.controller import validate
 from budget_tui.controller._tx import action, read_action
+from budget_tui.controller.categories import category_list
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
@@ -30,6 +32,7 @@ from budget_tui.controller.views import (
     Cursor,
     DeleteResult,
     ExpenseFilter,
+    ExpenseListing,
     ExpensePage,
     ExpenseView,
     Totals,
@@ -281,9 +284,22 @@ def list_expenses(
 ) -> ExpensePage:
     """One page of expenses, by keyset on (date, id) or (amount, id): no OFFSET, so any page
     costs the same. ``after`` continues past a page's ``next_cursor``; ``before`` goes back
-    from a page's ``prev_cursor``."""
+    from a page's ``prev_cursor``. Raises InvalidInput (filter, sort, limit)."""
     flt = flt or ExpenseFilter()
     _check_filter(flt)
+    return _page(session, flt, sort, descending, after=after, before=before, limit=limit)
+
+
+def _page(
+    session: Session,
+    flt: ExpenseFilter,
+    sort: Sort,
+    descending: bool,
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int,
+) -> ExpensePage:
     if sort not in ("date", "amount"):
         raise InvalidInput("sort", "Sort by date or by amount.")
     if not 1 <= limit <= MAX_PAGE:
@@ -328,11 +344,19 @@ def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals
     """Sum and count of the expenses a filter selects (a SQL aggregate, never rows in Python)."""
     flt = flt or ExpenseFilter()
     _check_filter(flt)
+    return _totals(session, flt)
+
+
+def _totals(
+    session: Session, flt: ExpenseFilter, spend: dict[int, tuple[int, int]] | None = None
+) -> Totals:
+    """``spend``, when given, is :func:`spend_by_category` of ``flt.period``, already read."""
     simple = flt.text is None and flt.min_amount is None and flt.max_amount is None
     if simple:
         # Whole months (all time included) come from the roll-up; only part-months read rows.
         everything = Period(validate.EARLIEST, validate.LATEST + dt.timedelta(days=1))
-        spend = spend_by_category(session, flt.period or everything)
+        if spend is None or flt.period is None:
+            spend = spend_by_category(session, flt.period or everything)
         if flt.category_id is not None:
             spend = {k: v for k, v in spend.items() if k == flt.category_id}
         return Totals(
@@ -341,3 +365,49 @@ def expense_totals(session: Session, flt: ExpenseFilter | None = None) -> Totals
     stmt = _filtered(select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
     total, count = cast("tuple[int | None, int | None]", session.execute(stmt).one())
     return Totals(from_cents(total), int(count or 0))
+
+
+def _anchor(session: Session, flt: ExpenseFilter, sort: Sort, expense_id: int) -> Cursor | None:
+    """The cursor of expense ``expense_id`` as it is now, or None if the filter doesn't show it."""
+    c = expenses_t.c
+    key = c.occurred_on if sort == "date" else c.amount
+    stmt = _filtered(select(key).select_from(expenses_t), flt).where(c.id == expense_id)
+    value = session.execute(stmt).scalar_one_or_none()
+    return None if value is None else Cursor(value, expense_id)
+
+
+@read_action
+def browse_expenses(
+    session: Session,
+    flt: ExpenseFilter,
+    *,
+    sort: Sort = "date",
+    descending: bool = True,
+    around: int | None = None,
+    limit: int = 100,
+) -> ExpenseListing:
+    """What the expense list shows, from one snapshot: a window of rows, the filter's totals and
+    every category with its spend in the filter's period (this month without one).
+
+    With ``around`` (an expense id) the window holds that row, half a page above it and a page
+    from it down, so a saved or selected row stays in view; when the filter no longer shows it
+    (moved to another month, deleted elsewhere), the window is the first page. Continue with
+    :func:`list_expenses` from the page's cursors. Raises InvalidInput (filter, sort, limit).
+    """
+    _check_filter(flt)
+    spend = spend_by_category(session, flt.period or Period.month(today()))
+    anchor = None if around is None else _anchor(session, flt, sort, around)
+    if anchor is None:
+        page = _page(session, flt, sort, descending, limit=limit)
+    else:
+        above = _page(session, flt, sort, descending, before=anchor, limit=max(1, limit // 2))
+        # Ids are integers: one past the anchor's id makes the page below start with the anchor.
+        including = Cursor(anchor.value, anchor.id + (1 if descending else -1))
+        below = _page(session, flt, sort, descending, after=including, limit=limit)
+        page = ExpensePage(above.items + below.items, below.next_cursor, above.prev_cursor)
+    return ExpenseListing(
+        page=page,
+        totals=_totals(session, flt, spend),
+        categories=category_list(session, spend),
+        anchor_id=None if anchor is None else anchor.id,
+    )

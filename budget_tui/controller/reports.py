@@ -25,7 +25,9 @@ from budget_tui.controller.views import (
     BudgetReport,
     CategorySpend,
     ExpenseView,
+    MonthChart,
     MonthSpend,
+    Report,
     SpendReport,
     Summary,
 )
@@ -34,11 +36,19 @@ from budget_tui.db.money import from_cents
 from budget_tui.errors import InvalidInput
 
 MAX_MONTHS = 1200
+CHART_MONTHS = 12  # the month chart of a report: the twelve months up to its focus month
 
 
-def _by_category(session: Session, period: Period) -> tuple[int, int, tuple[CategorySpend, ...]]:
-    spend = spend_by_category(session, period)
-    names = dict(session.execute(select(Category.id, Category.name)).all())
+def _by_category(
+    session: Session,
+    period: Period,
+    spend: dict[int, tuple[int, int]] | None = None,
+    names: dict[int, str] | None = None,
+) -> tuple[int, int, tuple[CategorySpend, ...]]:
+    if spend is None:
+        spend = spend_by_category(session, period)
+    if names is None:
+        names = dict(session.execute(select(Category.id, Category.name)).tuples().all())
     total = sum(c for c, _ in spend.values())
     count = sum(n for _, n in spend.values())
     rows = [
@@ -72,6 +82,12 @@ def spend_by_month(
 
     Reads the per-month roll-up, so ten years cost the same as one month.
     """
+    return _months(
+        session, period, None if category is None else load_category(session, category).id
+    )
+
+
+def _months(session: Session, period: Period, category_id: int | None) -> tuple[MonthSpend, ...]:
     months = period.months()
     if len(months) > MAX_MONTHS:
         raise InvalidInput("period", "That range is too long; choose at most 100 years.")
@@ -80,8 +96,8 @@ def spend_by_month(
         .where(totals_t.c.month >= months[0], totals_t.c.month < add_months(months[-1], 1))
         .group_by(totals_t.c.month)
     )
-    if category is not None:
-        stmt = stmt.where(totals_t.c.category_id == load_category(session, category).id)
+    if category_id is not None:
+        stmt = stmt.where(totals_t.c.category_id == category_id)
     found = {
         month_start(m): (int(c or 0), int(n or 0))
         for m, c, n in cast("Iterable[tuple[dt.date, Any, Any]]", session.execute(stmt))
@@ -97,11 +113,21 @@ def spend_by_month(
 @read_action
 def budget_vs_actual(session: Session, month: dt.date) -> BudgetReport:
     """Each category's budget against its spend in the month containing ``month``."""
+    return _budget(session, month, session.scalars(select(Category).order_by(Category.name_key)))
+
+
+def _budget(
+    session: Session,
+    month: dt.date,
+    categories: Iterable[Category],
+    spend: dict[int, tuple[int, int]] | None = None,
+) -> BudgetReport:
     period = Period.month(month)
-    spend = spend_by_category(session, period)
+    if spend is None:
+        spend = spend_by_category(session, period)
     lines = []
     total_budget = Decimal("0.00")
-    for cat in session.scalars(select(Category).order_by(Category.name_key)):
+    for cat in categories:
         spent = from_cents(spend.get(cat.id, (0, 0))[0])
         lines.append(BudgetLine(cat.id, cat.name, cat.monthly_budget, spent))
         total_budget += cat.monthly_budget or 0
@@ -139,8 +165,17 @@ def largest_expenses(session: Session, period: Period, limit: int = 10) -> tuple
 @read_action
 def summary(session: Session, start: dt.date, end: dt.date, *, top: int = 5) -> Summary:
     """Totals between two dates (both included): total, count, daily average, by category, largest."""
-    period = Period.between(start, end)
-    total, count, rows = _by_category(session, period)
+    return _summary(session, Period.between(start, end), top)
+
+
+def _summary(
+    session: Session,
+    period: Period,
+    top: int,
+    spend: dict[int, tuple[int, int]] | None = None,
+    names: dict[int, str] | None = None,
+) -> Summary:
+    total, count, rows = _by_category(session, period, spend, names)
     return Summary(
         period=period,
         total=from_cents(total),
@@ -149,3 +184,64 @@ def summary(session: Session, start: dt.date, end: dt.date, *, top: int = 5) -> 
         by_category=rows,
         largest=_largest(session, period, top),
     )
+
+
+def focus_month(period: Period, today: dt.date) -> dt.date:
+    """The day whose month a report's budget panel shows and its month chart ends on: the
+    period's last day, or today when the period runs past today."""
+    if period.start <= today < period.end:
+        return today
+    return period.last_day
+
+
+def chart_period(period: Period, today: dt.date) -> Period:
+    """The twelve months ending with the month of :func:`focus_month`."""
+    return Period.last_months(focus_month(period, today), CHART_MONTHS)
+
+
+def _chart(session: Session, period: Period, today: dt.date, category: int | None) -> MonthChart:
+    # A charted category deleted elsewhere is no error: the chart shows all categories again.
+    chosen = None if category is None else session.get(Category, category)
+    months = _months(session, chart_period(period, today), None if chosen is None else chosen.id)
+    return MonthChart(
+        months=months,
+        highlight=period,
+        category_id=None if chosen is None else chosen.id,
+        category_name=None if chosen is None else chosen.name,
+    )
+
+
+@read_action
+def report(
+    session: Session,
+    period: Period,
+    *,
+    today: dt.date,
+    chart_category: int | None = None,
+    largest: int = 10,
+) -> Report:
+    """Every figure of a report on ``period``, from one snapshot: the summary (total, count,
+    daily average, spend by category, the ``largest`` expenses), budget against actual for the
+    month of :func:`focus_month`, and spend by month over :func:`chart_period` (one category's,
+    or all when ``chart_category`` is None or no longer exists).
+
+    Raises InvalidInput for a ``largest`` outside 1..1000."""
+    categories = session.scalars(select(Category).order_by(Category.name_key)).all()
+    names = {c.id: c.name for c in categories}
+    spend = spend_by_category(session, period)
+    focus = Period.month(focus_month(period, today))
+    budget_spend = spend if focus == period else spend_by_category(session, focus)
+    return Report(
+        period=period,
+        summary=_summary(session, period, largest, spend, names),
+        budget=_budget(session, focus.start, categories, budget_spend),
+        chart=_chart(session, period, today, chart_category),
+    )
+
+
+@read_action
+def month_chart(
+    session: Session, period: Period, *, today: dt.date, category: int | None = None
+) -> MonthChart:
+    """The month chart of :func:`report` alone, for charting another category."""
+    return _chart(session, period, today, category)

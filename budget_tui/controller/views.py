@@ -143,6 +143,69 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ExpenseListing:
+    """Everything the expense list shows, read in one transaction (one consistent snapshot)."""
+
+    page: ExpensePage  # the rows window and its cursors
+    totals: Totals  # of everything the filter selects, not only the window
+    categories: tuple[CategoryView, ...]  # all of them, with their spend in the filter's period
+    anchor_id: int | None  # the row asked to stay selected, when the filter still shows it
+
+
+@dataclass(frozen=True)
+class CategoryOverview:
+    """Every category with its spend in ``period``, read in one transaction."""
+
+    period: Period
+    categories: tuple[CategoryView, ...]
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((c.spent for c in self.categories), ZERO)
+
+    @property
+    def budgeted(self) -> tuple[CategoryView, ...]:
+        return tuple(c for c in self.categories if c.monthly_budget is not None)
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((c.monthly_budget or ZERO for c in self.budgeted), ZERO)
+
+    @property
+    def over_budget(self) -> int:
+        return sum(1 for c in self.budgeted if (c.used or 0) > 1)
+
+
+@dataclass(frozen=True)
+class CategoryUsage:
+    """How many expenses (in any month) a category holds: what deleting it would touch."""
+
+    category_id: int
+    name: str
+    expenses: int
+
+
+@dataclass(frozen=True)
+class MonthChart:
+    """Spend per month, oldest first; the months overlapping ``highlight`` stand out."""
+
+    months: tuple[MonthSpend, ...]
+    highlight: Period
+    category_id: int | None = None  # None: all categories
+    category_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every panel of a report on ``period``, read in one transaction."""
+
+    period: Period
+    summary: Summary
+    budget: BudgetReport  # for the month of the period's focus day (see reports.focus_month)
+    chart: MonthChart
+
+
+@dataclass(frozen=True)
 class ImportResult:
     rows: int  # new rows added
     categories_created: tuple[str, ...]

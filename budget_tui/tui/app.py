@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -10,6 +11,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, LoadingIndicator, Static
@@ -58,22 +60,10 @@ class ConnectingScreen(Screen[None]):
         self.query_one("#connecting-message", Static).update(f"Connecting to {self.location}…")
 
 
-class ReportsPlaceholder(Screen[None]):
-    """Stands in for the Reports screen while that module is not available."""
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Reports are not available in this build.", id="reports-placeholder")
-        yield Footer()
-
-
 def _reports_screen() -> Screen:
     # Imported on first use: the reports module (and its charts) costs nothing at start-up.
-    try:
-        from budget_tui.tui.screens.reports import ReportsScreen
-    except ImportError:
-        log.exception("The reports screen could not be loaded")
-        return ReportsPlaceholder()
+    from budget_tui.tui.screens.reports import ReportsScreen
+
     return ReportsScreen()
 
 
@@ -93,6 +83,7 @@ class BudgetApp(App[None]):
     """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it.
 
     ``month`` is the month the Expenses and Categories screens show; both follow it.
+    ``report_period`` is the period the Reports screen shows; it follows ``month`` when that changes.
     """
 
     TITLE = "budget-tui"
@@ -153,6 +144,9 @@ class BudgetApp(App[None]):
         ),
     ]
 
+    month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
+    report_period: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
+
     def __init__(self, url: str, *, echo_sql: bool = False) -> None:
         super().__init__()
         from budget_tui.db.engine import describe
@@ -161,7 +155,8 @@ class BudgetApp(App[None]):
         self.echo_sql = echo_sql
         self.location = describe(url)
         self.book: Book | None = None
-        self.month = Period.month(today())
+        self.set_reactive(BudgetApp.month, Period.month(today()))
+        self.set_reactive(BudgetApp.report_period, self.month)
         self._in_flight = 0
         self._busy_timer: Timer | None = None
 
@@ -232,16 +227,19 @@ class BudgetApp(App[None]):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
 
-    # -- the "working" indicator ----------------------------------------------------------------
+    def watch_month(self, month: Period) -> None:
+        self.report_period = month
 
-    def action_started(self) -> None:
+    # -- the "working" indicator: runner.CallStarted / CallEnded from the worker threads -------
+
+    def on_call_started(self) -> None:
         self._in_flight += 1
         if self._in_flight == 1:
             from budget_tui.tui.runner import SLOW_AFTER_S
 
             self._busy_timer = self.set_timer(SLOW_AFTER_S, self._show_busy)
 
-    def action_finished(self) -> None:
+    def on_call_ended(self) -> None:
         self._in_flight = max(0, self._in_flight - 1)
         if self._in_flight == 0:
             if self._busy_timer is not None:

@@ -1,6 +1,11 @@
-"""Controller calls from the screen: each runs in a thread worker, results come back on the UI thread.
+"""Controller calls from the screens: each runs in a thread worker; results come back as messages.
 
-This is the one place where failures are turned into what a person sees:
+A screen's database work is a method decorated ``@work(thread=True, exclusive=True, group=...,
+exit_on_error=False)`` that runs one use case through :func:`call` and ends by posting a typed
+message to its screen with :func:`deliver` (which drops the answer of a call that a newer one of
+the same group superseded). Failures need no handling at each call: the worker ends in the ERROR
+state, and :class:`DatabaseWork`, mixed into every screen that runs such workers, is the one place
+where they are turned into what a person sees:
 
 * ``InvalidInput`` goes next to the field: the calling widget's ``show_field_error(field, message)``
   if it has one (forms do), otherwise a warning toast;
@@ -15,32 +20,41 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from textual.dom import DOMNode
-from textual.worker import Worker, get_current_worker
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from budget_tui.errors import BudgetError, InvalidInput, render
 
 if TYPE_CHECKING:
-    from budget_tui.controller.book import Book
+    from textual.app import App
 
+    from budget_tui.controller._tx import Sessions
+    from budget_tui.tui.app import BudgetApp
+
+P = ParamSpec("P")
 R = TypeVar("R")
 log = logging.getLogger("budget_tui.tui")
 
 # A call slower than this shows the "working" indicator (a waking Neon database, a slow link).
 SLOW_AFTER_S = 0.3
 
-
-class HasBook(Protocol):
-    book: Book | None
-
-    def action_started(self) -> None: ...
-    def action_finished(self) -> None: ...
+# The group of the async workers that wait for a dialog's answer (``push_screen_wait``).
+DIALOG = "dialog"
 
 
-class FieldErrors(Protocol):
-    def show_field_error(self, field: str, message: str) -> bool: ...
+@dataclass
+class CallStarted(Message):
+    """Posted to the app when a controller call begins in a worker thread."""
+
+
+@dataclass
+class CallEnded(Message):
+    """Posted to the app when that call has returned or raised."""
 
 
 def describe(error: BudgetError) -> str:
@@ -61,64 +75,56 @@ def report_error(node: DOMNode, error: BudgetError) -> None:
 
 
 def call(
-    node: DOMNode,
-    fn: Callable[..., R],
-    /,
-    *args: Any,
-    done: Callable[[R], object] | None = None,
-    failed: Callable[[BudgetError], object] | None = None,
-    group: str = "db",
-    exclusive: bool = False,
-    **kwargs: Any,
-) -> Worker[None]:
-    """Run ``fn(book.sessions, *args, **kwargs)`` in a thread; then ``done(result)`` on the UI thread.
+    app: App[Any], fn: Callable[Concatenate[Sessions, P], R], /, *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """Run the use case ``fn(book.sessions, *args, **kwargs)``; only from a thread worker.
 
-    On a BudgetError, ``failed(error)`` runs if given (it may show the error itself and should
-    then return True), otherwise :func:`report_error` shows it. ``exclusive`` cancels the
-    previous call of the same ``group`` from this node (for reloads that supersede each other).
+    Raises BudgetError; anything unexpected is logged with its traceback and raised as a plain
+    BudgetError. The app hears of the call (:class:`CallStarted`, :class:`CallEnded`) so a slow
+    one shows "working…" in the header.
     """
-    app = node.app
-    book = app.book  # type: ignore[attr-defined]
+    book = cast("BudgetApp", app).book
     if book is None:
-        raise RuntimeError("The book is not open yet.")
+        raise BudgetError("The database is not open yet.")
+    name = getattr(fn, "__name__", "action")
+    app.post_message(CallStarted())
+    started = time.monotonic()
+    try:
+        return fn(book.sessions, *args, **kwargs)
+    except BudgetError:
+        raise
+    except Exception:
+        log.exception("Unexpected error in %s", name)
+        raise BudgetError(
+            "Something unexpected went wrong; the details are in the log file."
+        ) from None
+    finally:
+        log.debug("%s took %.1f ms", name, (time.monotonic() - started) * 1e3)
+        app.post_message(CallEnded())
 
-    def finish_ok(result: R) -> None:
-        if done is not None and node.is_attached:
-            done(result)
 
-    def finish_error(error: BudgetError) -> None:
-        if failed is not None and failed(error):
+def deliver(node: MessagePump, message: Message) -> None:
+    """From a worker: post ``message`` to ``node``, unless the worker was cancelled (a newer call
+    of its exclusive group superseded it; the thread itself still ran to its end)."""
+    if not get_current_worker().is_cancelled:
+        node.post_message(message)
+
+
+class DatabaseWork:
+    """Mixed into every screen whose workers call the controller: where their failures show."""
+
+    def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
+        """Called on the UI thread when a worker of this screen failed, before the error is
+        shown; answer True when the screen has shown it itself. Screens override it to leave a
+        "saving" or "paging" state, or to show an error their own way."""
+        return False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
             return
-        report_error(node if node.is_attached else app, error)
-
-    def work() -> None:
-        started = time.monotonic()
-        app.call_from_thread(app.action_started)  # type: ignore[attr-defined]
-        try:
-            result = fn(book.sessions, *args, **kwargs)
-        except BudgetError as error:
-            app.call_from_thread(finish_error, error)
-        except Exception:
-            log.exception("Unexpected error in %s", getattr(fn, "__name__", fn))
-            app.call_from_thread(
-                finish_error,
-                BudgetError("Something unexpected went wrong; the details are in the log file."),
-            )
-        else:
-            if get_current_worker().is_cancelled:
-                return  # a newer call of the same group superseded this one
-            log.debug(
-                "%s took %.1f ms", getattr(fn, "__name__", fn), (time.monotonic() - started) * 1e3
-            )
-            app.call_from_thread(finish_ok, result)
-        finally:
-            app.call_from_thread(app.action_finished)  # type: ignore[attr-defined]
-
-    return node.run_worker(
-        work,
-        name=getattr(fn, "__name__", "action"),
-        group=group,
-        exclusive=exclusive,
-        thread=True,
-        exit_on_error=False,
-    )
+        error = event.worker.error
+        if not isinstance(error, BudgetError):
+            log.error("Unexpected error in worker %s: %r", event.worker.name, error)
+            error = BudgetError("Something unexpected went wrong; the details are in the log file.")
+        if not self.worker_failed(event.worker, error):
+            report_error(cast("DOMNode", self), error)

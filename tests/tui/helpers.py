@@ -16,16 +16,24 @@ def make_app(url: str):
     return app
 
 
+def _busy(app) -> list:
+    """The workers still running, but for those waiting for a dialog's answer (runner.DIALOG):
+    they wait for the person, who is the test."""
+    from budget_tui.tui.runner import DIALOG
+
+    return [w for w in app.workers if w.is_running and w.group != DIALOG]
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait until no worker runs and every result has been shown (results may start more work)."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not _busy(app):
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if not _busy(app):
                 return
-        await app.workers.wait_for_complete()
+        await app.workers.wait_for_complete(_busy(app))
     raise AssertionError("the app kept starting workers")
 
 

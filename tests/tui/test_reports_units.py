@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 
 from budget_tui.controller.periods import Period
+from budget_tui.controller.reports import chart_period, focus_month
 from budget_tui.tui.screens.reports import (
-    chart_period,
-    focus_month,
     period_label,
     preset_of,
     preset_period,

@@ -40,7 +40,7 @@ async def test_scrolling_down_and_up_walks_every_row_once_with_a_bounded_window(
             start = expected.index(ids[0])
             assert expected[start : start + len(ids)] == ids
             seen.update(dict.fromkeys(ids))
-            if screen.next is None and screen.table.cursor_row == len(ids) - 1:
+            if screen.table.next is None and screen.table.cursor_row == len(ids) - 1:
                 break
             await pilot.press("pagedown")
             await settle(pilot)
@@ -50,7 +50,7 @@ async def test_scrolling_down_and_up_walks_every_row_once_with_a_bounded_window(
         assert last.id == expected[-1]
         # And back to the top.
         for _ in range(200):
-            if screen.prev is None and screen.table.cursor_row == 0:
+            if screen.table.prev is None and screen.table.cursor_row == 0:
                 break
             await pilot.press("pageup")
             await settle(pilot)

@@ -3,42 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import ZERO, CategoryView
+from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.budget_bar import budget_bar
 
-if TYPE_CHECKING:
-    from budget_tui.controller._tx import Sessions
 
-
-@dataclass(frozen=True)
-class Usage:
-    category: CategoryView
-    expenses: int  # over all time
-
-
-def usage(sessions: Sessions, category: CategoryView) -> Usage:
-    """How many expenses (in any month) use ``category``."""
-    from budget_tui.controller.expenses import expense_totals
-    from budget_tui.controller.views import ExpenseFilter
-
-    return Usage(category, expense_totals(sessions, ExpenseFilter(category_id=category.id)).count)
-
-
-class CategoriesScreen(MonthSteps, Screen[None]):
-    """Follows ``app.month``; reloads whenever it is shown again."""
+class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
+    """Follows ``app.month``; reloads whenever it is shown again. A load is one controller call
+    (``categories.category_overview``)."""
 
     TITLE = "Categories"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,10 +43,32 @@ class CategoriesScreen(MonthSteps, Screen[None]):
         ),
     ]
 
+    @dataclass
+    class Loaded(Message):
+        """The categories came back; ``select_id`` is the one to select."""
+
+        overview: CategoryOverview
+        select_id: int | None
+
+    @dataclass
+    class UsageRead(Message):
+        """How many expenses the category about to be deleted holds."""
+
+        category: CategoryView
+        usage: CategoryUsage
+
+    @dataclass
+    class Deleted(Message):
+        """A category was deleted (its ``moved`` expenses moved to another first)."""
+
+        name: str
+        moved: int
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CategoryView] = []
-        self.period: Period | None = None
+        self.overview: CategoryOverview | None = None
+        self.answering = False  # a dialog of this screen is open; its answer reloads the list
         self._width = 0
 
     def compose(self) -> ComposeResult:
@@ -74,6 +82,11 @@ class CategoriesScreen(MonthSteps, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#categories").display = False
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_rows())
+        self.watch(self.app, "month", self._month_changed, init=False)
+
+    @property
+    def period(self) -> Period | None:
+        return None if self.overview is None else self.overview.period
 
     @property
     def table(self) -> DataTable:
@@ -93,27 +106,33 @@ class CategoriesScreen(MonthSteps, Screen[None]):
         return True
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.answering:
+            self.answering = False  # the dialog's answer reloads (or leaves the list as it is)
+        else:
+            self.reload()
         self.table.focus()
 
-    def reload(self, select_id: int | None = None) -> None:
-        from budget_tui.controller.categories import list_categories
+    def _month_changed(self, _month: Period) -> None:
+        if self.is_current:
+            self.reload()
 
-        self.period = self.app.month  # type: ignore[attr-defined]
+    def reload(self, select_id: int | None = None) -> None:
         current = self.current
         keep = select_id if select_id is not None else (current.id if current else None)
-        runner.call(
-            self,
-            list_categories,
-            self.period,
-            done=lambda rows: self._loaded(rows, keep),
-            group="reload",
-            exclusive=True,
-        )
+        self.load(self.app.month, keep)  # type: ignore[attr-defined]
 
-    def _loaded(self, rows: tuple[CategoryView, ...], select_id: int | None) -> None:
-        self.rows = list(rows)
-        index = next((i for i, c in enumerate(self.rows) if c.id == select_id), 0)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, period: Period, select_id: int | None) -> None:
+        from budget_tui.controller.categories import category_overview
+
+        overview = runner.call(self.app, category_overview, period)
+        runner.deliver(self, self.Loaded(overview, select_id))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.overview = message.overview
+        self.rows = list(message.overview.categories)
+        index = next((i for i, c in enumerate(self.rows) if c.id == message.select_id), 0)
         self._render_rows(index)
         self.refresh_bindings()
 
@@ -162,34 +181,30 @@ class CategoriesScreen(MonthSteps, Screen[None]):
             self._render_rows()
 
     def _render_status(self) -> None:
-        if self.period is None:
+        o = self.overview
+        if o is None:
             return
-        spent = sum((c.spent for c in self.rows), ZERO)
-        budgeted = [c for c in self.rows if c.monthly_budget is not None]
-        budget = sum((c.monthly_budget or ZERO for c in budgeted), ZERO)
-        count = f"{len(self.rows)} categor{'ies' if len(self.rows) != 1 else 'y'}"
+        n = len(o.categories)
         parts: list[str | tuple[str, str]] = [
-            (self.period.label, "bold"),
-            f" · {count} · spent ",
-            (money(spent), "bold"),
+            (o.period.label, "bold"),
+            f" · {n} categor{'ies' if n != 1 else 'y'} · spent ",
+            (money(o.spent), "bold"),
         ]
-        if budgeted:
-            over = [c for c in budgeted if (c.used or 0) > 1]
-            parts.append(f" of {money(budget)} budgeted")
-            if over:
-                parts.append((f" · {len(over)} over", "$text-error"))
+        if o.budgeted:
+            parts.append(f" of {money(o.budget)} budgeted")
+            if o.over_budget:
+                parts.append((f" · {o.over_budget} over", "$text-error"))
         self.query_one("#categories-status", Static).update(Content.assemble(*parts))
 
     # -- actions -----------------------------------------------------------------------------
 
-    def _form(self, mode: str, category: CategoryView | None = None) -> None:
+    @work(group=runner.DIALOG)
+    async def _form(self, mode: str, category: CategoryView | None = None) -> None:
         from budget_tui.tui.widgets.category_form import CategoryForm
 
-        def saved(view: object | None) -> None:
-            if isinstance(view, CategoryView):
-                self.reload(view.id)
-
-        self.app.push_screen(CategoryForm(mode, category), saved)
+        self.answering = True
+        if (view := await self.app.push_screen_wait(CategoryForm(mode, category))) is not None:
+            self.reload(view.id)
 
     def action_add(self) -> None:
         self._form("add")
@@ -204,28 +219,39 @@ class CategoriesScreen(MonthSteps, Screen[None]):
 
     def action_delete(self) -> None:
         if (c := self.current) is not None:
-            runner.call(self, usage, c, done=self._ask_delete)
+            self.read_usage(c)
 
-    def _ask_delete(self, use: Usage) -> None:
+    @work(thread=True, exclusive=True, group="usage", exit_on_error=False)
+    def read_usage(self, category: CategoryView) -> None:
+        from budget_tui.controller.categories import category_usage
+
+        usage = runner.call(self.app, category_usage, category.id)
+        runner.deliver(self, self.UsageRead(category, usage))
+
+    @on(UsageRead)
+    def _usage_read(self, message: UsageRead) -> None:
+        self._ask_delete(message.category, message.usage.expenses)
+
+    @work(group=runner.DIALOG)
+    async def _ask_delete(self, c: CategoryView, expenses: int) -> None:
         from budget_tui.tui.screens.confirm import ConfirmScreen
         from budget_tui.tui.widgets.category_picker import CategoryPicker
 
-        c = use.category
-        if use.expenses == 0:
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Delete this category?",
-                    f"{c.name}\nNo expense uses it.",
-                    confirm="Delete",
-                    cancel="Keep",
-                ),
-                lambda yes: self._delete(c, None) if yes else None,
+        self.answering = True
+        if expenses == 0:
+            question = ConfirmScreen(
+                "Delete this category?",
+                f"{c.name}\nNo expense uses it.",
+                confirm="Delete",
+                cancel="Keep",
             )
+            if await self.app.push_screen_wait(question):
+                self.delete(c, None)
             return
         others = [(o.id, o.name) for o in self.rows if o.id != c.id]
-        n = f"{use.expenses:,} expense{'s' if use.expenses != 1 else ''}"
+        n = f"{expenses:,} expense{'s' if expenses != 1 else ''}"
         if not others:
-            self.app.push_screen(
+            await self.app.push_screen_wait(
                 ConfirmScreen(
                     "This category can't be deleted",
                     f"{c.name} has {n}, and there is no other category to move them to.\n"
@@ -235,32 +261,28 @@ class CategoriesScreen(MonthSteps, Screen[None]):
                 )
             )
             return
-        self.app.push_screen(
-            CategoryPicker(f"{c.name} has {n}. Move them to… (then it is deleted)", others),
-            lambda target: self._delete(c, target) if target else None,
-        )
+        picker = CategoryPicker(f"{c.name} has {n}. Move them to… (then it is deleted)", others)
+        if target := await self.app.push_screen_wait(picker):
+            self.delete(c, target)
 
-    def _delete(self, category: CategoryView, move_to: int | None) -> None:
+    @work(thread=True, group="save", exit_on_error=False)
+    def delete(self, category: CategoryView, move_to: int | None) -> None:
         from budget_tui.controller.categories import delete_category
 
-        def deleted(result: object) -> None:
-            moved = getattr(result, "moved", 0)
-            extra = f"; {moved:,} expense{'s' if moved != 1 else ''} moved" if moved else ""
-            self.notify(f"Deleted {category.name!r}{extra}.", timeout=3)
-            self.reload()
-
-        runner.call(
-            self,
-            delete_category,
-            category.id,
-            move_to=move_to,
-            version=category.version,
-            done=deleted,
+        result = runner.call(
+            self.app, delete_category, category.id, move_to=move_to, version=category.version
         )
+        runner.deliver(self, self.Deleted(category.name, result.moved))
+
+    @on(Deleted)
+    def _deleted(self, message: Deleted) -> None:
+        moved = message.moved
+        extra = f"; {moved:,} expense{'s' if moved != 1 else ''} moved" if moved else ""
+        self.notify(f"Deleted {message.name!r}{extra}.", timeout=3)
+        self.reload()
 
     def _go_to(self, period: Period) -> None:
         self.app.month = period  # type: ignore[attr-defined]
-        self.reload()
 
     def shown_month(self) -> Period | None:
         return self.period

@@ -4,30 +4,38 @@ The period is picked from presets (``p`` cycles them), stepped with ``[`` / ``]`
 custom range (``c``; dates accept ``2026-03-01``, ``yesterday``, ``-3``). Tab moves between the
 panels: spend by category (a table with bars), spend by month (the twelve months up to the period's
 end, those inside it highlighted), budget against actual for the period's month, and the largest
-expenses. Each change of period runs the controller's report actions in thread workers.
+expenses. Each panel is a widget that renders from its own data; the screen loads all of them
+with one controller call (``reports.report``) in a thread worker, so they show one snapshot.
+The period is the app's ``report_period``: it follows the month the other screens show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
+from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
-from budget_tui.tui.widgets.charts import BarTable, MonthBars, budget_level, format_money
-
-if TYPE_CHECKING:
-    from budget_tui.controller.views import BudgetReport, MonthSpend, Summary
+from budget_tui.tui.widgets.charts import format_money
+from budget_tui.tui.widgets.report_panels import (
+    BudgetPanel,
+    CategorySpendPanel,
+    LargestPanel,
+    MonthChartPanel,
+)
 
 PRESETS: tuple[tuple[str, str], ...] = (
     ("This month", "this-month"),
@@ -37,7 +45,7 @@ PRESETS: tuple[tuple[str, str], ...] = (
     ("Custom range", "custom"),
 )
 LARGEST = 10  # expenses in the "largest" panel
-CHART_MONTHS = 12
+CHART_MONTHS = 12  # the "last 12 months" preset
 
 
 def preset_period(preset: str, today: dt.date) -> Period | None:
@@ -69,19 +77,6 @@ def step_period(period: Period, steps: int) -> Period:
     return period.shift(steps)
 
 
-def focus_month(period: Period, today: dt.date) -> dt.date:
-    """The day whose month the budget panel shows and the month chart ends on: the period's last
-    day, or today when the period runs past today."""
-    if period.start <= today < period.end:
-        return today
-    return period.last_day
-
-
-def chart_period(period: Period, today: dt.date) -> Period:
-    """The twelve months ending with the month of :func:`focus_month`."""
-    return Period.last_months(focus_month(period, today), CHART_MONTHS)
-
-
 def period_label(period: Period) -> str:
     """``March 2026``, ``2026``, ``Apr 2025 – Mar 2026`` or ``2026-01-10 – 2026-03-12``."""
     months = period.months()
@@ -91,11 +86,7 @@ def period_label(period: Period) -> str:
     return period.label
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.1f}%"
-
-
-class ReportsScreen(Screen[None]):
+class ReportsScreen(runner.DatabaseWork, Screen[None]):
     """Spend by category, by month, against the budget, and the largest expenses, for a period."""
 
     TITLE = "Reports"
@@ -168,75 +159,28 @@ class ReportsScreen(Screen[None]):
         ),
     ]
 
-    DEFAULT_CSS = """
-    ReportsScreen #period-bar {
-        height: 1;
-        padding: 0 1;
-    }
-    ReportsScreen #preset {
-        width: 20;
-    }
-    ReportsScreen #period-bar Label {
-        padding: 0 1;
-        color: $foreground-muted;
-    }
-    ReportsScreen #period-bar Input {
-        width: 12;
-    }
-    ReportsScreen #period-bar Input.-invalid {
-        color: $error;
-    }
-    ReportsScreen #period-error {
-        width: 1fr;
-        padding-left: 1;
-        color: $error;
-    }
-    ReportsScreen #summary {
-        height: auto;
-        max-height: 2;
-        padding: 0 1;
-    }
-    ReportsScreen #panels {
-        height: 1fr;
-        scrollbar-size-vertical: 1;
-    }
-    ReportsScreen #panels > BarTable {
-        overflow-x: hidden;
-    }
-    ReportsScreen #panels > * {
-        border: round $border-blurred;
-        border-title-color: $foreground;
-        border-subtitle-color: $foreground-muted;
-    }
-    ReportsScreen #panels > *:focus {
-        border: round $border;
-    }
-    ReportsScreen #panels > .-stale {
-        text-opacity: 40%;
-    }
-    ReportsScreen.-narrow #panels > DataTable {
-        height: auto;
-        max-height: 100%;
-    }
-    ReportsScreen.-wide #panels {
-        layout: grid;
-        grid-size: 2 2;
-        grid-columns: 1fr 1fr;
-        grid-rows: 1fr 1fr;
-    }
-    ReportsScreen.-wide #panels > * {
-        height: 1fr;
-    }
-    """
+    @dataclass
+    class Loaded(Message):
+        """Every panel's figures for ``report.period`` came back."""
+
+        report: Report
+
+    @dataclass
+    class ChartLoaded(Message):
+        """The month chart came back (another category charted)."""
+
+        chart: MonthChart
 
     def __init__(self) -> None:
         super().__init__()
         self.today = _today()
-        self.period = Period.month(self.today)
-        self.chart_category: tuple[int, str] | None = None  # None: all categories
-        self.summary: Summary | None = None
-        self.budget: BudgetReport | None = None
-        self.months: tuple[MonthSpend, ...] = ()
+        self.chart_category: int | None = None  # None: all categories
+        self.report: Report | None = None
+
+    @property
+    def period(self) -> Period:
+        """The period on screen: the app's ``report_period``, shared with the other screens."""
+        return self.app.report_period  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -256,40 +200,39 @@ class ReportsScreen(Screen[None]):
             yield Static("", id="period-error")
         yield Static("", id="summary")
         with VerticalScroll(id="panels", can_focus=False):
-            by_category = BarTable(id="by-category", cursor_type="row", zebra_stripes=True)
-            by_category.border_title = "Spend by category"
-            by_category.border_subtitle = "Enter: chart one category"
-            yield by_category
-            by_month = MonthBars(id="by-month")
-            by_month.border_title = "Spend by month"
-            yield by_month
-            budget = BarTable(id="budget", cursor_type="row", zebra_stripes=True)
-            budget.border_title = "Budget vs actual"
-            yield budget
-            largest = BarTable(id="largest", cursor_type="row", zebra_stripes=True)
-            largest.border_title = "Largest expenses"
-            yield largest
+            yield CategorySpendPanel(id="by-category")
+            yield MonthChartPanel(id="by-month")
+            yield BudgetPanel(id="budget")
+            yield LargestPanel(id="largest")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._show_period()
-        self._show_loading()
+        self.watch(self.app, "report_period", self._period_changed, init=False)
 
     def on_screen_resume(self) -> None:
         # Expenses may have changed on another screen since this one was last shown, and the
         # presets follow the date (the app may have been open since yesterday).
         self.today = _today()
+        self._show_period()
+        if self.report is None or self.report.period != self.period:
+            self._show_loading()
         self.action_reload()
 
     # -- the period ---------------------------------------------------------------------------
 
     def set_period(self, period: Period) -> None:
         """Show the report for ``period``."""
-        self.period = period
         self._clear_period_error()
-        self._show_period()
-        self._show_loading()
-        self.action_reload()
+        if period == self.period:
+            self.action_reload()
+        else:
+            self.app.report_period = period  # type: ignore[attr-defined]
+
+    def _period_changed(self, _period: Period) -> None:
+        if self.is_current:
+            self._show_period()
+            self._show_loading()
+            self.action_reload()
 
     def _show_loading(self) -> None:
         # Figures of the previous period stay dimmed until this period's arrive (or if they can't).
@@ -391,226 +334,63 @@ class ReportsScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        """Read every panel's figures for the current period (each in its own worker)."""
-        if getattr(self.app, "book", None) is None:
-            self.query_one("#summary", Static).update("Waiting for the database…")
+        """Read every panel's figures for the period on screen: one call, one snapshot."""
+        self.load(self.period, self.today, self.chart_category)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, period: Period, today: dt.date, chart_category: int | None) -> None:
+        from budget_tui.controller.reports import report
+
+        figures = runner.call(
+            self.app, report, period, today=today, chart_category=chart_category, largest=LARGEST
+        )
+        runner.deliver(self, self.Loaded(figures))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        report = message.report
+        if report.period != self.period:
             return
-        from budget_tui.controller import reports
-
-        period = self.period
-        runner.call(
-            self,
-            reports.summary,
-            period.start,
-            period.last_day,
-            top=LARGEST,
-            done=lambda result: self._summary_loaded(period, result),
-            group="reports-summary",
-            exclusive=True,
-        )
-        runner.call(
-            self,
-            reports.budget_vs_actual,
-            focus_month(period, self.today),
-            done=lambda budget: self._budget_loaded(period, budget),
-            group="reports-budget",
-            exclusive=True,
-        )
-        self._load_months()
-
-    def _load_months(self) -> None:
-        from budget_tui.controller import reports
-
-        period = self.period
-        category = self.chart_category
-        runner.call(
-            self,
-            reports.spend_by_month,
-            chart_period(period, self.today),
-            category=None if category is None else category[0],
-            done=lambda months: self._months_loaded(period, category, months),
-            failed=self._months_failed,
-            group="reports-months",
-            exclusive=True,
-        )
-
-    def _months_failed(self, error: Exception) -> bool:
-        # The charted category was deleted elsewhere: go back to all categories.
-        from budget_tui.errors import NotFound
-
-        if isinstance(error, NotFound) and self.chart_category is not None:
-            self.chart_category = None
-            self._load_months()
-            return True
-        return False
-
-    def _summary_loaded(self, period: Period, summary: Summary) -> None:
-        if period != self.period:
-            return
-        self.summary = summary
-        for panel in self.query("#by-category, #largest"):
-            panel.remove_class("-stale")
+        self.report = report
+        self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
+        summary = report.summary
         noun = "expense" if summary.count == 1 else "expenses"
         self.query_one("#summary", Static).update(
             Text.assemble(
-                (period_label(period), "bold"),
+                (period_label(report.period), "bold"),
                 "  ",
                 (format_money(summary.total), "bold"),
                 f" spent · {summary.count:,} {noun} · {format_money(summary.daily_average)} a day",
             )
         )
-        self._fill_by_category()
-        self._fill_largest()
-
-    def _budget_loaded(self, period: Period, budget: BudgetReport) -> None:
-        if period != self.period:
-            return
-        self.budget = budget
-        self._fill_budget()
-        self.query_one("#budget").remove_class("-stale")
-
-    def _months_loaded(
-        self, period: Period, category: tuple[int, str] | None, months: tuple[MonthSpend, ...]
-    ) -> None:
-        if period != self.period or category != self.chart_category:
-            return
-        self.months = months
-        self.query_one("#by-month").remove_class("-stale")
-        chart = self.query_one("#by-month", MonthBars)
-        title = "Spend by month"
-        chart.border_title = title if category is None else Text(f"{title} · {category[1]}")
-        chart.set_months(months, period)
-
-    # -- drawing the tables -------------------------------------------------------------------
-
-    @on(BarTable.Resized)
-    def _table_resized(self, event: BarTable.Resized) -> None:
-        # Bars fill the width their table has, which changes with the terminal and the layout.
-        if event.table.id == "by-category" and self.summary is not None:
-            self._fill_by_category()
-        elif event.table.id == "budget" and self.budget is not None:
-            self._fill_budget()
-        elif event.table.id == "largest" and self.summary is not None:
-            self._fill_largest()
-
-    @staticmethod
-    def _bar_width(table: DataTable, used: int) -> int:
-        # Leave room for a vertical scrollbar, should the rows outgrow the panel.
-        return max(6, table.size.width - used - 3)
-
-    def _fill_by_category(self) -> None:
-        assert self.summary is not None
-        table = self.query_one("#by-category", BarTable)
-        rows = self.summary.by_category
-        keep = table.cursor_row
-        table.clear(columns=True)
-        name_w = min(24, max([8, *(len(r.name) for r in rows)]))
-        money_w = max([5, *(len(format_money(r.total)) for r in rows)])
-        count_w = max([1, *(len(f"{r.count:,}") for r in rows)])
-        width = self._bar_width(table, name_w + money_w + count_w + 6 + 2 * 4)
-        table.add_column("Category", width=name_w, key="name")
-        table.add_column(Text("Spent", justify="right"), width=money_w, key="total")
-        table.add_column(Text("Share", justify="right"), width=6, key="share")
-        table.add_column(Text("#", justify="right"), width=count_w, key="count")
-        table.add_column("", width=width, key="bar")
-        top = max((r.total for r in rows), default=0)
-        for r in rows:
-            table.add_row(
-                Text(r.name, no_wrap=True, overflow="ellipsis"),
-                Text(format_money(r.total), justify="right"),
-                Text(_percent(float(r.share)), justify="right"),
-                Text(f"{r.count:,}", justify="right"),
-                table.bar(float(r.total / top) if top else 0.0, width=width),
-                key=str(r.category_id),
-            )
-        if not rows:
-            table.show_message("No expenses in this period.")
-        elif 0 < keep < len(rows):
-            table.move_cursor(row=keep, animate=False)
-        noun = "category" if len(rows) == 1 else "categories"
-        table.border_subtitle = f"{len(rows)} {noun} · Enter: chart one"
-
-    def _fill_budget(self) -> None:
-        assert self.budget is not None
-        table = self.query_one("#budget", BarTable)
-        lines = self.budget.lines
-        keep = table.cursor_row
-        table.clear(columns=True)
-        name_w = min(24, max([8, *(len(line.name) for line in lines)]))
-        amounts = [
-            *(format_money(line.spent) for line in lines),
-            *(format_money(line.budget) for line in lines if line.budget is not None),
-            *(format_money(line.remaining) for line in lines if line.remaining is not None),
-        ]
-        money_w = max([6, *(len(a) for a in amounts)])
-        width = self._bar_width(table, name_w + 3 * money_w + 2 * 4)
-        table.add_column("Category", width=name_w, key="name")
-        table.add_column(Text("Spent", justify="right"), width=money_w, key="spent")
-        table.add_column(Text("Budget", justify="right"), width=money_w, key="budget")
-        table.add_column(Text("Left", justify="right"), width=money_w, key="left")
-        table.add_column("", width=width, key="bar")
-        for line in lines:
-            used = line.used
-            left = line.remaining
-            table.add_row(
-                Text(line.name, no_wrap=True, overflow="ellipsis"),
-                Text(format_money(line.spent), justify="right"),
-                Text("—" if line.budget is None else format_money(line.budget), justify="right"),
-                Text(
-                    "—" if left is None else format_money(left),
-                    justify="right",
-                    style="" if left is None or left >= 0 else "bold",
-                ),
-                ""
-                if used is None
-                else table.bar(used, width=width, level=budget_level(used), track=True),
-                key=str(line.category_id),
-            )
-        if not lines:
-            table.show_message("No categories yet: add them on the Categories screen (2).")
-        elif 0 < keep < len(lines):
-            table.move_cursor(row=keep, animate=False)
-        report = self.budget
-        table.border_title = Text(f"Budget vs actual · {report.month.label}")
-        table.border_subtitle = f"{format_money(report.total_spent)} spent · {format_money(report.total_budget)} budgeted"
-
-    def _fill_largest(self) -> None:
-        assert self.summary is not None
-        table = self.query_one("#largest", BarTable)
-        rows = self.summary.largest
-        table.clear(columns=True)
-        category_w = min(20, max([8, *(len(e.category_name) for e in rows)]))
-        money_w = max([6, *(len(format_money(e.amount)) for e in rows)])
-        # Descriptions take what is left, so a long one never pushes the amount out of sight.
-        widest = max([11, *(len(e.description) for e in rows)])
-        description_w = max(11, min(widest, table.size.width - 10 - category_w - money_w - 8 - 1))
-        table.add_column("Date", width=10, key="date")
-        table.add_column("Description", width=description_w, key="description")
-        table.add_column("Category", width=category_w, key="category")
-        table.add_column(Text("Amount", justify="right"), width=money_w, key="amount")
-        for e in rows:
-            table.add_row(
-                e.occurred_on.isoformat(),
-                Text(e.description, no_wrap=True, overflow="ellipsis"),
-                Text(e.category_name, no_wrap=True, overflow="ellipsis"),
-                Text(format_money(e.amount), justify="right"),
-                key=str(e.id),
-            )
-        if not rows:
-            table.show_message("No expenses in this period.")
+        self.query_one(CategorySpendPanel).data = summary
+        self.query_one(MonthChartPanel).data = report.chart
+        self.query_one(BudgetPanel).data = report.budget
+        self.query_one(LargestPanel).data = summary.largest
+        for panel in self.query("#panels > *"):
+            panel.remove_class("-stale")
 
     # -- charting one category ----------------------------------------------------------------
 
     @on(DataTable.RowSelected, "#by-category")
     def _category_selected(self, event: DataTable.RowSelected) -> None:
-        if self.summary is None or event.row_key.value is None:
+        if self.report is None or event.row_key.value is None:
             return
-        chosen = next(
-            (r for r in self.summary.by_category if str(r.category_id) == event.row_key.value),
-            None,
-        )
+        chosen = int(event.row_key.value) if event.row_key.value.isdigit() else None
         if chosen is None:
-            return
-        same = self.chart_category is not None and self.chart_category[0] == chosen.category_id
-        self.chart_category = None if same else (chosen.category_id, chosen.name)
-        self._load_months()
+            return  # the "no expenses" message row
+        self.chart_category = None if chosen == self.chart_category else chosen
+        self.load_chart(self.period, self.today, self.chart_category)
+
+    @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
+    def load_chart(self, period: Period, today: dt.date, category: int | None) -> None:
+        from budget_tui.controller.reports import month_chart
+
+        chart = runner.call(self.app, month_chart, period, today=today, category=category)
+        runner.deliver(self, self.ChartLoaded(chart))
+
+    @on(ChartLoaded)
+    def _chart_loaded(self, message: ChartLoaded) -> None:
+        if message.chart.highlight == self.period:
+            self.chart_category = message.chart.category_id
+            self.query_one(MonthChartPanel).data = message.chart

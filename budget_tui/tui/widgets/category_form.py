@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from budget_tui.errors import BudgetError
+from budget_tui.errors import BudgetError, Conflict
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.field import Field
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from budget_tui.controller.views import CategoryView
 
 
-class CategoryForm(ModalScreen["CategoryView | None"]):
+class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
     """Add a category (name and budget), rename one, or set its budget.
 
     ``mode`` is ``"add"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
@@ -98,53 +102,38 @@ class CategoryForm(ModalScreen["CategoryView | None"]):
         event.stop()
         self.action_save()
 
-    def _value(self, key: str) -> str:
-        return self.query_one(f"#field-{key}", Field).value
-
     def action_save(self) -> None:
         if self.saving:
             return
+        self.saving = True
+        fields = {f.key: f.value for f in self.query(Field)}
+        self.save(fields.get("name", ""), fields.get("budget", ""))
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, name: str, budget: str) -> None:
         from budget_tui.controller import categories as cats
 
-        self.saving = True
         c = self.category
         if self.mode == "add" or c is None:
-            runner.call(
-                self,
-                cats.create_category,
-                self._value("name"),
-                self._value("budget"),
-                done=self._saved,
-                failed=self._failed,
-            )
+            view = runner.call(self.app, cats.create_category, name, budget)
         elif self.mode == "rename":
-            runner.call(
-                self,
-                cats.rename_category,
-                c.id,
-                self._value("name"),
-                version=c.version,
-                done=self._saved,
-                failed=self._failed,
-            )
+            view = runner.call(self.app, cats.rename_category, c.id, name, version=c.version)
         else:
-            runner.call(
-                self,
-                cats.set_budget,
-                c.id,
-                self._value("budget"),
-                version=c.version,
-                done=self._saved,
-                failed=self._failed,
-            )
+            view = runner.call(self.app, cats.set_budget, c.id, budget, version=c.version)
+        runner.deliver(self, self.Saved(view))
 
-    def _saved(self, view: CategoryView) -> None:
+    @dataclass
+    class Saved(Message):
+        """The category was saved: the form answers it."""
+
+        view: CategoryView
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
         self.saving = False
-        self.dismiss(view)
+        self.dismiss(message.view)
 
-    def _failed(self, error: BudgetError) -> bool:
-        from budget_tui.errors import Conflict
-
+    def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
         self.saving = False
         # A taken name belongs next to the name, like any other input problem.
         if (

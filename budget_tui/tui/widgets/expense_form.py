@@ -1,4 +1,4 @@
-"""The expense form (a modal): new or edit; saves through the runner and answers the saved row.
+"""The expense form (a modal): new or edit; saves in a worker and answers the saved row.
 
 The form keeps one uid for its whole life, so a save retried after a lost connection finds the
 row it already wrote instead of adding a second one.
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
@@ -24,6 +26,8 @@ from budget_tui.tui import runner
 from budget_tui.tui.widgets.field import Field
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from budget_tui.controller.views import ExpenseView
 
 FIELDS = ("description", "amount", "date", "category")
@@ -55,7 +59,7 @@ def resolve_category(text: str, categories: Sequence[tuple[int, str]]) -> tuple[
     return f"No category matches {text.strip()!r}."
 
 
-class ExpenseForm(ModalScreen["ExpenseView | None"]):
+class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
     """Answers the saved :class:`ExpenseView`, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,25 +158,25 @@ class ExpenseForm(ModalScreen["ExpenseView | None"]):
         amount = self.field("amount").value
         occurred_on = self.field("date").value
         self.saving = True
-        if self.expense is None:
-            from budget_tui.controller.expenses import create_expense
+        self.save(description, amount, occurred_on, category_id)
 
-            runner.call(
-                self,
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, description: str, amount: str, occurred_on: str, category_id: int) -> None:
+        from budget_tui.controller.expenses import create_expense, update_expense
+
+        if self.expense is None:
+            view = runner.call(
+                self.app,
                 create_expense,
                 description=description,
                 amount=amount,
                 occurred_on=occurred_on,
                 category=category_id,
                 uid=self.uid,
-                done=self._saved,
-                failed=self._failed,
             )
         else:
-            from budget_tui.controller.expenses import update_expense
-
-            runner.call(
-                self,
+            view = runner.call(
+                self.app,
                 update_expense,
                 self.expense.id,
                 version=self.expense.version,
@@ -180,15 +184,21 @@ class ExpenseForm(ModalScreen["ExpenseView | None"]):
                 amount=amount,
                 occurred_on=occurred_on,
                 category=category_id,
-                done=self._saved,
-                failed=self._failed,
             )
+        runner.deliver(self, self.Saved(view))
 
-    def _saved(self, view: ExpenseView) -> None:
+    @dataclass
+    class Saved(Message):
+        """The expense was saved: the form answers it."""
+
+        view: ExpenseView
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
         self.saving = False
-        self.dismiss(view)
+        self.dismiss(message.view)
 
-    def _failed(self, error: BudgetError) -> bool:
+    def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
         # The form stays open with what was typed; the runner shows the error.
         self.saving = False
         return False

@@ -1,0 +1,90 @@
+"""What the Expenses screen lists (a month, filters, an order) and the status line under the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from budget_tui.controller.periods import Period
+from budget_tui.controller.views import ZERO, CategoryView, ExpenseFilter, ExpenseView, Totals
+from budget_tui.tui.format import money
+
+if TYPE_CHECKING:
+    from budget_tui.controller.expenses import Sort
+
+SORTS: tuple[tuple[Sort, bool, str], ...] = (
+    ("date", True, "newest first"),
+    ("amount", True, "largest first"),
+    ("date", False, "oldest first"),
+    ("amount", False, "smallest first"),
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the list shows: a month, optional filters and an order."""
+
+    period: Period
+    category_id: int | None = None
+    text: str | None = None
+    sort: int = 0  # index into SORTS
+
+    @property
+    def filter(self) -> ExpenseFilter:
+        return ExpenseFilter(period=self.period, category_id=self.category_id, text=self.text)
+
+    @property
+    def key(self) -> Sort:
+        return SORTS[self.sort][0]
+
+    @property
+    def descending(self) -> bool:
+        return SORTS[self.sort][1]
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text or self.category_id)
+
+    def shows(self, item: ExpenseView) -> bool:
+        return (
+            self.period.start <= item.occurred_on < self.period.end
+            and self.category_id in (None, item.category_id)
+            and (not self.text or self.text.strip().casefold() in item.description.casefold())
+        )
+
+
+def status_line(query: Query, totals: Totals, categories: tuple[CategoryView, ...]) -> Content:
+    """The month, count and total; what is left of the budgets shown; the filters and order."""
+    count = f"{totals.count:,} expense{'s' if totals.count != 1 else ''}"
+    parts: list[str | tuple[str, str] | Content] = [
+        (query.period.label, "bold"),
+        f" · {count} · ",
+        (money(totals.total), "bold"),
+    ]
+    shown = [c for c in categories if query.category_id in (None, c.id)]
+    budgeted = [c for c in shown if c.monthly_budget is not None]
+    if budgeted:
+        budget = sum((c.monthly_budget or ZERO for c in budgeted), ZERO)
+        left = budget - sum((c.spent for c in budgeted), ZERO)
+        parts += [" · left ", (money(left), "$text-error" if left < 0 else "$text-success")]
+        parts.append(f" of {money(budget)}")
+    extra = [f"order: {SORTS[query.sort][2]}"]
+    if query.category_id is not None:
+        name = next((c.name for c in categories if c.id == query.category_id), "?")
+        extra.insert(0, f"category: {name}")
+    if query.text:
+        extra.insert(0, f"text: {query.text!r}")
+    parts.append(("\n" + " · ".join(extra), "$text-muted"))
+    return Content.assemble(*parts)
+
+
+def empty_message(query: Query | None, categories: tuple[CategoryView, ...]) -> Content:
+    """What the screen says when the list has no row, and what to do about it."""
+    if not categories:
+        return Content("No categories yet. Start by adding one: press 2 for Categories, then a.")
+    if query is not None and query.filtered:
+        return Content("No expenses match the filter. Press Esc to clear it.")
+    label = query.period.label if query else ""
+    return Content(f"No expenses in {label}. Press a to add one, [ or ] to change month.")

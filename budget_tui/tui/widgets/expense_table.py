@@ -1,0 +1,110 @@
+"""The expense list's table: a window of at most ``MAX_WINDOW`` rows of a keyset-paged list.
+
+It holds the rows it shows and the keyset cursors that continue them above (``prev``) and below
+(``next``); the screen fetches the next page as the cursor nears either end and hands it to
+:meth:`ExpenseTable.append` or :meth:`ExpenseTable.prepend`, which drop rows from the far end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from budget_tui.controller.views import Cursor, ExpensePage, ExpenseView
+from budget_tui.tui.format import money
+
+if TYPE_CHECKING:
+    from budget_tui.controller.expenses import Sort
+
+MAX_WINDOW = 300
+
+
+def cursor_of(item: ExpenseView, key: Sort) -> Cursor:
+    """The keyset cursor of ``item`` in a list sorted by ``key``."""
+    return Cursor(item.occurred_on if key == "date" else item.amount, item.id)
+
+
+class ExpenseTable(DataTable[object]):
+    """Date, description, category and amount of each row in the window; the description takes
+    whatever width the others leave."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.window: list[ExpenseView] = []
+        self.prev: Cursor | None = None
+        self.next: Cursor | None = None
+        self._width = 0
+
+    @property
+    def current(self) -> ExpenseView | None:
+        index = self.cursor_row
+        if self.window and 0 <= index < len(self.window):
+            return self.window[index]
+        return None
+
+    def show(
+        self,
+        rows: Sequence[ExpenseView],
+        prev: Cursor | None,
+        following: Cursor | None,
+        *,
+        select_id: int | None = None,
+    ) -> None:
+        """Show a new window (a reload), with the row ``select_id`` (else the first) selected."""
+        self.window = list(rows)
+        self.prev, self.next = prev, following
+        index = next((i for i, row in enumerate(self.window) if row.id == select_id), 0)
+        self._draw(index, keep_scroll=False)
+
+    def append(self, page: ExpensePage, key: Sort) -> None:
+        """Add the page below the window; rows beyond ``MAX_WINDOW`` go from the top."""
+        index, scroll_y = self.cursor_row, self.scroll_y
+        self.window.extend(page.items)
+        self.next = page.next_cursor
+        drop = max(0, len(self.window) - MAX_WINDOW)
+        if drop:
+            del self.window[:drop]
+            self.prev = cursor_of(self.window[0], key)
+        self._draw(index - drop, keep_scroll=True, scroll_y=scroll_y - drop)
+
+    def prepend(self, page: ExpensePage, key: Sort) -> None:
+        """Add the page above the window; rows beyond ``MAX_WINDOW`` go from the bottom."""
+        index, scroll_y = self.cursor_row, self.scroll_y
+        added = len(page.items)
+        self.window[:0] = page.items
+        self.prev = page.prev_cursor
+        drop = max(0, len(self.window) - MAX_WINDOW)
+        if drop:
+            del self.window[-drop:]
+            self.next = cursor_of(self.window[-1], key)
+        self._draw(index + added, keep_scroll=True, scroll_y=scroll_y + added)
+
+    def _draw(self, index: int, *, keep_scroll: bool, scroll_y: float | None = None) -> None:
+        width = max(40, self.size.width or self.screen.size.width)
+        self._width = width
+        # date 10, category 16, amount 13, cell padding 8, scrollbar 2
+        description_width = max(10, width - 10 - 16 - 13 - 8 - 2)
+        self.clear(columns=True)
+        self.add_column("Date", width=10, key="date")
+        self.add_column("Description", width=description_width, key="description")
+        self.add_column("Category", width=16, key="category")
+        self.add_column(Text("Amount", justify="right"), width=13, key="amount")
+        for row in self.window:
+            self.add_row(
+                row.occurred_on.isoformat(),
+                Text(row.description, no_wrap=True, overflow="ellipsis"),
+                Text(row.category_name, no_wrap=True, overflow="ellipsis"),
+                Text(money(row.amount), justify="right"),
+                key=str(row.id),
+            )
+        if self.window:
+            self.move_cursor(row=min(index, len(self.window) - 1), scroll=not keep_scroll)
+            if keep_scroll and scroll_y is not None:
+                self.scroll_to(y=max(0, scroll_y), animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if self.window and self.size.width != self._width:
+            self._draw(self.cursor_row, keep_scroll=True, scroll_y=self.scroll_y)
