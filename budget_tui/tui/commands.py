@@ -1,88 +1,55 @@
-"""The command palette (Ctrl+P): every action of every screen, by name."""
+"""The command palette (Ctrl+P): the actions of the screen on show, derived from its key bindings.
+
+Every binding of ours has an ``id`` and a ``tooltip`` (a test holds every screen to it). The
+palette offers each one that is active and enabled where it was opened: the screen's own, its
+focused widget's and the app's, titled by the binding's label and what it does, and runs it
+where the key would have. A screen's actions are offered on that screen only; a new binding
+is in the palette without a table to keep.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 @dataclass(frozen=True)
-class PaletteCommand:
-    title: str
-    help: str
-    mode: str | None  # the screen the action belongs to (switched to first); None = the app
-    action: str
-
-
-COMMANDS: tuple[PaletteCommand, ...] = (
-    PaletteCommand("Show expenses", "The month's expenses (1)", "expenses", ""),
-    PaletteCommand("Show categories", "Categories and budgets (2)", "categories", ""),
-    PaletteCommand("Show reports", "Spend by category and month (3)", "reports", ""),
-    PaletteCommand("Add expense", "Enter a new expense (a)", "expenses", "add"),
-    PaletteCommand("Edit expense", "Change the selected expense (e)", "expenses", "edit"),
-    PaletteCommand("Delete expense", "Delete the selected expense (d)", "expenses", "delete"),
-    PaletteCommand(
-        "Move expense", "Move the selected expense to another category (m)", "expenses", "move"
-    ),
-    PaletteCommand("Filter expenses by text", "Search descriptions (/)", "expenses", "search"),
-    PaletteCommand(
-        "Filter expenses by category", "Show one category's expenses (c)", "expenses", "category"
-    ),
-    PaletteCommand(
-        "Clear filters", "Show all of the month's expenses", "expenses", "clear_filters"
-    ),
-    PaletteCommand("Change sort", "Cycle the order: date, amount (s)", "expenses", "sort"),
-    PaletteCommand("Previous month", "Go back a month ([)", "expenses", "previous_month"),
-    PaletteCommand("Next month", "Go forward a month (])", "expenses", "next_month"),
-    PaletteCommand("This month", "Go back to the current month (t)", "expenses", "this_month"),
-    PaletteCommand("Add category", "Create a category (a)", "categories", "add"),
-    PaletteCommand("Rename category", "Rename the selected category (r)", "categories", "rename"),
-    PaletteCommand(
-        "Set category budget", "Set or clear the monthly budget (b)", "categories", "budget"
-    ),
-    PaletteCommand("Delete category", "Delete the selected category (d)", "categories", "delete"),
-    PaletteCommand(
-        "Next report period", "This month, last month, this year... (p)", "reports", "next_preset"
-    ),
-    PaletteCommand("Earlier report period", "Step the period back ([)", "reports", "step(-1)"),
-    PaletteCommand("Later report period", "Step the period forward (])", "reports", "step(1)"),
-    PaletteCommand("Report this month", "Back to the current month (t)", "reports", "this_month"),
-    PaletteCommand(
-        "Report a custom range", "Choose the first and last day (c)", "reports", "custom_range"
-    ),
-    PaletteCommand("Reload reports", "Read the figures again (r)", "reports", "reload"),
-    PaletteCommand("Show keys", "Every key of this screen (F1)", None, "help"),
-)
+class PaletteEntry:
+    title: str  # "Add: Enter a new expense"
+    help: str  # the key, e.g. "a"
+    run: Callable[[], Any]
 
 
 class BudgetCommands(Provider):
-    """Offers each :data:`COMMANDS` entry; running one switches screen if needed, then acts."""
+    """Offers the bindings active on the screen the palette was opened from."""
 
-    async def _run(self, command: PaletteCommand) -> None:
-        app = self.app
-        if getattr(app, "book", None) is None:
-            app.notify("The database is not open yet.", severity="warning")
-            return
-        if command.mode is not None and app.current_mode != command.mode:
-            await app.switch_mode(command.mode)
-        if command.action:
-            target = app if command.mode is None else app.screen
-            await app.run_action(command.action, target)
+    def entries(self) -> Iterator[PaletteEntry]:
+        seen: set[tuple[int, str]] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not (binding.id and binding.tooltip and active.enabled):
+                continue
+            place = (id(active.node), binding.action)  # "1" and F2 both show Expenses
+            if place in seen:
+                continue
+            seen.add(place)
+            yield PaletteEntry(
+                title=f"{binding.description}: {binding.tooltip}",
+                help=f"Key: {self.app.get_key_display(binding)}",
+                run=partial(self.app.run_action, binding.action, active.node),
+            )
 
     async def discover(self) -> Hits:
-        for command in COMMANDS:
-            yield DiscoveryHit(command.title, partial(self._run, command), help=command.help)
+        for entry in self.entries():
+            yield DiscoveryHit(entry.title, entry.run, help=entry.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in COMMANDS:
-            score = matcher.match(command.title)
+        for entry in self.entries():
+            score = matcher.match(entry.title)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(command.title),
-                    partial(self._run, command),
-                    help=command.help,
-                )
+                yield Hit(score, matcher.highlight(entry.title), entry.run, help=entry.help)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import Static
 
 from budget_tui.tui.app import ConnectingScreen
-from budget_tui.tui.commands import COMMANDS
+from budget_tui.tui.commands import BudgetCommands
 from budget_tui.tui.screens.categories import CategoriesScreen
 from budget_tui.tui.screens.expenses import ExpensesScreen
 from budget_tui.tui.screens.help import HelpScreen
@@ -53,12 +54,31 @@ async def test_the_header_shows_which_database_is_open(demo_url):
         assert app.sub_title in str(app.screen.query_one("HeaderTitle").render())
 
 
-async def test_the_command_palette_runs_an_action_on_another_screen(demo_url):
+async def palette_titles(app) -> list[str]:
+    """What the palette offers on the screen on show, before anything is typed."""
+    provider = BudgetCommands(app.screen)
+    return [hit.display async for hit in provider.discover()]
+
+
+async def test_the_command_palette_offers_the_actions_of_the_screen_on_show(demo_url):
     app = make_app(demo_url)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
+        titles = await palette_titles(app)
+        assert "Add: Enter a new expense" in titles
+        assert "Categories: Categories, their budgets and what is left" in titles
+        assert "Expenses: The month's expenses" not in titles  # already on show
+        assert not any("category" in t and t.startswith("Rename") for t in titles)
+        assert len(titles) == len(set(titles)), "1 and F2 are one entry"
+
+        await pilot.press("2")
+        await settle(pilot)
+        titles = await palette_titles(app)
+        assert "Rename: Rename the selected category" in titles
+        assert "Add: Enter a new expense" not in titles
+
         await pilot.press("ctrl+p")
-        await type_text(pilot, "add category")
+        await type_text(pilot, "create a category")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
@@ -68,23 +88,21 @@ async def test_the_command_palette_runs_an_action_on_another_screen(demo_url):
         assert isinstance(app.screen, CategoryForm)
 
 
-def test_every_palette_action_exists_on_its_screen() -> None:
-    from budget_tui.tui.app import BudgetApp
+async def test_the_palette_offers_every_screen_binding_that_has_an_action(demo_url):
     from budget_tui.tui.screens.reports import ReportsScreen
 
-    owners = {
-        None: BudgetApp,
-        "expenses": ExpensesScreen,
-        "categories": CategoriesScreen,
-        "reports": ReportsScreen,
-    }
-    assert {c.mode for c in COMMANDS} <= set(owners)
-    assert {c.mode for c in COMMANDS if c.action} == set(owners), "every screen has its actions"
-    for command in COMMANDS:
-        if not command.action:
-            continue
-        name = command.action.split("(", 1)[0]  # "step(-1)" calls action_step(-1)
-        assert hasattr(owners[command.mode], f"action_{name}"), command
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        for key, screen_type in (("2", CategoriesScreen), ("3", ReportsScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+            titles = await palette_titles(app)
+            for binding in screen_type.BINDINGS:
+                assert isinstance(binding, Binding)
+                if app.screen.check_action(binding.action.split("(")[0], ()):
+                    assert f"{binding.description}: {binding.tooltip}" in titles, binding
 
 
 def test_every_binding_has_an_id_and_a_tooltip() -> None:
