@@ -85,6 +85,13 @@ class ConfigError(BudgetError):
     title = "Configuration problem"
 
 
+class DatabaseDamaged(BudgetError):
+    """The stored data is damaged (SQLite found pages it cannot read, or a book whose parts
+    disagree): nothing read from it can be trusted, so no answer is given."""
+
+    title = "Book damaged"
+
+
 @dataclass(frozen=True)
 class RenderedError:
     """What a person reads for an error, the same on the screen, the command line and MCP.

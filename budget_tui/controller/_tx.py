@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, Final, ParamSpec, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -19,11 +20,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from budget_tui.controller import integrity
+from budget_tui.db.classify import Kind, Problem, problem_of
 from budget_tui.errors import (
     BudgetError,
     ConfigError,
     Conflict,
     DatabaseBusy,
+    DatabaseDamaged,
     DatabaseUnavailable,
     NotFound,
 )
@@ -34,105 +38,74 @@ Sessions = sessionmaker[Session]
 
 log = logging.getLogger("budget_tui.controller")
 
-_CONNECT_PROBLEMS: list[tuple[str, str, str | None]] = [
-    (
-        "password authentication failed",
+# The words for each problem a driver error can be (budget_tui.db.classify reads its code).
+# Kinds not listed here are worded in translate().
+_UNAVAILABLE: dict[Kind, tuple[str, str | None]] = {
+    Kind.LOGIN_REFUSED: (
         "The database refused the user name or password.",
         "Check the user and password in DATABASE_URL.",
     ),
-    (
-        "no password supplied",
+    Kind.NO_PASSWORD: (
         "The database asks for a password, and none was given.",
         "Add the password to DATABASE_URL (or .env).",
     ),
-    (
-        "could not translate host name",
+    Kind.HOST_UNKNOWN: (
         "The database host name could not be found.",
         "Check the host in DATABASE_URL and your network.",
     ),
-    (
-        "name or service not known",
-        "The database host name could not be found.",
-        "Check the host in DATABASE_URL and your network.",
-    ),
-    (
-        "connection refused",
+    Kind.NOTHING_LISTENING: (
         "Nothing is listening at the database address.",
         "Is the database server running, and is the port right?",
     ),
-    (
-        "timeout expired",
+    Kind.CONNECT_TIMEOUT: (
         "The database server did not answer in time.",
         "It may be asleep (Neon wakes in a few seconds) or unreachable; try again.",
     ),
-    (
-        "server does not support ssl",
+    Kind.NO_TLS: (
         "This server does not offer TLS (encrypted connections).",
         "Use a server with TLS, or change sslmode if this is a trusted local server.",
     ),
-    (
-        "ssl is not enabled on the server",
-        "This server does not offer TLS (encrypted connections).",
-        "Use a server with TLS, or change sslmode if this is a trusted local server.",
-    ),
-    (
-        "certificate verify failed",
+    Kind.BAD_CERTIFICATE: (
         "The database server's TLS certificate could not be verified.",
         "Check sslrootcert, or the host name in DATABASE_URL.",
     ),
-    # Before "does not exist": an unknown user is a log-in problem, not a missing database.
-    (
-        'role "',
-        "The database refused the user name or password.",
-        "Check the user and password in DATABASE_URL.",
-    ),
-    (
-        "does not exist",
+    Kind.NO_DATABASE: (
         "The database named in the URL does not exist on the server.",
         "Create it (createdb) or fix the name in DATABASE_URL.",
     ),
-    (
-        "too many connections",
+    Kind.TOO_MANY_CONNECTIONS: (
         "The database server has no free connections.",
         "Close other clients, or try again in a moment.",
     ),
-    (
-        "unable to open database file",
+    Kind.CONNECT_REFUSED: (
+        "The database server refused the connection.",
+        "Check the user, password and database name in DATABASE_URL.",
+    ),
+    Kind.CANT_OPEN_FILE: (
         "The SQLite database file could not be opened.",
         "Check that its folder exists and that you may write there.",
     ),
-    (
-        "file is not a database",
-        "The file is not an SQLite database, or it is damaged.",
-        "Check the path in DATABASE_URL; nothing in the file was changed.",
+    Kind.NO_ANSWER: (
+        "The database stopped answering, so the connection was closed.",
+        "Check your network connection, then try again.",
     ),
-    ("read-only transaction", "This connection is read-only; nothing was changed.", None),
-    ("readonly database", "This connection is read-only; nothing was changed.", None),
-]
+    Kind.TOO_SLOW: ("The database took too long to answer.", None),
+    Kind.DISCONNECTED: ("The connection to the database was lost.", None),
+    Kind.OTHER_OPERATIONAL: ("The database could not complete the action.", None),
+}
+
+# Unique constraints a person can meet, by PostgreSQL's name and SQLite's column list.
+_CATEGORY_NAME_TAKEN = {"uq_categories_name_key", "categories.name_key"}
 
 
-def _reason(exc: BaseException) -> str:
-    # The driver's own message; used only for matching, never shown (it can quote values).
-    orig = getattr(exc, "orig", None)
-    return str(orig if orig is not None else exc).lower()
-
-
-# A server that says it is terminating the session has not run the COMMIT it was sent (a commit
-# that completed is answered before any later FATAL), so the transaction was rolled back.
-_ROLLED_BACK_BY_SERVER = (
-    "terminating connection due to administrator command",
-    "terminating connection due to idle-in-transaction timeout",
-    "terminating connection due to idle-session timeout",
-    "terminating connection due to conflict with recovery",
-    "terminating connection because of crash of another server process",
-)
-
-
-def _saved(exc: SQLAlchemyError, reason: str, *, committing: bool) -> bool | None:
+def _saved(exc: SQLAlchemyError, problem: Problem, *, committing: bool) -> bool | None:
     """False when the action surely was not saved; None when the COMMIT's fate is unknown."""
     if not committing:
         return False
-    if any(s in reason for s in _ROLLED_BACK_BY_SERVER):
+    if problem.rolled_back:
+        # The server ended the session itself (57P01 admin shutdown and the like): it had not
+        # run the COMMIT it was sent (a commit that completed is answered before any later
+        # FATAL), so the transaction was rolled back.
         return False
     orig = getattr(exc, "orig", None)
     if getattr(orig, "pgcode", None) and not getattr(exc, "connection_invalidated", False):
@@ -147,49 +120,53 @@ def _OUT_OF_RANGE() -> NotFound:
 
 
 def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
-    """The BudgetError a person reads for a database error."""
-    reason = _reason(exc)
-    saved = _saved(exc, reason, committing=committing)
+    """The BudgetError a person reads for a database error.
+
+    Reads the driver error's classification (:mod:`budget_tui.db.classify`: SQLSTATE and
+    SQLite result codes, attached by the engine's ``handle_error`` listener), never the
+    wording of its message, so a server answering in any language reads the same."""
     if isinstance(exc, StaleDataError):
         return Conflict(
             "This was changed or deleted elsewhere since you opened it; nothing was saved.",
             hint="Reload and make your change again.",
         )
-    if "out of range for type integer" in reason or "integer out of range" in reason:
+    problem = problem_of(exc)
+    kind = problem.kind
+    saved = _saved(exc, problem, committing=committing)
+    if kind is Kind.OUT_OF_RANGE:
         return _OUT_OF_RANGE()
-    if isinstance(exc, IntegrityError):
-        if "uq_categories_name_key" in reason or "categories.name_key" in reason:
-            return Conflict("A category with that name already exists.")
-        if "foreign key" in reason:
-            return Conflict("That category is in use or no longer exists; nothing was saved.")
+    if kind is Kind.DUPLICATE and problem.constraint in _CATEGORY_NAME_TAKEN:
+        return Conflict("A category with that name already exists.")
+    if kind is Kind.FOREIGN_KEY:
+        return Conflict("That category is in use or no longer exists; nothing was saved.")
+    if kind in (Kind.DUPLICATE, Kind.CONSTRAINT) or isinstance(exc, IntegrityError):
         return Conflict("The change clashes with what the database holds; nothing was saved.")
-    if "database is locked" in reason or "database table is locked" in reason:
-        return DatabaseBusy(
-            "The database file is busy: another program is writing to it.",
-            saved=False,
-            hint="Try again in a moment.",
-        )
-    if "did not answer within the query timeout" in reason:
-        return DatabaseUnavailable(
-            "The database stopped answering, so the connection was closed.",
-            saved=saved,
-            hint="Check your network connection, then try again.",
-        )
-    if "canceling statement due to lock timeout" in reason:
+    if kind is Kind.BUSY:
+        if _is_sqlite(exc):
+            return DatabaseBusy(
+                "The database file is busy: another program is writing to it.",
+                saved=False,
+                hint="Try again in a moment.",
+            )
+        # A lock wait, deadlock or serialization failure: the server rolled the action back.
         return DatabaseBusy(
             "Another change is holding the same entries; nothing was saved.",
             saved=False,
             hint="Try again in a moment.",
         )
-    if "canceling statement due to statement timeout" in reason:
-        return DatabaseUnavailable("The database took too long to answer.", saved=saved)
-    for needle, message, hint in _CONNECT_PROBLEMS:
-        if needle in reason:
-            kind = ConfigError if "read-only" in message else DatabaseUnavailable
-            if kind is ConfigError:
-                return ConfigError(message)
-            return DatabaseUnavailable(message, saved=saved, hint=hint)
-    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or _is_disconnect(reason)):
+    if kind is Kind.READ_ONLY:
+        return ConfigError("This connection is read-only; nothing was changed.")
+    if kind is Kind.DAMAGED:
+        return integrity.damaged_book()
+    if kind is Kind.DAMAGED_ON_SERVER:
+        return DatabaseDamaged(
+            "The database server reports that stored data is damaged; nothing was saved.",
+            hint="Tell the server's administrator; the server's log names the table.",
+        )
+    if kind in _UNAVAILABLE:
+        message, hint = _UNAVAILABLE[kind]
+        return DatabaseUnavailable(message, saved=saved, hint=hint)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return DatabaseUnavailable("The connection to the database was lost.", saved=saved)
     if isinstance(exc, DBAPIError) and exc.orig is not None and _is_operational(exc):
         return DatabaseUnavailable("The database could not complete the action.", saved=saved)
@@ -200,21 +177,8 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
     )
 
 
-def _is_disconnect(reason: str) -> bool:
-    return any(
-        s in reason
-        for s in (
-            "server closed the connection",
-            "terminating connection",
-            "connection already closed",
-            "could not receive data",
-            "could not send data",
-            "ssl connection has been closed",
-            "connection timed out",
-            "eof detected",
-            "network",
-        )
-    )
+def _is_sqlite(exc: SQLAlchemyError) -> bool:
+    return isinstance(getattr(exc, "orig", None), sqlite3.Error)
 
 
 def _is_operational(exc: DBAPIError) -> bool:
@@ -252,12 +216,14 @@ def _committed(sessions: Sessions, xid: int) -> bool | None:
             status = session.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar()
     except (SQLAlchemyError, OSError):
         return None
-    return {"committed": True, "aborted": False}.get(status)
+    if status == "committed":
+        return True
+    return False if status == "aborted" else None
 
 
 # Execution option that marks a transaction as read-only work: SQLite then begins it DEFERRED
 # (readers never queue behind each other) instead of IMMEDIATE (see budget_tui.db.engine).
-READ_ONLY_WORK = "budget_tui_read"
+READ_ONLY_WORK: Final = "budget_tui_read"
 
 
 def action(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Sessions, P], R]:
@@ -290,6 +256,7 @@ def _transactional(
                 with session.begin():
                     if read:
                         session.connection(execution_options={READ_ONLY_WORK: True})
+                    integrity.check(session, read=read)
                     result = fn(session, *args, **kwargs)
                     xid = _transaction_id(session)
                     committing = True
@@ -298,6 +265,8 @@ def _transactional(
             raise
         except SQLAlchemyError as exc:
             error = translate(exc, committing=committing)
+            if isinstance(error, DatabaseDamaged):
+                integrity.mark_damaged(sessions.kw.get("bind"))
             if isinstance(error, DatabaseUnavailable) and error.saved is None and xid is not None:
                 error.saved = _committed(sessions, xid)
             log.warning("%s failed: %s (%s)", fn.__name__, type(exc).__name__, error.message)

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from budget_tui.db import classify
 from budget_tui.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
@@ -161,8 +162,11 @@ def make_engine(
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
-            return _sqlite_engine(parsed, echo=echo, read_only=read_only, create_dir=create_dir)
-        return _postgresql_engine(parsed, echo=echo, read_only=read_only, create=create_engine)
+            engine = _sqlite_engine(parsed, echo=echo, read_only=read_only, create_dir=create_dir)
+        else:
+            engine = _postgresql_engine(
+                parsed, echo=echo, read_only=read_only, create=create_engine
+            )
     except NoSuchModuleError:
         raise ConfigError(
             f"The database driver {parsed.get_driver_name()!r} is not available.",
@@ -173,6 +177,8 @@ def make_engine(
             f"The Python package {exc.name!r} needed for this database is not installed.",
             hint="Use postgresql:// (psycopg2, installed with budget-tui) or sqlite:///.",
         ) from None
+    classify.install(engine)  # driver errors classified by code, never by their wording
+    return engine
 
 
 def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -> Engine:

@@ -12,7 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from budget_tui.controller import categories
 from budget_tui.controller._tx import translate
 from budget_tui.controller.book import open_book
-from budget_tui.errors import ConfigError, Conflict, DatabaseUnavailable
+from budget_tui.db import classify
+from budget_tui.errors import (
+    BudgetError,
+    ConfigError,
+    Conflict,
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    NotFound,
+)
 from tests.conftest import pg_url
 
 SECRET = "s3cr3t-Pa55"
@@ -30,7 +39,8 @@ def assert_plain(err: BaseException) -> None:
     assert SECRET not in shown
     assert "SELECT" not in shown.upper() and "[SQL" not in shown and "parameters" not in shown
     assert "Traceback" not in shown and "psycopg2" not in shown
-    assert err.__cause__ is None and err.__suppress_context__
+    # No driver error chained to it (one raised outside an except block has no context at all).
+    assert err.__cause__ is None and (err.__suppress_context__ or err.__context__ is None)
 
 
 def pg_with(**parts: object) -> str:
@@ -91,7 +101,7 @@ def test_unknown_host() -> None:
 def test_sqlite_file_that_cannot_be_opened(tmp_path) -> None:
     folder = tmp_path / "a-file"
     folder.write_text("not a folder")
-    with pytest.raises(ConfigError, match="could not be created") as err:
+    with pytest.raises(ConfigError, match=r"could not be (created|read)") as err:
         open_book(f"sqlite:///{folder / 'budget.db'}")
     assert_plain(err.value)
 
@@ -145,7 +155,7 @@ def test_a_file_that_is_not_a_database(tmp_path) -> None:
     path = tmp_path / "notes.db"
     content = "shopping list: milk, eggs, bread " * 10
     path.write_text(content)
-    with pytest.raises(DatabaseUnavailable, match="not an SQLite database") as err:
+    with pytest.raises(ConfigError, match="not an SQLite database") as err:
         open_book(f"sqlite:///{path}")
     assert_plain(err.value)
     assert path.read_text() == content
@@ -179,3 +189,106 @@ def test_foreign_key_errors_read_as_a_missing_or_used_category(book) -> None:
     assert isinstance(error, Conflict)
     assert error.message == "That category is in use or no longer exists; nothing was saved."
     assert SECRET not in str(error)
+
+
+class ServerError(Exception):
+    """A psycopg2-like error from a server that speaks French: a code, a constraint, no English."""
+
+    def __init__(self, pgcode: str, message: str, constraint: str | None = None) -> None:
+        super().__init__(message)
+        self.pgcode = pgcode
+        self.diag = type("Diag", (), {"constraint_name": constraint})()
+
+
+@pytest.mark.parametrize(
+    ("pgcode", "constraint", "kind", "message"),
+    [
+        ("23505", "uq_categories_name_key", Conflict, "A category with that name already exists."),
+        ("23505", "uq_expenses_uid", Conflict, "The change clashes with what the database holds"),
+        ("23503", "fk_expenses_category_id_categories", Conflict, "That category is in use"),
+        ("23514", "ck_expenses_amount", Conflict, "The change clashes"),
+        ("22003", None, NotFound, "a number given is out of range"),
+        ("55P03", None, DatabaseBusy, "Another change is holding the same entries"),
+        ("40P01", None, DatabaseBusy, "Another change is holding the same entries"),
+        ("25006", None, ConfigError, "This connection is read-only"),
+        ("57014", None, DatabaseUnavailable, "The database took too long to answer."),
+        ("57P01", None, DatabaseUnavailable, "The connection to the database was lost."),
+        ("08006", None, DatabaseUnavailable, "The connection to the database was lost."),
+        ("28P01", None, DatabaseUnavailable, "refused the user name or password"),
+        ("3D000", None, DatabaseUnavailable, "does not exist on the server"),
+        ("53300", None, DatabaseUnavailable, "no free connections"),
+        ("XX001", None, DatabaseDamaged, "stored data is damaged"),
+        ("42P01", None, BudgetError, "The database reported an error"),
+    ],
+)
+def test_server_errors_are_read_by_their_code_in_any_language(
+    pgcode: str, constraint: str | None, kind: type[BudgetError], message: str
+) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    orig = ServerError(pgcode, f"ERREUR:  quelque chose ne va pas ({SECRET})", constraint)
+    exc = DBAPIError.instance("SELECT 1", {"x": SECRET}, orig, Exception)
+    error = translate(exc, committing=False)
+    assert type(error) is kind
+    assert message in error.message
+    assert SECRET not in f"{error} {error.hint}"
+
+
+def test_a_server_that_ends_the_session_during_commit_did_not_save() -> None:
+    # 57P01 admin_shutdown: the server rolled the transaction back before closing, whatever
+    # language it says so in, and the pool must drop the connection.
+    from sqlalchemy.exc import OperationalError
+
+    orig = ServerError("57P01", "FATAL:  Verbindung wird abgebrochen aufgrund von Anweisung")
+    problem = classify.classify(orig)
+    assert problem.disconnect and problem.rolled_back
+    ctx = type("Ctx", (), {"original_exception": orig, "is_disconnect": False})()
+    classify._on_error(ctx)  # type: ignore[arg-type]
+    assert ctx.is_disconnect is True
+    exc = OperationalError("COMMIT", None, orig, connection_invalidated=True)
+    error = translate(exc, committing=True)
+    assert isinstance(error, DatabaseUnavailable)
+    assert error.saved is False
+
+
+def test_a_refusal_at_connect_in_a_foreign_language_still_reads_as_a_refusal() -> None:
+    # psycopg2 gives a failed connect no code; libpq's prefix is English (our C locale), the
+    # server's reason is not.
+    from sqlalchemy.exc import OperationalError
+
+    reason = 'connection to server at "db", port 5432 failed: FATAL:  Datenbank »x« existiert nicht'
+    error = translate(OperationalError(None, None, Exception(reason)), committing=False)
+    assert isinstance(error, DatabaseUnavailable)
+    assert error.message == "The database server refused the connection."
+    assert "DATABASE_URL" in (error.hint or "")
+
+
+def test_sqlite_errors_are_read_by_their_result_code(book_file) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(book_file)
+    try:
+        conn.execute("CREATE TABLE t (a INTEGER UNIQUE)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(sqlite3.IntegrityError) as raw:
+            conn.execute("INSERT INTO t VALUES (1)")
+    finally:
+        conn.close()
+    assert raw.value.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    problem = classify.classify(raw.value)
+    assert problem.kind is classify.Kind.DUPLICATE and problem.constraint == "t.a"
+
+
+@pytest.fixture
+def book_file(tmp_path):
+    return tmp_path / "plain.db"
+
+
+def test_the_engine_classifies_each_driver_error_once(book) -> None:
+    with book.engine.connect() as conn:
+        with pytest.raises(IntegrityError) as raw:
+            conn.execute(
+                text("INSERT INTO categories (name, name_key, version) VALUES ('a', NULL, 1)")
+            )
+        conn.rollback()
+    assert isinstance(getattr(raw.value.orig, "budget_problem", None), classify.Problem)
