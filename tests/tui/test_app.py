@@ -170,14 +170,16 @@ async def test_user_text_is_never_read_as_markup(empty_url, db):
 
 
 async def test_a_slow_call_shows_working_in_the_header(demo_url, monkeypatch):
-    import time
+    import threading
 
     from budget_tui.controller import categories
+    from tests.tui.fault_helpers import wait_for
 
     real_overview = categories.category_overview
+    answer = threading.Event()
 
     def slow_overview(sessions, period):
-        time.sleep(1.5)
+        answer.wait(20)  # the database answers when the test says so
         return real_overview(sessions, period)
 
     app = make_app(demo_url)
@@ -185,8 +187,11 @@ async def test_a_slow_call_shows_working_in_the_header(demo_url, monkeypatch):
         await ready(pilot)
         monkeypatch.setattr(categories, "category_overview", slow_overview)
         await pilot.press("2")
-        await pilot.pause(0.6)
-        assert app.sub_title.endswith("working…")
+        await wait_for(
+            pilot, lambda: app.sub_title.endswith("working…"), within=10, what="working…"
+        )
+        assert not app.screen.rows, "the categories are still on their way"
+        answer.set()
         await settle(pilot)
         assert app.screen.rows, "the categories came in the end"
         assert app.sub_title == app.location

@@ -10,6 +10,7 @@ from textual.content import Content
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ZERO, CategoryView, ExpenseFilter, ExpenseView, Totals
 from budget_tui.tui.format import money
+from budget_tui.tui.widgets.expense_table import Source
 
 if TYPE_CHECKING:
     from budget_tui.controller.expenses import Sort
@@ -42,6 +43,10 @@ class Query:
     @property
     def descending(self) -> bool:
         return SORTS[self.sort][1]
+
+    @property
+    def source(self) -> Source:
+        return Source(self.filter, self.key, self.descending)
 
     @property
     def filtered(self) -> bool:

@@ -1,14 +1,14 @@
 """Expenses, the home screen: one month's expenses as a keyset window, with totals and budget left.
 
 A load is one controller call (``expenses.browse_expenses``): the window, the totals and the
-categories from one snapshot. The table never holds the whole month: pages of ``PAGE`` rows are
-fetched (``expenses.list_expenses``, by keyset cursor) as the cursor nears either end of the window.
+categories from one snapshot. The table never holds the whole month: it fetches pages itself
+(:class:`~budget_tui.tui.widgets.expense_table.ExpenseTable`) as the cursor nears either end.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,23 +18,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import CategoryView, Cursor, ExpenseListing, ExpensePage
+from budget_tui.controller.views import CategoryView, ExpenseListing
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.screens.expense_query import SORTS, Query, empty_message, status_line
-from budget_tui.tui.widgets.expense_table import MAX_WINDOW, ExpenseTable
+from budget_tui.tui.widgets.expense_table import MAX_WINDOW, PAGE, ExpenseTable
 
 if TYPE_CHECKING:
-    from textual.worker import Worker
-
     from budget_tui.controller.views import ExpenseView
-    from budget_tui.errors import BudgetError
 
 __all__ = ["MAX_WINDOW", "PAGE", "ExpensesScreen"]
-
-PAGE = 100
-MARGIN = 15  # rows from either end of the window at which the next page is fetched
 
 
 class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
@@ -92,14 +86,6 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         listing: ExpenseListing
 
     @dataclass
-    class PageLoaded(Message):
-        """A page above (``below=False``) or below the window came back."""
-
-        generation: int
-        below: bool
-        page: ExpensePage
-
-    @dataclass
     class Changed(Message):
         """An expense was deleted; ``select_id`` is the row to select after the reload."""
 
@@ -110,8 +96,6 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         super().__init__()
         self.query_state: Query | None = None
         self.categories: tuple[CategoryView, ...] = ()
-        self.generation = 0  # bumped by every reload; late pages of an older list are dropped
-        self.paging = False
         self.pending_anchor: int | None = None
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
 
@@ -173,8 +157,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
     def reload(self, anchor_id: int | None = None) -> None:
         """Read the list again, keeping ``anchor_id`` selected when the query still shows it."""
         assert self.query_state is not None
-        self.generation += 1
-        self.paging = False
+        self.table.forget_pages()
         self.pending_anchor = anchor_id
         self.load(self.query_state, anchor_id)
 
@@ -206,70 +189,11 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if not listing.page.items:
             empty.update(empty_message(message.query, self.categories))
         page = listing.page
-        table.show(page.items, page.prev_cursor, page.next_cursor, select_id=listing.anchor_id)
+        table.show(message.query.source, page, select_id=listing.anchor_id)
         self.query_one("#expenses-status", Static).update(
             status_line(message.query, listing.totals, self.categories)
         )
         self.refresh_bindings()
-
-    # -- paging the window -------------------------------------------------------------------
-
-    @on(DataTable.RowHighlighted, "#expenses")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row == self.table.cursor_row:  # else a stale event from a rebuild
-            self._fetch_near_edge()
-
-    def _fetch_near_edge(self) -> None:
-        table, query = self.table, self.query_state
-        if self.paging or query is None:
-            return
-        index = table.cursor_row
-        if table.next is not None and index >= len(table.window) - MARGIN:
-            self.paging = True
-            self.fetch_page(query, self.generation, after=table.next)
-        elif table.prev is not None and index < MARGIN:
-            self.paging = True
-            self.fetch_page(query, self.generation, before=table.prev)
-
-    @work(thread=True, group="page", exit_on_error=False)
-    def fetch_page(
-        self,
-        query: Query,
-        generation: int,
-        *,
-        after: Cursor | None = None,
-        before: Cursor | None = None,
-    ) -> None:
-        from budget_tui.controller.expenses import list_expenses
-
-        page = runner.call(
-            self.app,
-            list_expenses,
-            query.filter,
-            sort=query.key,
-            descending=query.descending,
-            after=after,
-            before=before,
-            limit=PAGE,
-        )
-        runner.deliver(self, self.PageLoaded(generation, after is not None, page))
-
-    @on(PageLoaded)
-    def _page_loaded(self, message: PageLoaded) -> None:
-        if message.generation != self.generation or self.query_state is None:
-            return
-        self.paging = False
-        if message.below:
-            self.table.append(message.page, self.query_state.key)
-        else:
-            self.table.prepend(message.page, self.query_state.key)
-        # Keys held down may have moved the cursor near the new edge while the page was coming.
-        self._fetch_near_edge()
-
-    def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
-        if worker.group == "page":
-            self.paging = False
-        return False
 
     # -- actions -----------------------------------------------------------------------------
 

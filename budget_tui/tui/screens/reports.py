@@ -19,10 +19,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
@@ -30,6 +30,7 @@ from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.charts import format_money
+from budget_tui.tui.widgets.period_bar import PRESETS, PeriodBar, preset_of, preset_period
 from budget_tui.tui.widgets.report_panels import (
     BudgetPanel,
     CategorySpendPanel,
@@ -37,36 +38,7 @@ from budget_tui.tui.widgets.report_panels import (
     MonthChartPanel,
 )
 
-PRESETS: tuple[tuple[str, str], ...] = (
-    ("This month", "this-month"),
-    ("Last month", "last-month"),
-    ("This year", "this-year"),
-    ("Last 12 months", "last-12-months"),
-    ("Custom range", "custom"),
-)
 LARGEST = 10  # expenses in the "largest" panel
-CHART_MONTHS = 12  # the "last 12 months" preset
-
-
-def preset_period(preset: str, today: dt.date) -> Period | None:
-    """The period a preset means on ``today``; None for "custom"."""
-    if preset == "this-month":
-        return Period.month(today)
-    if preset == "last-month":
-        return Period.month(today).shift(-1)
-    if preset == "this-year":
-        return Period.year(today.year)
-    if preset == "last-12-months":
-        return Period.last_months(today, CHART_MONTHS)
-    return None
-
-
-def preset_of(period: Period, today: dt.date) -> str:
-    """The preset that means ``period`` today, or "custom"."""
-    for _, key in PRESETS:
-        if preset_period(key, today) == period:
-            return key
-    return "custom"
 
 
 def step_period(period: Period, steps: int) -> Period:
@@ -184,20 +156,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="period-bar"):
-            yield Select(
-                [(label, key) for label, key in PRESETS],
-                value="this-month",
-                allow_blank=False,
-                compact=True,
-                id="preset",
-                tooltip="The period the report covers (p: next)",
-            )
-            yield Label("from")
-            yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
-            yield Label("to")
-            yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
-            yield Static("", id="period-error")
+        yield PeriodBar(id="period-bar")
         yield Static("", id="summary")
         with VerticalScroll(id="panels", can_focus=False):
             yield CategorySpendPanel(id="by-category")
@@ -222,11 +181,15 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
 
     def set_period(self, period: Period) -> None:
         """Show the report for ``period``."""
-        self._clear_period_error()
         if period == self.period:
+            self.query_one(PeriodBar).clear_error()
             self.action_reload()
         else:
             self.app.report_period = period  # type: ignore[attr-defined]
+
+    @on(PeriodBar.Chosen)
+    def _period_chosen(self, message: PeriodBar.Chosen) -> None:
+        self.set_period(message.period)
 
     def _period_changed(self, _period: Period) -> None:
         if self.is_current:
@@ -243,12 +206,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         )
 
     def _show_period(self) -> None:
-        self.query_one("#from", Input).value = self.period.start.isoformat()
-        self.query_one("#to", Input).value = self.period.last_day.isoformat()
-        select = self.query_one("#preset", Select)
-        preset = preset_of(self.period, self.today)
-        if select.value != preset:
-            select.value = preset
+        self.query_one(PeriodBar).show(self.period, self.today)
 
     def action_next_preset(self) -> None:
         keys = [key for _, key in PRESETS if key != "custom"]
@@ -268,68 +226,13 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             self.app.bell()  # stepping past the first or last representable date
 
     def action_custom_range(self) -> None:
-        field = self.query_one("#from", Input)
-        field.focus()
-        field.select_all()
+        self.query_one(PeriodBar).focus_range()
 
     def action_leave_field(self) -> None:
         """Escape from the period fields: drop what was typed but not applied, back to the panels."""
         if isinstance(self.focused, (Input, Select)):
-            self._clear_period_error()
             self._show_period()
             self.query_one("#by-category").focus()
-
-    @on(Select.Changed, "#preset")
-    def _preset_chosen(self, event: Select.Changed) -> None:
-        if event.value == "custom":
-            if preset_of(self.period, self.today) != "custom":
-                self.action_custom_range()
-            return
-        period = preset_period(str(event.value), self.today)
-        if period is not None and period != self.period:
-            self.set_period(period)
-
-    @on(Input.Submitted, "#from, #to")
-    def _range_typed(self, event: Input.Submitted) -> None:
-        """Enter on the first day goes on to the last day (applying the range if it is already
-        sensible); Enter on the last day applies the range or says what is wrong with it."""
-        from budget_tui.controller import validate
-
-        first_field = self.query_one("#from", Input)
-        last_field = self.query_one("#to", Input)
-        try:
-            first = validate.date(first_field.value, "from", today=self.today)
-        except InvalidInput as error:
-            self.show_field_error(error.field, error.message)
-            return
-        try:
-            last = validate.date(last_field.value, "to", today=self.today)
-            if last < first:
-                raise InvalidInput("to", "The last day is before the first day.")
-        except InvalidInput as error:
-            if event.input is first_field:
-                self._clear_period_error()
-                first_field.value = first.isoformat()
-                last_field.focus()
-            else:
-                self.show_field_error(error.field, error.message)
-            return
-        if event.input is first_field:
-            last_field.focus()
-        self.set_period(Period.between(first, last))
-
-    def show_field_error(self, field: str, message: str) -> bool:
-        """Show an invalid date next to the field it came from (the runner's protocol too)."""
-        self._clear_period_error()
-        name = "to" if field in ("to", "end") else "from"
-        self.query_one(f"#{name}", Input).add_class("-invalid")
-        self.query_one("#period-error", Static).update(Text(message))
-        return True
-
-    def _clear_period_error(self) -> None:
-        for field in self.query("#period-bar Input"):
-            field.remove_class("-invalid")
-        self.query_one("#period-error", Static).update("")
 
     # -- loading ------------------------------------------------------------------------------
 

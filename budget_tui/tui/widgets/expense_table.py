@@ -1,25 +1,42 @@
 """The expense list's table: a window of at most ``MAX_WINDOW`` rows of a keyset-paged list.
 
 It holds the rows it shows and the keyset cursors that continue them above (``prev``) and below
-(``next``); the screen fetches the next page as the cursor nears either end and hands it to
-:meth:`ExpenseTable.append` or :meth:`ExpenseTable.prepend`, which drop rows from the far end.
+(``next``). As the cursor nears either end it fetches the next page (``expenses.list_expenses``,
+one call) in a thread worker and adds it, dropping rows from the far end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on, work
+from textual.message import Message
 from textual.widgets import DataTable
 
-from budget_tui.controller.views import Cursor, ExpensePage, ExpenseView
+from budget_tui.controller.views import Cursor, ExpenseFilter, ExpensePage, ExpenseView
+from budget_tui.tui import runner
 from budget_tui.tui.format import money
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from budget_tui.controller.expenses import Sort
+    from budget_tui.errors import BudgetError
 
 MAX_WINDOW = 300
+PAGE = 100
+MARGIN = 15  # rows from either end of the window at which the next page is fetched
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the window is a window of: the filter and the order."""
+
+    filter: ExpenseFilter
+    key: Sort
+    descending: bool
 
 
 def cursor_of(item: ExpenseView, key: Sort) -> Cursor:
@@ -27,7 +44,7 @@ def cursor_of(item: ExpenseView, key: Sort) -> Cursor:
     return Cursor(item.occurred_on if key == "date" else item.amount, item.id)
 
 
-class ExpenseTable(DataTable[object]):
+class ExpenseTable(runner.DatabaseWork, DataTable[object]):
     """Date, description, category and amount of each row in the window; the description takes
     whatever width the others leave."""
 
@@ -36,7 +53,18 @@ class ExpenseTable(DataTable[object]):
         self.window: list[ExpenseView] = []
         self.prev: Cursor | None = None
         self.next: Cursor | None = None
+        self.source: Source | None = None
+        self.generation = 0  # bumped by every new window; late pages of an older one are dropped
+        self.paging = False
         self._width = 0
+
+    @dataclass
+    class PageLoaded(Message):
+        """A page above (``below=False``) or below the window came back."""
+
+        generation: int
+        below: bool
+        page: ExpensePage
 
     @property
     def current(self) -> ExpenseView | None:
@@ -45,19 +73,74 @@ class ExpenseTable(DataTable[object]):
             return self.window[index]
         return None
 
-    def show(
-        self,
-        rows: Sequence[ExpenseView],
-        prev: Cursor | None,
-        following: Cursor | None,
-        *,
-        select_id: int | None = None,
-    ) -> None:
+    def forget_pages(self) -> None:
+        """A new window is coming: drop the pages still on their way for this one."""
+        self.generation += 1
+        self.paging = False
+
+    def show(self, source: Source, page: ExpensePage, *, select_id: int | None = None) -> None:
         """Show a new window (a reload), with the row ``select_id`` (else the first) selected."""
-        self.window = list(rows)
-        self.prev, self.next = prev, following
+        self.forget_pages()
+        self.source = source
+        self.window = list(page.items)
+        self.prev, self.next = page.prev_cursor, page.next_cursor
         index = next((i for i, row in enumerate(self.window) if row.id == select_id), 0)
         self._draw(index, keep_scroll=False)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row == self.cursor_row:  # else a stale event from a rebuild
+            self._fetch_near_edge()
+
+    def _fetch_near_edge(self) -> None:
+        if self.paging or self.source is None:
+            return
+        index = self.cursor_row
+        if self.next is not None and index >= len(self.window) - MARGIN:
+            self.paging = True
+            self.fetch_page(self.source, self.generation, after=self.next)
+        elif self.prev is not None and index < MARGIN:
+            self.paging = True
+            self.fetch_page(self.source, self.generation, before=self.prev)
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def fetch_page(
+        self,
+        source: Source,
+        generation: int,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+    ) -> None:
+        from budget_tui.controller.expenses import list_expenses
+
+        page = runner.call(
+            self.app,
+            list_expenses,
+            source.filter,
+            sort=source.key,
+            descending=source.descending,
+            after=after,
+            before=before,
+            limit=PAGE,
+        )
+        runner.deliver(self, self.PageLoaded(generation, after is not None, page))
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        if message.generation != self.generation or self.source is None:
+            return
+        self.paging = False
+        if message.below:
+            self.append(message.page, self.source.key)
+        else:
+            self.prepend(message.page, self.source.key)
+        # Keys held down may have moved the cursor near the new edge while the page was coming.
+        self._fetch_near_edge()
+
+    def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
+        self.paging = False
+        return False
 
     def append(self, page: ExpensePage, key: Sort) -> None:
         """Add the page below the window; rows beyond ``MAX_WINDOW`` go from the top."""

@@ -1,0 +1,151 @@
+"""The Reports period bar: a preset picker and the first and last day, typed or shown.
+
+It shows the period it is given (:meth:`PeriodBar.show`) and says what the person chose with a
+:class:`PeriodBar.Chosen` message; a date that can't be read is shown next to its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from budget_tui.controller.periods import Period
+from budget_tui.errors import InvalidInput
+
+PRESETS: tuple[tuple[str, str], ...] = (
+    ("This month", "this-month"),
+    ("Last month", "last-month"),
+    ("This year", "this-year"),
+    ("Last 12 months", "last-12-months"),
+    ("Custom range", "custom"),
+)
+LAST_MONTHS = 12  # the "last 12 months" preset
+
+
+def preset_period(preset: str, today: dt.date) -> Period | None:
+    """The period a preset means on ``today``; None for "custom"."""
+    if preset == "this-month":
+        return Period.month(today)
+    if preset == "last-month":
+        return Period.month(today).shift(-1)
+    if preset == "this-year":
+        return Period.year(today.year)
+    if preset == "last-12-months":
+        return Period.last_months(today, LAST_MONTHS)
+    return None
+
+
+def preset_of(period: Period, today: dt.date) -> str:
+    """The preset that means ``period`` today, or "custom"."""
+    for _, key in PRESETS:
+        if preset_period(key, today) == period:
+            return key
+    return "custom"
+
+
+class PeriodBar(Horizontal):
+    """The preset, ``from`` and ``to`` fields, and the line where a date error shows."""
+
+    @dataclass
+    class Chosen(Message):
+        """The person chose ``period`` (a preset, or a typed range)."""
+
+        period: Period
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.period: Period | None = None
+        self.today = dt.date.today()
+
+    def compose(self) -> ComposeResult:
+        yield Select(
+            [(label, key) for label, key in PRESETS],
+            value="this-month",
+            allow_blank=False,
+            compact=True,
+            id="preset",
+            tooltip="The period the report covers (p: next)",
+        )
+        yield Label("from")
+        yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
+        yield Label("to")
+        yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
+        yield Static("", id="period-error")
+
+    def show(self, period: Period, today: dt.date) -> None:
+        """Show ``period`` (dropping whatever was typed and not applied)."""
+        self.period, self.today = period, today
+        self.clear_error()
+        self.query_one("#from", Input).value = period.start.isoformat()
+        self.query_one("#to", Input).value = period.last_day.isoformat()
+        select = self.query_one("#preset", Select)
+        preset = preset_of(period, today)
+        if select.value != preset:
+            select.value = preset
+
+    def focus_range(self) -> None:
+        field = self.query_one("#from", Input)
+        field.focus()
+        field.select_all()
+
+    def show_field_error(self, field: str, message: str) -> bool:
+        """Show an invalid date next to the field it came from."""
+        self.clear_error()
+        name = "to" if field in ("to", "end") else "from"
+        self.query_one(f"#{name}", Input).add_class("-invalid")
+        self.query_one("#period-error", Static).update(Text(message))
+        return True
+
+    def clear_error(self) -> None:
+        for field in self.query(Input):
+            field.remove_class("-invalid")
+        self.query_one("#period-error", Static).update("")
+
+    @on(Select.Changed, "#preset")
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        if self.period is None:
+            return
+        if event.value == "custom":
+            if preset_of(self.period, self.today) != "custom":
+                self.focus_range()
+            return
+        period = preset_period(str(event.value), self.today)
+        if period is not None and period != self.period:
+            self.post_message(self.Chosen(period))
+
+    @on(Input.Submitted, "#from, #to")
+    def _range_typed(self, event: Input.Submitted) -> None:
+        """Enter on the first day goes on to the last day (applying the range if it is already
+        sensible); Enter on the last day applies the range or says what is wrong with it."""
+        from budget_tui.controller import validate
+
+        event.stop()
+        first_field = self.query_one("#from", Input)
+        last_field = self.query_one("#to", Input)
+        try:
+            first = validate.date(first_field.value, "from", today=self.today)
+        except InvalidInput as error:
+            self.show_field_error(error.field, error.message)
+            return
+        try:
+            last = validate.date(last_field.value, "to", today=self.today)
+            if last < first:
+                raise InvalidInput("to", "The last day is before the first day.")
+        except InvalidInput as error:
+            if event.input is first_field:
+                self.clear_error()
+                first_field.value = first.isoformat()
+                last_field.focus()
+            else:
+                self.show_field_error(error.field, error.message)
+            return
+        if event.input is first_field:
+            last_field.focus()
+        self.post_message(self.Chosen(Period.between(first, last)))
