@@ -284,7 +284,7 @@ def book_file(tmp_path):
     return tmp_path / "plain.db"
 
 
-def test_the_engine_classifies_each_driver_error_once(book) -> None:
+def test_the_engine_attaches_a_classification_to_each_driver_error(book) -> None:
     with book.engine.connect() as conn:
         with pytest.raises(IntegrityError) as raw:
             conn.execute(

@@ -68,11 +68,10 @@ def german(book: Book) -> DriverErrors:
 @pytest.fixture(scope="module", autouse=True)
 def _german_locale() -> None:
     """The server must accept the German locale; when it can't, the tests fail, not skip."""
-    admin = psycopg2.connect(Admin(pg_url()).dsn, connect_timeout=5)
+    admin = Admin(pg_url())
     try:
-        with admin.cursor() as cur:
-            cur.execute(f"SET lc_messages TO '{GERMAN}'")
-            cur.execute("SELECT 1/0")
+        admin.run(f"SET lc_messages TO '{GERMAN}'")
+        admin.run("SELECT 1/0")
     except psycopg2.errors.InvalidParameterValue:
         pytest.fail(
             f"The server has no {GERMAN} locale: run `localedef --no-archive -i de_DE -f UTF-8 "
