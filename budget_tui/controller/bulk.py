@@ -158,7 +158,7 @@ def _nothing() -> Iterator[None]:
 def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[str]:
     """Drop the non-unique explicit indexes of ``expenses``; returns the SQL that rebuilds them.
 
-    Unique indexes stay: they are constraints (and the import's ON CONFLICT needs its own)."""
+    Unique indexes stay: they are constraints (and the import looks its keys up in its own)."""
     found = session.execute(
         text(
             "SELECT name, sql FROM sqlite_master "
@@ -168,7 +168,7 @@ def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[str]:
     ).all()
     for name, _sql in found:
         raw.execute(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in found]
+    return [str(sql) for _name, sql in found]
 
 
 class BulkWriter:

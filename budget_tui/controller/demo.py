@@ -279,9 +279,9 @@ def fill_demo(
                 writer.insert([(u, d, *i) for u, (d, i) in zip(uids, chunk, strict=True)])
             # Counter's C loop tallies the picks; the sums then cost one step per distinct pick.
             for (d, item), n in Counter(chunk).items():
-                key = (item[2], d[:7])
-                totals[key] += item[1] * n
-                counts[key] += n
+                cat_month = (item[2], d[:7])
+                totals[cat_month] += item[1] * n
+                counts[cat_month] += n
             done += len(chunk)
             if progress:
                 progress(done)

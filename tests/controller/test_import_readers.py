@@ -208,7 +208,7 @@ def test_readers_answer_while_an_import_moves_rows_into_the_book(
         def pause_after_first(done: int) -> None:
             if book.backend == "sqlite":
                 # The writer has dropped the list's index inside its transaction (a large load)...
-                names = self.session.execute(
+                names: Any = self.session.execute(
                     text("SELECT name FROM sqlite_master WHERE type = 'index'")
                 ).scalars()
                 gate.writer_view["indexes"] = set(names)

@@ -13,7 +13,7 @@ import pytest
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book
 from budget_tui.controller.imports import import_csv
-from budget_tui.controller.views import ExpenseFilter
+from budget_tui.controller.views import ExpenseFilter, ImportResult
 from budget_tui.errors import InvalidInput
 
 HEADER = "date,description,amount,category\n"
@@ -27,7 +27,7 @@ def good_rows(n: int, start: int = 0) -> list[str]:
     ]
 
 
-def import_file(book: Book, path: Path, content: bytes) -> object:
+def import_file(book: Book, path: Path, content: bytes) -> ImportResult:
     path.write_bytes(content)
     with open(path, encoding="utf-8-sig", newline="", errors="strict") as fh:
         return import_csv(book.sessions, fh)

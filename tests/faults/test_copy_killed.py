@@ -51,7 +51,8 @@ def test_a_backend_killed_during_copy_leaks_no_row(
         for i in range(300_000):
             fh.write(f"2025-{1 + i % 12:02d}-{1 + i % 28:02d},{SECRET} {i},{1 + i % 400}.25,Food\n")
     url = pg_book.engine.url.render_as_string(hide_password=False)
-    stop, killed = threading.Event(), []
+    stop = threading.Event()
+    killed: list[int] = []
     killer = threading.Thread(target=kill_during_copy, args=(admin, stop, killed), daemon=True)
     caplog.set_level(logging.DEBUG)
     killer.start()
