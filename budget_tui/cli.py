@@ -305,8 +305,7 @@ def import_(ctx: click.Context, file: str) -> None:
         else ""
     )
     click.echo(
-        f"Imported {result.rows:,} new {new}; {result.skipped:,} {were} already imported."
-        f"{created}",
+        f"Imported {result.rows:,} new {new}; {result.skipped:,} {were} already imported.{created}",
         err=True,
     )
 

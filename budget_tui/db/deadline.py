@@ -112,13 +112,18 @@ def transaction_settings(lock_timeout_ms: int, idle_in_transaction_ms: int) -> s
 
 
 class _GuardedCursor(pgext.cursor):
+    @property
+    def _conn(self) -> _GuardedConnection:
+        # psycopg2's stubs type ``connection`` as the base class; ours is always guarded.
+        return self.connection  # type: ignore[return-value]
+
     def _first_in_transaction(self, query: Any) -> Any:
         """``query`` with the transaction's settings in front when it opens a transaction.
 
         Only a plain cursor's ``execute`` of text can carry them in the same message; a named
         cursor wraps the query in DECLARE, and executemany/COPY repeat or stream it, so those
         send the settings on their own first (one round trip, at the start of a transaction)."""
-        conn = self.connection
+        conn = self._conn
         if not conn.starts_transaction():
             return query
         if not self.name:
@@ -132,7 +137,7 @@ class _GuardedCursor(pgext.cursor):
         return query
 
     def _guard(self, fn: Any, *args: Any) -> Any:
-        conn = self.connection
+        conn = self._conn
         try:
             with WATCHDOG.guard(conn, conn.query_timeout):
                 return fn(*args)
@@ -145,19 +150,19 @@ class _GuardedCursor(pgext.cursor):
         return self._guard(super().execute, self._first_in_transaction(query), vars)
 
     def executemany(self, query: Any, vars_list: Any) -> Any:
-        self.connection.apply_transaction_settings()
+        self._conn.apply_transaction_settings()
         return self._guard(super().executemany, query, vars_list)
 
     def copy_expert(self, sql: Any, file: Any, size: int = 8192) -> Any:
-        self.connection.apply_transaction_settings()
+        self._conn.apply_transaction_settings()
         return super().copy_expert(sql, file, size)
 
     def copy_from(self, *args: Any, **kwargs: Any) -> Any:
-        self.connection.apply_transaction_settings()
+        self._conn.apply_transaction_settings()
         return super().copy_from(*args, **kwargs)
 
     def copy_to(self, *args: Any, **kwargs: Any) -> Any:
-        self.connection.apply_transaction_settings()
+        self._conn.apply_transaction_settings()
         return super().copy_to(*args, **kwargs)
 
     # Only server-side (named) cursors talk to the server when fetching.

@@ -78,7 +78,7 @@ def describe(url: str | URL) -> str:
 
 
 def is_neon(url: URL) -> bool:
-    return bool(url.host) and url.host.lower().endswith(".neon.tech")
+    return url.host is not None and url.host.lower().endswith(".neon.tech")
 
 
 def is_pgbouncer_pooler(url: URL) -> bool:
@@ -191,6 +191,7 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
             hint="Give a file path, e.g. sqlite:///budget.db.",
         )
     path = Path(database).expanduser()
+    target: str | URL
     if read_only:
         if not path.exists():
             raise ConfigError(f"The database file {path} does not exist.")
