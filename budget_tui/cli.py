@@ -11,7 +11,7 @@ Every error is one line on stderr: the same sentence, outcome and hint the app s
   without ``--force``), a setting that can't be used, no budget book at the path, a file that
   is not a budget book.
 - 2 usage: an unknown command or option (click).
-- 3 the database failed and nothing was saved: safe to run the command again.
+- 3 the database failed and nothing was saved (or the command only reads): safe to run it again.
 - 4 the database failed after the change was saved (the reply to COMMIT was lost): don't run
   it again.
 - 5 the database failed while saving and it is not known whether the change was saved: look
@@ -157,18 +157,33 @@ def main(ctx: click.Context) -> None:
 
 
 def _run_tui(ctx: click.Context) -> None:
-    from budget_tui.controller.book import check_sqlite_book
-    from budget_tui.db.engine import parse_url
-    from budget_tui.tui.app import BudgetApp, setup_logging
+    from budget_tui.tui import prefetch
 
     opts = ctx.ensure_object(Options)
     url = opts.settings().url  # an unknown locale or currency is a one-line error here
-    # One-line errors before the screen opens: a URL that can't be read, a file that is not a
-    # budget book (the app refuses it too, but a person reads it better here).
-    parse_url(url)
-    check_sqlite_book(url, create=True)
+    # The first screen's data is read by a child process while this one imports Textual; its
+    # verdict on the URL comes first, so a URL that can't be read, or a file that is not a budget
+    # book, is still a one-line error before the screen opens.
+    early = prefetch.start(url, "budget_tui.controller.expenses:browse_this_month")
+    from budget_tui.tui.app import BudgetApp, setup_logging
+
+    verdict = early.verdict() if early is not None else None
+    location: str | None
+    if verdict is None:  # no child (no fork), or it died: check here, as the app can
+        from budget_tui.controller.book import check_sqlite_book
+        from budget_tui.db.engine import describe, parse_url
+
+        parse_url(url)
+        check_sqlite_book(url, create=True)
+        early, location = None, describe(url)
+    elif verdict.error is not None:
+        assert early is not None
+        early.close()
+        raise verdict.error
+    else:
+        location = verdict.location
     setup_logging(opts.echo_sql)
-    BudgetApp(url=url, echo_sql=opts.echo_sql).run()
+    BudgetApp(url=url, echo_sql=opts.echo_sql, location=location, prefetch=early).run()
 
 
 @main.command()

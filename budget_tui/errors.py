@@ -54,18 +54,28 @@ class DatabaseUnavailable(BudgetError):
     ``saved`` says what happened to the action: ``False`` (nothing was saved, safe to retry),
     ``True`` (it was saved) or ``None`` (the connection dropped while committing, so it is not known;
     retrying an expense save is still safe because its uid makes the save idempotent).
+    ``reading`` is True when the action only reads: it changes nothing whatever happens, so no
+    outcome is told (a failed look-up that said "nothing was saved" would suggest it could have).
     """
 
     title = "Database unavailable"
 
     def __init__(
-        self, message: str, *, saved: bool | None = False, hint: str | None = None
+        self,
+        message: str,
+        *,
+        saved: bool | None = False,
+        hint: str | None = None,
+        reading: bool = False,
     ) -> None:
         super().__init__(message, hint=hint)
         self.saved = saved
+        self.reading = reading
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> str | None:
+        if self.reading:
+            return None
         if self.saved is True:
             return "Your change was saved."
         if self.saved is False:

@@ -119,8 +119,10 @@ def _OUT_OF_RANGE() -> NotFound:
     return NotFound("That does not exist: a number given is out of range.")
 
 
-def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
+def translate(exc: SQLAlchemyError, *, committing: bool, reading: bool = False) -> BudgetError:
     """The BudgetError a person reads for a database error.
+
+    ``reading`` is True for an action that only reads: its words never speak of saving.
 
     Reads the driver error's classification (:mod:`budget_tui.db.classify`: SQLSTATE and
     SQLite result codes, attached by the engine's ``handle_error`` listener), never the
@@ -147,12 +149,16 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
                 "The database file is busy: another program is writing to it.",
                 saved=False,
                 hint="Try again in a moment.",
+                reading=reading,
             )
         # A lock wait, deadlock or serialization failure: the server rolled the action back.
         return DatabaseBusy(
-            "Another change is holding the same entries; nothing was saved.",
+            "Another change is holding the same entries."
+            if reading
+            else "Another change is holding the same entries; nothing was saved.",
             saved=False,
             hint="Try again in a moment.",
+            reading=reading,
         )
     if kind is Kind.READ_ONLY:
         return ConfigError("This connection is read-only; nothing was changed.")
@@ -160,16 +166,23 @@ def translate(exc: SQLAlchemyError, *, committing: bool) -> BudgetError:
         return integrity.damaged_book()
     if kind is Kind.DAMAGED_ON_SERVER:
         return DatabaseDamaged(
-            "The database server reports that stored data is damaged; nothing was saved.",
+            "The database server reports that stored data is damaged"
+            + ("." if reading else "; nothing was saved."),
             hint="Tell the server's administrator; the server's log names the table.",
         )
     if kind in _UNAVAILABLE:
         message, hint = _UNAVAILABLE[kind]
-        return DatabaseUnavailable(message, saved=saved, hint=hint)
+        return DatabaseUnavailable(message, saved=saved, hint=hint, reading=reading)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return DatabaseUnavailable("The connection to the database was lost.", saved=saved)
+        return DatabaseUnavailable(
+            "The connection to the database was lost.", saved=saved, reading=reading
+        )
     if isinstance(exc, DBAPIError) and exc.orig is not None and _is_operational(exc):
-        return DatabaseUnavailable("The database could not complete the action.", saved=saved)
+        return DatabaseUnavailable(
+            "The database could not complete the action.", saved=saved, reading=reading
+        )
+    if reading:
+        return BudgetError("The database reported an error.")
     return BudgetError(
         "The database reported an error; nothing was saved."
         if not committing
@@ -264,7 +277,7 @@ def _transactional(
         except BudgetError:
             raise
         except SQLAlchemyError as exc:
-            error = translate(exc, committing=committing)
+            error = translate(exc, committing=committing, reading=read)
             if isinstance(error, DatabaseDamaged):
                 integrity.mark_damaged(sessions.kw.get("bind"))
             if isinstance(error, DatabaseUnavailable) and error.saved is None and xid is not None:
@@ -276,7 +289,9 @@ def _transactional(
         except OSError as exc:  # e.g. a socket error surfacing outside the driver
             log.warning("%s failed: %s", fn.__name__, type(exc).__name__)
             raise DatabaseUnavailable(
-                "The connection to the database was lost.", saved=None if committing else False
+                "The connection to the database was lost.",
+                saved=None if committing else False,
+                reading=read,
             ) from None
 
     run.__wrapped_action__ = fn  # type: ignore[attr-defined]

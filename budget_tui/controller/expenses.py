@@ -394,6 +394,18 @@ def browse_expenses(
     (moved to another month, deleted elsewhere), the window is the first page. Continue with
     :func:`list_expenses` from the page's cursors. Raises InvalidInput (filter, sort, limit).
     """
+    return _browse(session, flt, sort=sort, descending=descending, around=around, limit=limit)
+
+
+def _browse(
+    session: Session,
+    flt: ExpenseFilter,
+    *,
+    sort: Sort = "date",
+    descending: bool = True,
+    around: int | None = None,
+    limit: int = 100,
+) -> ExpenseListing:
     _check_filter(flt)
     spend = spend_by_category(session, flt.period or Period.month(today()))
     anchor = None if around is None else _anchor(session, flt, sort, around)
@@ -411,3 +423,11 @@ def browse_expenses(
         categories=category_list(session, spend),
         anchor_id=None if anchor is None else anchor.id,
     )
+
+
+@read_action
+def browse_this_month(session: Session, limit: int = 100) -> ExpenseListing:
+    """The Expenses screen as it opens: this month, newest first (``browse_expenses`` with no
+    filter but the month). Needs no argument, so the app's start-up process can run it on the
+    side (:mod:`budget_tui.tui.prefetch`) while the other paints."""
+    return _browse(session, ExpenseFilter(period=Period.month(today())), limit=limit)

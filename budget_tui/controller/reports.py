@@ -48,7 +48,10 @@ def _by_category(
     if spend is None:
         spend = spend_by_category(session, period)
     if names is None:
-        names = dict(session.execute(select(Category.id, Category.name)).tuples().all())
+        rows = cast(
+            "Iterable[tuple[int, str]]", session.execute(select(Category.id, Category.name))
+        )
+        names = {category_id: name for category_id, name in rows}
     total = sum(c for c, _ in spend.values())
     count = sum(n for _, n in spend.values())
     rows = [

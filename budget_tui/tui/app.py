@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,8 +24,13 @@ from budget_tui.tui.commands import BudgetCommands
 
 if TYPE_CHECKING:
     from budget_tui.controller.book import Book
+    from budget_tui.controller.views import ExpenseListing
+    from budget_tui.tui.prefetch import Prefetch
 
 log = logging.getLogger("budget_tui.tui")
+
+# How long a screen's call waits for the book to open before it says the database is not open.
+OPEN_WAIT_S = 120.0
 
 
 class ConnectingScreen(Screen[None]):
@@ -147,14 +153,30 @@ class BudgetApp(App[None]):
     month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
     report_period: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
 
-    def __init__(self, url: str, *, echo_sql: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo_sql: bool = False,
+        location: str | None = None,
+        prefetch: Prefetch | None = None,
+    ) -> None:
+        """``location`` is the redacted place shown in the header (worked out from ``url`` when
+        not given). ``prefetch`` is a child process reading the first screen's data
+        (:mod:`budget_tui.tui.prefetch`): the list is painted from it while this process
+        imports SQLAlchemy and opens its own book."""
         super().__init__()
-        from budget_tui.db.engine import describe
+        if location is None:
+            from budget_tui.db.engine import describe
 
+            location = describe(url)
         self.url = url
         self.echo_sql = echo_sql
-        self.location = describe(url)
+        self.location = location
         self.book: Book | None = None
+        self.first_listing: ExpenseListing | None = None
+        self._prefetch = prefetch
+        self._book_settled = threading.Event()  # set when the book is open, or failed to open
         self.set_reactive(BudgetApp.month, Period.month(today()))
         self.set_reactive(BudgetApp.report_period, self.month)
         self._in_flight = 0
@@ -169,27 +191,67 @@ class BudgetApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open-book", exit_on_error=False)
     def open_book(self) -> None:
+        self._book_settled.clear()
+        early, self._prefetch = self._prefetch, None
+        if early is not None:
+            answer = early.result()
+            if answer is not None:  # None: the child died; this process opens the book itself
+                listing, error = answer
+                if error is not None:
+                    self._book_settled.set()
+                    self.call_from_thread(self._open_failed, error)
+                    return
+                self.call_from_thread(self._prefetched, listing)
         from budget_tui.controller.book import open_book
 
         try:
             # SQL echo goes to the log file (setup_logging), never to the terminal under the app.
             book = open_book(self.url)
         except BudgetError as error:
+            self._book_settled.set()
             self.call_from_thread(self._open_failed, error)
         except Exception:
             log.exception("Opening the book failed")
+            self._book_settled.set()
             self.call_from_thread(
                 self._open_failed,
                 BudgetError("The database could not be opened; see the log file."),
             )
         else:
+            self.book = book
+            self._book_settled.set()
             self.call_from_thread(self._opened, book)
+
+    def wait_for_book(self) -> Book:
+        """The open book, waiting for it while it opens; from a worker thread only. Screens shown
+        from the prefetched list call the controller before this process has its own book."""
+        self._book_settled.wait(OPEN_WAIT_S)
+        if self.book is None:
+            raise BudgetError("The database is not open yet.", hint="Try again in a moment.")
+        return self.book
 
     def _open_failed(self, error: BudgetError) -> None:
         # The key list (F1) may cover the connecting screen when the failure comes.
+        shown = False
         for screen in self.screen_stack:
             if isinstance(screen, ConnectingScreen):
                 screen.show_failure(error)
+                shown = True
+        if not shown:  # the list came from the prefetch; this process could not open the book
+            self.notify(render(error).text, title=error.title, severity="error", timeout=10)
+
+    def _prefetched(self, listing: ExpenseListing) -> None:
+        self.first_listing = listing
+        if self.current_mode != "expenses":
+            self.switch_mode("expenses")
+
+    def take_first_listing(self, month: Period) -> ExpenseListing | None:
+        """The prefetched list for the Expenses screen's first load (once, and only for the
+        month it was read for); None otherwise."""
+        listing, self.first_listing = self.first_listing, None
+        if listing is None or month != self.month:
+            return None
+        return listing
 
     def _opened(self, book: Book) -> None:
         self.book = book
@@ -197,7 +259,8 @@ class BudgetApp(App[None]):
 
     def book_opened(self) -> None:
         """Called on the UI thread once the book is open: show the home screen."""
-        self.switch_mode("expenses")
+        if self.current_mode != "expenses":
+            self.switch_mode("expenses")
 
     def action_retry_connect(self) -> None:
         if isinstance(self.screen, ConnectingScreen):
@@ -208,14 +271,15 @@ class BudgetApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show":
-            # Nothing to show before the book is open; the screen already shown is dimmed.
-            if self.book is None:
+            # Nothing to show before the book (or the prefetched list) is there; the screen
+            # already shown is dimmed.
+            if self.book is None and self.current_mode != "expenses":
                 return False
             return None if self.current_mode == parameters[0] else True
         return True
 
     async def action_show(self, mode: str) -> None:
-        if self.book is None or self.current_mode == mode:
+        if (self.book is None and self.current_mode != "expenses") or self.current_mode == mode:
             return
         await self.switch_mode(mode)
 

@@ -156,10 +156,12 @@ def _send(fd: int, kind: str, value: Any) -> None:
 
 
 def _child(url: str, load: str, fd: int) -> None:
+    from budget_tui.controller.book import check_sqlite_book
     from budget_tui.db.engine import describe, parse_url
 
     try:
         parse_url(url)
+        check_sqlite_book(url, create=True)  # another program's file is refused, never changed
     except errors.BudgetError as error:
         _send(fd, "error", _pack(error))
         return

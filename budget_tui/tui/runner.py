@@ -83,9 +83,8 @@ def call(
     BudgetError. The app hears of the call (:class:`CallStarted`, :class:`CallEnded`) so a slow
     one shows "working…" in the header.
     """
-    book = cast("BudgetApp", app).book
-    if book is None:
-        raise BudgetError("The database is not open yet.")
+    budget_app = cast("BudgetApp", app)
+    book = budget_app.book or budget_app.wait_for_book()
     name = getattr(fn, "__name__", "action")
     app.post_message(CallStarted())
     started = time.monotonic()

@@ -33,11 +33,10 @@ def fingerprint(path: Path) -> tuple[str, int]:
 # --- readers never wait for a writer ----------------------------------------------------------
 
 
-def test_opening_and_reading_while_another_program_holds_the_write_lock(
-    book, sessions, food
-) -> None:
-    if book.backend != "sqlite":
-        pytest.skip("the write lock is SQLite's")
+def test_opening_and_reading_while_another_program_holds_the_write_lock(sqlite_book) -> None:
+    # The write lock is SQLite's; PostgreSQL readers are covered in test_import_readers.
+    book, sessions = sqlite_book, sqlite_book.sessions
+    food = categories.create_category(sessions, "Food", "300")
     add(sessions, food.id, "7.00", "2026-03-04", "Soup")
     path = book.engine.url.database
     writer = sqlite3.connect(path, isolation_level=None)
@@ -169,9 +168,8 @@ def test_a_file_that_is_not_a_budget_book_is_refused_unchanged(
     assert [p.name for p in tmp_path.iterdir()] == ["other.db"]
 
 
-def test_a_budget_book_opens_without_being_mistaken_for_another(book, sessions) -> None:
-    if book.backend != "sqlite":
-        pytest.skip("the file check is SQLite's")
+def test_a_budget_book_opens_without_being_mistaken_for_another(sqlite_book) -> None:
+    book, sessions = sqlite_book, sqlite_book.sessions  # the file check is SQLite's
     categories.create_category(sessions, "Food")
     again = open_book(book.engine.url.render_as_string(hide_password=False), create=False)
     try:

@@ -301,3 +301,36 @@ def test_save_stuck_behind_another_transactions_lock_says_busy_then_works(
         assert categories.rename_category(book.sessions, food.id, "Groceries").name == "Groceries"
     finally:
         book.close()
+
+
+def test_a_read_whose_backend_is_killed_says_what_failed_and_never_speaks_of_saving(
+    pg_book: Book, admin: Admin
+) -> None:
+    """A look-up changes nothing, so its error tells no "nothing was saved" outcome."""
+    import datetime as dt
+
+    from budget_tui.controller import reports
+    from budget_tui.controller.periods import Period
+    from budget_tui.errors import render
+
+    food = categories.create_category(pg_book.sessions, "Food")
+    expenses.create_expense(pg_book.sessions, **BREAD, category=food.id)
+
+    def kill_on_select(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            admin.terminate([cursor.connection.get_backend_pid()])
+
+    event.listen(pg_book.engine, "before_cursor_execute", kill_on_select)
+    try:
+        march = Period.month(dt.date(2026, 3, 2))
+        _, error, _ = bounded(lambda: reports.spend_by_category_report(pg_book.sessions, march))
+    finally:
+        event.remove(pg_book.engine, "before_cursor_execute", kill_on_select)
+
+    assert isinstance(error, DatabaseUnavailable), error
+    rendered = render(error)
+    assert rendered.outcome is None
+    assert "saved" not in rendered.text.lower(), rendered.text
+    assert "lost" in rendered.sentence or "could not" in rendered.sentence
+    # The write path still tells its outcome.
+    assert expenses.create_expense(pg_book.sessions, **BREAD, category=food.id).replayed is False

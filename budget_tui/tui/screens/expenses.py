@@ -141,6 +141,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             self.query_state = replace(self.query_state, period=month)
         if self.answering:
             self.answering = False  # the dialog's answer reloads (or leaves the list as it is)
+        elif (first := self.app.take_first_listing(month)) is not None:  # type: ignore[attr-defined]
+            self.post_message(self.Loaded(self.query_state, first))  # read while Textual started
         else:
             current = self.current
             self.reload(self.pending_anchor or (current.id if current else None))
