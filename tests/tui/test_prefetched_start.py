@@ -1,0 +1,106 @@
+"""Start-up with the first screen read by a forked child (what ``budget-tui`` does): the rows are
+painted from the child's answer before the app's own book is open, keys pressed meanwhile wait
+for that book, and a child's refusal is shown like the app's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+
+import pytest
+from textual.widgets import DataTable
+
+from budget_tui.controller import book as book_module
+from budget_tui.controller import expenses
+from budget_tui.controller.book import open_book
+from budget_tui.controller.periods import Period
+from budget_tui.controller.views import ExpenseFilter
+from budget_tui.tui import prefetch
+from budget_tui.tui.app import BudgetApp, ConnectingScreen
+from budget_tui.tui.screens.expenses import ExpensesScreen
+from tests.tui.helpers import THEME, settle
+
+FIRST_LOAD = "budget_tui.controller.expenses:browse_this_month"
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("BUDGET_TUI_TODAY", "2026-03-15")  # the demo book's today
+    return "2026-03-15"
+
+
+def _descriptions(app: BudgetApp) -> list[str]:
+    table = app.screen.query_one("#expenses", DataTable)
+    return [str(table.get_row_at(i)[1]) for i in range(min(5, table.row_count))]
+
+
+async def test_rows_are_painted_from_the_child_before_the_app_opens_its_own_book(
+    demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = prefetch.start(demo_url, FIRST_LOAD)
+    assert child is not None
+    verdict = child.verdict()
+    assert verdict is not None and verdict.error is None
+
+    # Hold the app's own book back until the test has seen the rows.
+    release = threading.Event()
+    real_open = book_module.open_book
+
+    def held_open(url, *args, **kwargs):
+        assert release.wait(30)
+        return real_open(url, *args, **kwargs)
+
+    monkeypatch.setattr(book_module, "open_book", held_open)
+    app = BudgetApp(url=demo_url, location=verdict.location, prefetch=child)
+    app.theme = THEME
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ExpensesScreen) and app.screen.rows:
+                break
+        assert isinstance(app.screen, ExpensesScreen)
+        assert app.book is None  # painted from the child's answer alone
+        reference = open_book(demo_url)
+        try:
+            march = expenses.browse_expenses(
+                reference.sessions, ExpenseFilter(period=Period.month(app.month.start))
+            )
+        finally:
+            reference.close()
+        assert [r.id for r in app.screen.rows[:20]] == [r.id for r in march.page.items[:20]]
+        assert _descriptions(app) == [r.description for r in march.page.items[:5]]
+
+        # A key pressed now waits for the app's book, then does its work.
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.1)
+        release.set()
+        april = Period.month(dt.date(2026, 4, 1))
+        for _ in range(300):
+            await settle(pilot)
+            if app.book is not None and app.screen.shown_month() == april:
+                break
+        assert app.book is not None
+        assert app.month == april and app.screen.shown_month() == april
+
+
+async def test_a_refusal_from_the_child_is_shown_on_the_connecting_screen(
+    tmp_path, today: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'book.db'}"
+    open_book(url).close()
+    # Make the book one this release can't open: its schema revision is from the future.
+    with sqlite3.connect(tmp_path / "book.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff_from_a_newer_release'")
+    child = prefetch.start(url, FIRST_LOAD)
+    assert child is not None
+    verdict = child.verdict()
+    assert verdict is not None and verdict.error is None
+    app = BudgetApp(url=url, location=verdict.location, prefetch=child)
+    app.theme = THEME
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConnectingScreen)
+        text = str(app.screen.query_one("#connecting-message").render())
+        assert f"Could not open {tmp_path / 'book.db'}" in text
+        assert app.book is None
