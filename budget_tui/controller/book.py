@@ -40,9 +40,9 @@ class Book:
     location: str  # the SQLite path or the redacted URL: safe to show
     backend: str
     read_only: bool = False
-    # For a Neon -pooler host: the direct host, used for migrations. It carries the password,
-    # so it stays out of repr() (tracebacks and test reports print the Book).
-    pooled_url: str | None = field(default=None, repr=False)
+    # For a Neon -pooler host: the URL of the direct host beside it, where migrations run. It
+    # carries the password, so it stays out of repr() (tracebacks and test reports print the Book).
+    migration_url: str | None = field(default=None, repr=False)
     path: Path | None = None  # the SQLite file; None on a server
 
     def files(self) -> tuple[Path, ...]:
@@ -85,7 +85,7 @@ def open_book(
         location=db_engine.describe(url),
         backend=engine.dialect.name,
         read_only=read_only,
-        pooled_url=direct_url(url),
+        migration_url=direct_url(url),
         path=path,
     )
     if migrate:
@@ -201,11 +201,11 @@ def prepare(book: Book, *, create: bool = True) -> None:
                 "This book has an older budget-tui schema, and a read-only opening can't upgrade it.",
                 hint="Open it once with budget-tui (or run `budget-tui db upgrade`).",
             )
-        if book.pooled_url is not None:
+        if book.migration_url is not None:
             # Neon's -pooler: migrate on the direct host beside it, as Neon advises for schema
             # changes. Any other PgBouncer migrates through itself: the upgrade is one
             # transaction with no session state, which transaction pooling carries.
-            direct = db_engine.make_engine(book.pooled_url)
+            direct = db_engine.make_engine(book.migration_url)
             try:
                 ensure_schema(direct)
             finally:

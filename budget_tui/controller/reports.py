@@ -48,10 +48,10 @@ def _by_category(
     if spend is None:
         spend = spend_by_category(session, period)
     if names is None:
-        rows = cast(
+        found = cast(
             "Iterable[tuple[int, str]]", session.execute(select(Category.id, Category.name))
         )
-        names = {category_id: name for category_id, name in rows}
+        names = {category_id: name for category_id, name in found}
     total = sum(c for c, _ in spend.values())
     count = sum(n for _, n in spend.values())
     rows = [

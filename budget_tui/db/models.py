@@ -20,7 +20,7 @@ from sqlalchemy import (
     String,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from budget_tui.db.money import Money
 
@@ -77,8 +77,6 @@ class Expense(Base):
     # Imported rows only (NULL for rows entered by hand): a stable key of the row in its file
     # (see budget_tui.controller.imports.row_key), unique, so a row imported again is skipped.
     import_key: Mapped[str | None] = mapped_column(String(64), default=None)
-
-    category: Mapped[Category] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (

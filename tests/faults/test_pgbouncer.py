@@ -55,7 +55,7 @@ def test_an_empty_database_is_migrated_through_the_pooler(
     admin.run("CREATE SCHEMA public")
     book = open_book(pgbouncer.url())
     try:
-        assert book.pooled_url is None  # no other host to migrate on
+        assert book.migration_url is None  # no other host to migrate on
         assert current_revision(book.engine) == HEAD
         assert admin.scalar("SELECT version_num FROM alembic_version") == HEAD
         assert categories.list_categories(book.sessions) == ()

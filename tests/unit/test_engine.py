@@ -37,7 +37,7 @@ def test_a_book_never_prints_its_urls_password() -> None:
         sessions=None,  # type: ignore[arg-type]
         location=describe(NEON),
         backend="postgresql",
-        pooled_url=NEON,
+        migration_url=NEON,
     )
     assert SECRET not in repr(book)
 
