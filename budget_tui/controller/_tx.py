@@ -144,20 +144,21 @@ def translate(exc: SQLAlchemyError, *, committing: bool, reading: bool = False) 
     if kind in (Kind.DUPLICATE, Kind.CONSTRAINT) or isinstance(exc, IntegrityError):
         return Conflict("The change clashes with what the database holds; nothing was saved.")
     if kind is Kind.BUSY:
+        # A write's outcome ("Nothing was saved; you can try again.") already says what to do;
+        # a read, which has no outcome, gets it as the hint.
+        again = "Try again in a moment." if reading else None
         if _is_sqlite(exc):
             return DatabaseBusy(
                 "The database file is busy: another program is writing to it.",
                 saved=False,
-                hint="Try again in a moment.",
+                hint=again,
                 reading=reading,
             )
         # A lock wait, deadlock or serialization failure: the server rolled the action back.
         return DatabaseBusy(
-            "Another change is holding the same entries."
-            if reading
-            else "Another change is holding the same entries; nothing was saved.",
+            "Another change is holding the same entries.",
             saved=False,
-            hint="Try again in a moment.",
+            hint=again,
             reading=reading,
         )
     if kind is Kind.READ_ONLY:

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
-from budget_tui.errors import DatabaseBusy, DatabaseUnavailable
+from budget_tui.errors import DatabaseBusy, DatabaseUnavailable, render
 from tests.conftest import pg_url
 from tests.faults.conftest import Admin, at_commit, bounded
 from tests.faults.proxy import FaultProxy
@@ -296,7 +296,7 @@ def test_save_stuck_behind_another_transactions_lock_says_busy_then_works(
         )
         admin.run("ROLLBACK")
         assert isinstance(error, DatabaseBusy), error
-        assert error.saved is False and "Try again" in str(error)
+        assert error.saved is False and "try again" in render(error).text
         assert seconds >= 0.8  # it waited for the lock first
         assert categories.rename_category(book.sessions, food.id, "Groceries").name == "Groceries"
     finally:
@@ -311,7 +311,6 @@ def test_a_read_whose_backend_is_killed_says_what_failed_and_never_speaks_of_sav
 
     from budget_tui.controller import reports
     from budget_tui.controller.periods import Period
-    from budget_tui.errors import render
 
     food = categories.create_category(pg_book.sessions, "Food")
     expenses.create_expense(pg_book.sessions, **BREAD, category=food.id)

@@ -141,7 +141,7 @@ def test_a_save_waiting_for_a_locked_row_says_busy(book: Book, admin: Admin) -> 
         holder.close()
     said.assert_german("Sperre")
     assert isinstance(error, DatabaseBusy), error
-    assert error.message == "Another change is holding the same entries; nothing was saved."
+    assert error.message == "Another change is holding the same entries."
     assert error.saved is False
     assert expenses.get_expense(book.sessions, bread.id).amount == bread.amount
 

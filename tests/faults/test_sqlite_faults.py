@@ -19,7 +19,7 @@ from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import open_book
 from budget_tui.db import engine as db_engine
 from budget_tui.db.models import Expense, MonthlyTotal
-from budget_tui.errors import DatabaseBusy
+from budget_tui.errors import DatabaseBusy, render
 from tests.conftest import make_book
 from tests.faults.conftest import bounded
 
@@ -46,7 +46,7 @@ def test_file_locked_by_another_writer_waits_then_says_busy_and_loses_nothing(
         )
         assert isinstance(error, DatabaseBusy)
         assert error.title == "Database busy"
-        assert "busy" in error.message and "Try again" in str(error)
+        assert "busy" in error.message and "try again" in render(error).text
         assert error.saved is False
         assert seconds >= 0.4  # it waited for the lock before giving up
 

@@ -57,3 +57,26 @@ def test_a_lost_connection_says_its_outcome_before_the_hint() -> None:
     assert shown.text == f"Lost. {shown.outcome} Look before you retry."
     assert (shown.title, shown.field) == ("Database unavailable", None)
     assert render(InvalidInput("date", "Not a date.")).field == "date"
+
+
+@pytest.mark.parametrize("reading", [False, True], ids=["write", "read"])
+@pytest.mark.parametrize("sqlstate", ["55P03", "40P01", "SQLITE_BUSY"])
+def test_a_busy_database_says_each_thing_once(sqlstate: str, reading: bool) -> None:
+    """Busy: what happened, then (for a write) that nothing was saved, then to try again: each
+    said once, and a read never speaks of saving."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from budget_tui.controller._tx import translate
+    from budget_tui.db.classify import Kind, Problem
+
+    if sqlstate == "SQLITE_BUSY":
+        orig: Exception = sqlite3.OperationalError("database is locked")
+    else:
+        orig = Exception(sqlstate)
+    orig.budget_problem = Problem(Kind.BUSY)  # type: ignore[attr-defined]  # as classify keeps it
+    exc = OperationalError("SELECT 1", {}, orig)
+    text = render(translate(exc, committing=False, reading=reading)).text.lower()
+    assert text.count("try again") == 1, text
+    assert text.count("saved") == (0 if reading else 1), text
