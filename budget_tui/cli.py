@@ -165,13 +165,14 @@ def _run_tui(ctx: click.Context) -> None:
     # verdict on the URL comes first, so a URL that can't be read, or a file that is not a budget
     # book, is still a one-line error before the screen opens.
     early = prefetch.start(url, "budget_tui.controller.expenses:browse_this_month")
+    import budget_tui.tui.screens.expenses  # noqa: F401  (the first screen, while the child works)
     from budget_tui.tui.app import BudgetApp, setup_logging
 
     verdict = early.verdict() if early is not None else None
     location: str | None
     if verdict is None:  # no child (no fork), or it died: check here, as the app can
-        from budget_tui.controller.book import check_sqlite_book
         from budget_tui.db.engine import describe, parse_url
+        from budget_tui.db.files import check_sqlite_book
 
         parse_url(url)
         check_sqlite_book(url, create=True)

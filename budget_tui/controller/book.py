@@ -9,26 +9,20 @@ never waits for a writer; it writes only when the schema needs an upgrade.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from budget_tui.controller._tx import Sessions, read_action, translate
 from budget_tui.controller.views import BookInfo
 from budget_tui.db import engine as db_engine
+from budget_tui.db.files import SQLITE_SIDE_FILES, check_sqlite_book, no_book
 from budget_tui.db.models import Category, Expense
 from budget_tui.errors import ConfigError
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-# Tables every budget book has had since its first revision.
-BOOK_TABLES = {"alembic_version", "categories", "expenses"}
-# The files SQLite keeps beside a database: its write-ahead log, shared memory and rollback journal.
-SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 @dataclass
@@ -97,80 +91,6 @@ def open_book(
     return book
 
 
-def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
-    """Refuse, before anything connects, an SQLite file that is not a budget book; return its path.
-
-    Reads the file only (its header, then its table names through a read-only connection), so
-    another program's database is never changed. A missing or empty file is a ConfigError unless
-    ``create``. Returns None for a URL that is not an SQLite file (the engine refuses it).
-    """
-    parsed = db_engine.parse_url(url)
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
-        return None
-    path = Path(database).expanduser()
-    if path.is_dir():
-        raise ConfigError(
-            f"{path} is a folder, not a budget book.", hint="Give the path of a file."
-        )
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        header = None
-    except OSError as exc:
-        raise ConfigError(
-            f"The budget book {path} could not be read: {exc.strerror or type(exc).__name__}.",
-            hint="Check that you may read it.",
-        ) from None
-    if not header:  # missing, or empty (SQLite makes an empty file a new database)
-        if create:
-            return path
-        raise _no_book(str(path))
-    if header != SQLITE_HEADER:
-        raise _not_a_book(path, "it is not an SQLite database, or it is damaged")
-    tables = _sqlite_tables(path)
-    if tables is None or BOOK_TABLES.issubset(tables):
-        return path  # a budget book (or one the engine will explain it can't open)
-    if tables:
-        raise _not_a_book(path, "it is an SQLite database of another program")
-    if create:
-        return path
-    raise _no_book(str(path))
-
-
-def _sqlite_tables(path: Path) -> set[str] | None:
-    """The names in the file's schema, read without a write lock; None when it can't be read now
-    (busy, no access): the engine's own error then explains."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
-        return None
-    try:
-        rows = conn.execute("SELECT name FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-            raise _not_a_book(path, "it is damaged, or not an SQLite database") from None
-        return None
-    finally:
-        conn.close()
-    return {name for (name,) in rows}
-
-
-def _no_book(location: str) -> ConfigError:
-    return ConfigError(
-        f"There is no budget book at {location}.",
-        hint="Check the path; `budget-tui db upgrade` makes a new book there.",
-    )
-
-
-def _not_a_book(path: Path, why: str) -> ConfigError:
-    return ConfigError(
-        f"{path} is not a budget book: {why}. Nothing in it was changed.",
-        hint="Check the path, or give a new file for your book.",
-    )
-
-
 def direct_url(url: str) -> str | None:
     """For a Neon ``-pooler`` host, the same URL on the direct host; otherwise None."""
     parsed = db_engine.parse_url(url)
@@ -194,7 +114,7 @@ def prepare(book: Book, *, create: bool = True) -> None:
         if current == HEAD:
             return
         if current is None and (book.read_only or not create):
-            raise _no_book(book.location)
+            raise no_book(book.location)
         refuse_unknown(current)
         if book.read_only:
             raise ConfigError(

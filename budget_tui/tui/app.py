@@ -31,6 +31,8 @@ log = logging.getLogger("budget_tui.tui")
 
 # How long a screen's call waits for the book to open before it says the database is not open.
 OPEN_WAIT_S = 120.0
+# How long opening the app's own book waits for the prefetched rows to be painted first.
+FIRST_PAINT_WAIT_S = 2.0
 
 
 class ConnectingScreen(Screen[None]):
@@ -177,6 +179,7 @@ class BudgetApp(App[None]):
         self.first_listing: ExpenseListing | None = None
         self._prefetch = prefetch
         self._book_settled = threading.Event()  # set when the book is open, or failed to open
+        self._first_rows_painted = threading.Event()
         self.set_reactive(BudgetApp.month, Period.month(today()))
         self.set_reactive(BudgetApp.report_period, self.month)
         self._in_flight = 0
@@ -202,6 +205,9 @@ class BudgetApp(App[None]):
                     self.call_from_thread(self._open_failed, error)
                     return
                 self.call_from_thread(self._prefetched, listing)
+                # Importing SQLAlchemy holds the GIL for a few hundred milliseconds: not before
+                # the rows are on the screen.
+                self._first_rows_painted.wait(FIRST_PAINT_WAIT_S)
         from budget_tui.controller.book import open_book
 
         try:
@@ -244,6 +250,10 @@ class BudgetApp(App[None]):
         self.first_listing = listing
         if self.current_mode != "expenses":
             self.switch_mode("expenses")
+
+    def first_rows_painted(self) -> None:
+        """Called by the Expenses screen once its first rows are on the screen."""
+        self._first_rows_painted.set()
 
     def take_first_listing(self, month: Period) -> ExpenseListing | None:
         """The prefetched list for the Expenses screen's first load (once, and only for the

@@ -156,8 +156,8 @@ def _send(fd: int, kind: str, value: Any) -> None:
 
 
 def _child(url: str, load: str, fd: int) -> None:
-    from budget_tui.controller.book import check_sqlite_book
     from budget_tui.db.engine import describe, parse_url
+    from budget_tui.db.files import check_sqlite_book
 
     try:
         parse_url(url)

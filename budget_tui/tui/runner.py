@@ -110,7 +110,23 @@ def deliver(node: MessagePump, message: Message) -> None:
 
 
 class DatabaseWork:
-    """Mixed into every screen whose workers call the controller: where their failures show."""
+    """Mixed into every screen whose workers call the controller: where their failures show,
+    and when a screen shown again should read its data again."""
+
+    _showing = False
+
+    def on_screen_suspend(self) -> None:
+        self._showing = False
+
+    def shown_again(self) -> bool:
+        """Call first in ``on_screen_resume``: False the first time a screen comes (back) into
+        view, True for a repeat. Textual posts ScreenResume twice when a mode's screen is first
+        shown (once as the mode's stack is made, once by ``switch_mode``); reading the data
+        twice would double the first load of every screen."""
+        if self._showing:
+            return True
+        self._showing = True
+        return False
 
     def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
         """Called on the UI thread when a worker of this screen failed, before the error is

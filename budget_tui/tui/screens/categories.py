@@ -106,6 +106,8 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         return True
 
     def on_screen_resume(self) -> None:
+        if self.shown_again():
+            return
         if self.answering:
             self.answering = False  # the dialog's answer reloads (or leaves the list as it is)
         else:

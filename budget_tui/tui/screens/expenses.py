@@ -134,6 +134,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
     # -- loading -----------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
+        if self.shown_again():
+            return
         month: Period = self.app.month  # type: ignore[attr-defined]
         if self.query_state is None:
             self.query_state = Query(month)
@@ -196,6 +198,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             status_line(message.query, listing.totals, self.categories)
         )
         self.refresh_bindings()
+        self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -169,6 +169,8 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         self.watch(self.app, "report_period", self._period_changed, init=False)
 
     def on_screen_resume(self) -> None:
+        if self.shown_again():
+            return
         # Expenses may have changed on another screen since this one was last shown, and the
         # presets follow the date (the app may have been open since yesterday).
         self.today = _today()
