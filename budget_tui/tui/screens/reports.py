@@ -30,7 +30,7 @@ from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.charts import format_money
-from budget_tui.tui.widgets.period_bar import PRESETS, PeriodBar, preset_of, preset_period
+from budget_tui.tui.widgets.period_bar import PeriodBar, next_preset, preset_period
 from budget_tui.tui.widgets.report_panels import (
     BudgetPanel,
     CategorySpendPanel,
@@ -148,6 +148,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         self.today = _today()
         self.chart_category: int | None = None  # None: all categories
         self.report: Report | None = None
+        self.preset: str | None = None  # the preset last picked (two may mean one period)
 
     @property
     def period(self) -> Period:
@@ -179,17 +180,18 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
 
     # -- the period ---------------------------------------------------------------------------
 
-    def set_period(self, period: Period) -> None:
-        """Show the report for ``period``."""
+    def set_period(self, period: Period, preset: str | None = None) -> None:
+        """Show the report for ``period`` (``preset``: the preset that was picked for it)."""
+        self.preset = preset
         if period == self.period:
-            self.query_one(PeriodBar).clear_error()
+            self._show_period()
             self.action_reload()
         else:
             self.app.report_period = period  # type: ignore[attr-defined]
 
     @on(PeriodBar.Chosen)
     def _period_chosen(self, message: PeriodBar.Chosen) -> None:
-        self.set_period(message.period)
+        self.set_period(message.period, message.preset)
 
     def _period_changed(self, _period: Period) -> None:
         if self.is_current:
@@ -206,15 +208,13 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         )
 
     def _show_period(self) -> None:
-        self.query_one(PeriodBar).show(self.period, self.today)
+        self.query_one(PeriodBar).show(self.period, self.today, self.preset)
 
     def action_next_preset(self) -> None:
-        keys = [key for _, key in PRESETS if key != "custom"]
-        current = preset_of(self.period, self.today)
-        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        following = next_preset(self.period, self.today, self.preset)
         period = preset_period(following, self.today)
         assert period is not None
-        self.set_period(period)
+        self.set_period(period, following)
 
     def action_this_month(self) -> None:
         self.set_period(Period.month(self.today))

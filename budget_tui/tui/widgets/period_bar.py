@@ -42,12 +42,24 @@ def preset_period(preset: str, today: dt.date) -> Period | None:
     return None
 
 
-def preset_of(period: Period, today: dt.date) -> str:
-    """The preset that means ``period`` today, or "custom"."""
+def preset_of(period: Period, today: dt.date, chosen: str | None = None) -> str:
+    """The preset that means ``period`` today, or "custom". When two presets mean the same
+    period (in December "this year" is "the last 12 months"), ``chosen``, the one the person
+    picked, is the one it is."""
+    if chosen is not None and chosen != "custom" and preset_period(chosen, today) == period:
+        return chosen
     for _, key in PRESETS:
         if preset_period(key, today) == period:
             return key
     return "custom"
+
+
+def next_preset(period: Period, today: dt.date, chosen: str | None = None) -> str:
+    """The preset after the one on show (``p``): every preset is reached in turn, whatever the
+    date, even when two of them mean the same period."""
+    keys = [key for _, key in PRESETS if key != "custom"]
+    current = preset_of(period, today, chosen)
+    return keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
 
 
 class PeriodBar(Horizontal):
@@ -55,13 +67,15 @@ class PeriodBar(Horizontal):
 
     @dataclass
     class Chosen(Message):
-        """The person chose ``period`` (a preset, or a typed range)."""
+        """The person chose ``period``: a preset (``preset`` names it) or a typed range."""
 
         period: Period
+        preset: str = "custom"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.period: Period | None = None
+        self.preset: str | None = None
         self.today = dt.date.today()
 
     def compose(self) -> ComposeResult:
@@ -79,14 +93,15 @@ class PeriodBar(Horizontal):
         yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
         yield Static("", id="period-error")
 
-    def show(self, period: Period, today: dt.date) -> None:
-        """Show ``period`` (dropping whatever was typed and not applied)."""
-        self.period, self.today = period, today
+    def show(self, period: Period, today: dt.date, chosen: str | None = None) -> None:
+        """Show ``period`` (dropping whatever was typed and not applied); ``chosen`` is the
+        preset the person picked, when two mean the same period."""
+        preset = preset_of(period, today, chosen)
+        self.period, self.today, self.preset = period, today, preset
         self.clear_error()
         self.query_one("#from", Input).value = period.start.isoformat()
         self.query_one("#to", Input).value = period.last_day.isoformat()
         select = self.query_one("#preset", Select)
-        preset = preset_of(period, today)
         if select.value != preset:
             select.value = preset
 
@@ -113,12 +128,12 @@ class PeriodBar(Horizontal):
         if self.period is None:
             return
         if event.value == "custom":
-            if preset_of(self.period, self.today) != "custom":
+            if self.preset != "custom":
                 self.focus_range()
             return
         period = preset_period(str(event.value), self.today)
-        if period is not None and period != self.period:
-            self.post_message(self.Chosen(period))
+        if period is not None and event.value != self.preset:
+            self.post_message(self.Chosen(period, str(event.value)))
 
     @on(Input.Submitted, "#from, #to")
     def _range_typed(self, event: Input.Submitted) -> None:
