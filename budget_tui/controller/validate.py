@@ -189,7 +189,21 @@ def _check_date(value: dt.date, field: str) -> dt.date:
     return value
 
 
-def optional_amount(value: object, field: str) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+_ZERO = re.compile(r"^0*([.,]0*)?$")
+
+
+def budget(value: object, field: str = "budget") -> Decimal | None:
+    """A monthly budget, or None for "no budget": empty, None and 0 all mean none.
+
+    Otherwise an amount as :func:`amount` reads it; a refusal speaks of the budget."""
+    if value is None or (isinstance(value, str) and _ZERO.match(value.strip())):
         return None
-    return amount(value, field)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value == 0:
+        return None
+    if isinstance(value, str) and value.strip().startswith("-"):
+        raise InvalidInput(field, "A budget can't be negative; leave it empty (or 0) for none.")
+    try:
+        return amount(value, field)
+    except InvalidInput as error:
+        message = error.message.replace("The amount", "The budget").replace("an amount", "a budget")
+        raise InvalidInput(field, message) from None

@@ -86,12 +86,17 @@ def test_plain_amount_is_the_strict_machine_form() -> None:
             validate.plain_amount(bad, "amount")
 
 
-def test_optional_amount() -> None:
-    assert validate.optional_amount(None, "budget") is None
-    assert validate.optional_amount("  ", "budget") is None
-    assert validate.optional_amount("40", "budget") == Decimal("40.00")
-    with pytest.raises(InvalidInput):
-        validate.optional_amount("0", "budget")
+def test_a_budget_of_zero_or_nothing_means_no_budget() -> None:
+    for none in (None, "  ", "0", "0.00", "0,0", 0, Decimal("0.00")):
+        assert validate.budget(none) is None, none
+    assert validate.budget("40") == Decimal("40.00")
+    with pytest.raises(InvalidInput, match="can't be negative") as negative:
+        validate.budget("-5")
+    assert negative.value.field == "budget"
+    with pytest.raises(InvalidInput, match="The budget can have at most two decimal places"):
+        validate.budget("1.234")
+    with pytest.raises(InvalidInput, match="is not a budget"):
+        validate.budget("lots")
 
 
 @pytest.mark.parametrize(
