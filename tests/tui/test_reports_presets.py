@@ -53,3 +53,19 @@ async def test_reports_opens_on_the_month_the_expenses_screen_shows(empty_url: s
         await settle(pilot)
         assert app.report_period == Period.month(dt.date(2026, 1, 1))
         assert app.screen.query_one("#from", Input).value == "2026-01-01"
+
+
+async def test_a_range_error_is_shown_whole_at_80_columns(empty_url: str) -> None:
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, "reports")
+        await pilot.press("c")
+        await pilot.press(*"2026-03-10", "enter")
+        field = app.screen.query_one("#to", Input)
+        field.value = "2026-03-01"
+        await pilot.press("enter")
+        await settle(pilot)
+        error = app.screen.query_one("#period-error")
+        message = "The last day is before the first day."
+        assert str(error.render()) == message
+        assert error.region.width >= len(message) and error.region.right <= 80

@@ -12,13 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.budget_bar import budget_bar
 
 
@@ -72,7 +73,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self._width = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("categories")
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
         yield Static("", id="categories-status")

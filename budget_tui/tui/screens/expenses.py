@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing
@@ -23,6 +23,7 @@ from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.screens.expense_query import SORTS, Query, empty_message, status_line
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.expense_table import MAX_WINDOW, PAGE, ExpenseTable
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("expenses")
         yield Input(placeholder="Search descriptions: Enter applies, Esc clears", id="search")
         yield ExpenseTable(id="expenses")
         yield Static("Loading…", id="expenses-empty")

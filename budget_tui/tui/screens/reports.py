@@ -22,13 +22,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.charts import format_money
 from budget_tui.tui.widgets.period_bar import PeriodBar, next_preset, preset_period
 from budget_tui.tui.widgets.report_panels import (
@@ -156,7 +157,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         return self.app.report_period  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("reports")
         yield PeriodBar(id="period-bar")
         yield Static("", id="summary")
         with VerticalScroll(id="panels", can_focus=False):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
@@ -62,8 +62,9 @@ def next_preset(period: Period, today: dt.date, chosen: str | None = None) -> st
     return keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
 
 
-class PeriodBar(Horizontal):
-    """The preset, ``from`` and ``to`` fields, and the line where a date error shows."""
+class PeriodBar(Vertical):
+    """The preset, ``from`` and ``to`` fields on one line, and under them the line where a date
+    error shows (only while there is one: at 80 columns it would not fit beside the fields)."""
 
     @dataclass
     class Chosen(Message):
@@ -79,18 +80,19 @@ class PeriodBar(Horizontal):
         self.today = dt.date.today()
 
     def compose(self) -> ComposeResult:
-        yield Select(
-            [(label, key) for label, key in PRESETS],
-            value="this-month",
-            allow_blank=False,
-            compact=True,
-            id="preset",
-            tooltip="The period the report covers (p: next)",
-        )
-        yield Label("from")
-        yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
-        yield Label("to")
-        yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
+        with Horizontal(id="period-fields"):
+            yield Select(
+                [(label, key) for label, key in PRESETS],
+                value="this-month",
+                allow_blank=False,
+                compact=True,
+                id="preset",
+                tooltip="The period the report covers (p: next)",
+            )
+            yield Label("from")
+            yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
+            yield Label("to")
+            yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
         yield Static("", id="period-error")
 
     def show(self, period: Period, today: dt.date, chosen: str | None = None) -> None:
@@ -115,13 +117,17 @@ class PeriodBar(Horizontal):
         self.clear_error()
         name = "to" if field in ("to", "end") else "from"
         self.query_one(f"#{name}", Input).add_class("-invalid")
-        self.query_one("#period-error", Static).update(Text(message))
+        error = self.query_one("#period-error", Static)
+        error.update(Text(message))
+        error.display = True
         return True
 
     def clear_error(self) -> None:
         for field in self.query(Input):
             field.remove_class("-invalid")
-        self.query_one("#period-error", Static).update("")
+        error = self.query_one("#period-error", Static)
+        error.update("")
+        error.display = False
 
     @on(Select.Changed, "#preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
