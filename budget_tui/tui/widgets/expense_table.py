@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from budget_tui.controller.views import Cursor, ExpenseFilter, ExpensePage, ExpenseView
 from budget_tui.tui import runner
-from budget_tui.tui.format import money
+from budget_tui.tui.format import amount_width, money
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -168,13 +168,15 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
     def _draw(self, index: int, *, keep_scroll: bool, scroll_y: float | None = None) -> None:
         width = max(40, self.size.width or self.screen.size.width)
         self._width = width
-        # date 10, category 16, amount 13, cell padding 8, scrollbar 2
-        description_width = max(10, width - 10 - 16 - 13 - 8 - 2)
+        # The amount column is as wide as the widest amount in the window (never cut); the
+        # description takes what date 10, category 16, cell padding 8 and scrollbar 2 leave.
+        amount_w = amount_width("Amount", (row.amount for row in self.window))
+        description_width = max(10, width - 10 - 16 - amount_w - 8 - 2)
         self.clear(columns=True)
         self.add_column("Date", width=10, key="date")
         self.add_column("Description", width=description_width, key="description")
         self.add_column("Category", width=16, key="category")
-        self.add_column(Text("Amount", justify="right"), width=13, key="amount")
+        self.add_column(Text("Amount", justify="right"), width=amount_w, key="amount")
         for row in self.window:
             self.add_row(
                 row.occurred_on.isoformat(),
