@@ -215,7 +215,7 @@ async def test_filter_by_text_and_category_then_clear(demo_url, db):
         await type_text(pilot, word)
         await pilot.press("enter")
         await settle(pilot)
-        assert 0 < len(screen.rows) < everything
+        assert screen.rows  # from every month, not only March
         assert all(word in r.description.lower() for r in screen.rows)
         await pilot.press("escape")
         await settle(pilot)

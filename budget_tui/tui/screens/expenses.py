@@ -50,7 +50,11 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             show=False,
         ),
         Binding(
-            "slash", "search", "Search", id="search", tooltip="Filter by text in the description"
+            "slash",
+            "search",
+            "Search",
+            id="search",
+            tooltip="Find expenses by text, in every month",
         ),
         Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
         Binding(
@@ -102,7 +106,9 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader("expenses")
-        yield Input(placeholder="Search descriptions: Enter applies, Esc clears", id="search")
+        yield Input(
+            placeholder="Search every month's descriptions: Enter finds, Esc clears", id="search"
+        )
         yield ExpenseTable(id="expenses")
         yield Static("Loading…", id="expenses-empty")
         yield Static("", id="expenses-status")
@@ -150,8 +156,10 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             self.table.focus()
 
     def _month_changed(self, month: Period) -> None:
-        if self.query_state is not None and self.query_state.period != month:
-            self.query_state = replace(self.query_state, period=month)
+        q = self.query_state
+        if q is not None and (q.period != month or q.all_months):
+            # A month step narrows a search of every month to the month stepped to.
+            self.query_state = replace(q, period=month, all_months=False)
             if self.is_current:
                 self.reload()
 
@@ -318,7 +326,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if text is None:
             event.input.display = False
         if self.query_state is not None:
-            self._set_query(replace(self.query_state, text=text))
+            self._set_query(replace(self.query_state, text=text, all_months=text is not None))
         self.table.focus()
 
     @work(group=runner.DIALOG)
@@ -346,7 +354,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         q, current = self.query_state, self.current
         if q is not None and q.filtered:
             self._set_query(
-                replace(q, text=None, category_id=None), current.id if current else None
+                replace(q, text=None, category_id=None, all_months=False),
+                current.id if current else None,
             )
 
     def action_sort(self) -> None:
@@ -357,7 +366,10 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             )
 
     def _go_to(self, period: Period) -> None:
-        self.app.month = period  # type: ignore[attr-defined]
+        if self.app.month == period:  # type: ignore[attr-defined]
+            self._month_changed(period)  # narrows a search of every month to this one
+        else:
+            self.app.month = period  # type: ignore[attr-defined]
 
     def shown_month(self) -> Period | None:
         return None if self.query_state is None else self.query_state.period
