@@ -147,7 +147,7 @@ def _book(ctx: click.Context, *, create: bool = True):
 def _date(value: str | None, field: str) -> dt.date | None:
     from budget_tui.controller import validate
 
-    return None if value is None else validate.date(value, field)
+    return None if value is None else validate.date(value, field, local=True)
 
 
 @click.group(

@@ -257,3 +257,32 @@ async def test_the_add_a_category_first_toast_does_not_cover_the_category_form(e
         await settle(pilot)
         assert isinstance(app.screen, CategoryForm)
         assert notifications(app) == []
+
+
+async def test_dates_are_read_in_the_locales_order(empty_url, db, monkeypatch):
+    from budget_tui import money
+
+    monkeypatch.setenv("BUDGET_LOCALE", "en_GB")
+    money._defaults.cache_clear()
+    seed(db)
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for typed, what in (("12/01/2026", "Scarf"), ("1 Dec", "Gloves")):
+            await pilot.press("a")
+            await type_text(pilot, what)
+            await pilot.press("tab")
+            await type_text(pilot, "20")
+            await pilot.press("tab")
+            app.focused.value = ""  # type: ignore[union-attr]
+            await type_text(pilot, typed)
+            await pilot.press("tab")
+            await type_text(pilot, "gif")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, ExpenseForm)
+    saved = {
+        e.description: e.occurred_on.isoformat()
+        for e in list_expenses(db.sessions, ExpenseFilter(), limit=100).items
+    }
+    assert saved["Scarf"] == "2026-01-12" and saved["Gloves"] == "2025-12-01"

@@ -244,3 +244,38 @@ def test_dates_refused(typed, words: str) -> None:
     with pytest.raises(InvalidInput, match=words) as err:
         validate.date(typed, "when")
     assert err.value.field == "when"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "day"),
+    [
+        ("en_US", "12/01/2026", dt.date(2026, 12, 1)),
+        ("en_GB", "12/01/2026", dt.date(2026, 1, 12)),
+        ("de_DE", "12.01.2026", dt.date(2026, 1, 12)),
+        ("en_US", "3/1/26", dt.date(2026, 3, 1)),
+        ("en_US", "Dec 1", dt.date(2025, 12, 1)),  # no year: the latest one up to today
+        ("en_GB", "1 Dec", dt.date(2025, 12, 1)),
+        ("en_US", "March 14", dt.date(2026, 3, 14)),
+        ("en_US", "March 14, 2026", dt.date(2026, 3, 14)),
+        ("de_DE", "1. Dezember", dt.date(2025, 12, 1)),
+        ("fr_FR", "14 mars 2026", dt.date(2026, 3, 14)),
+    ],
+)
+def test_a_person_may_type_dates_in_the_locales_order(
+    monkeypatch: pytest.MonkeyPatch, locale: str, typed: str, day: dt.date
+) -> None:
+    from budget_tui import money
+
+    monkeypatch.setenv("BUDGET_LOCALE", locale)
+    money._defaults.cache_clear()
+    today = dt.date(2026, 3, 15)
+    assert validate.date(typed, today=today, local=True) == day
+    # Machine paths (CSV, MCP, the controller) stay ISO and words only.
+    with pytest.raises(InvalidInput, match="is not a date"):
+        validate.date(typed, today=today)
+
+
+@pytest.mark.parametrize("typed", ["13/13/2026", "Smarch 3", "2/30/2026", "1/2/3/4", "Dec 1 2"])
+def test_a_local_date_that_is_not_one_is_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="is not a date"):
+        validate.date(typed, today=dt.date(2026, 3, 15), local=True)

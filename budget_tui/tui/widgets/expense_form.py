@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -86,7 +87,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
                 "Date",
                 value=(e.occurred_on if e else today()).isoformat(),
                 placeholder="2026-03-15, today, yesterday or -3",
-                hint="" if e else "today, yesterday, -3 (days ago) or 2026-03-15",
+                hint="" if e else "today, yesterday, -3 (days ago), 2026-03-15 or Mar 15",
             )
             yield CategoryChoice(
                 self.categories, value=e.category_name if e else self.default_category
@@ -135,7 +136,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
         for key, check in (
             ("description", validate.description),
             ("amount", validate.amount),
-            ("date", validate.date),
+            ("date", partial(validate.date, local=True)),
         ):
             try:
                 check(self.field(key).value)
@@ -147,6 +148,8 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
         if self.show_errors(FIELDS, errors):
             return
         assert not isinstance(picked, str)
+        # The date as the locale reads it ("12/01/2026", "Dec 1"), handed on unambiguous.
+        occurred_on = validate.date(occurred_on, local=True).isoformat()
         category_id, category_name = picked
         # Show the whole name the letters stood for (what will be saved).
         choice = self.query_one(CategoryChoice)

@@ -151,12 +151,12 @@ class PeriodBar(Vertical):
         first_field = self.query_one("#from", Input)
         last_field = self.query_one("#to", Input)
         try:
-            first = validate.date(first_field.value, "from", today=self.today)
+            first = validate.date(first_field.value, "from", today=self.today, local=True)
         except InvalidInput as error:
             self.show_field_error(error.field, error.message)
             return
         try:
-            last = validate.date(last_field.value, "to", today=self.today)
+            last = validate.date(last_field.value, "to", today=self.today, local=True)
             if last < first:
                 raise InvalidInput("to", "The last day is before the first day.")
         except InvalidInput as error:
