@@ -8,18 +8,30 @@ cut from the left when it is long, so the file name stays in view.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+import re
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-TABS: tuple[tuple[str, str, str], ...] = (
-    ("expenses", "1", "Expenses"),
-    ("categories", "2", "Categories"),
-    ("reports", "3", "Reports"),
-)
+_SHOW = re.compile(r"^show\('(\w+)'\)$")
 # A glyph every browser font has (textual-serve): the default "⭘" shows as a box in some.
 ICON = "≡"
+
+
+def tabs(app: App[object]) -> list[tuple[str, str, str]]:
+    """``(mode, key, label)`` of each screen, from the app's digit keys that show one: a new
+    screen with its key has its tab without a list to keep."""
+    found = []
+    for binding in app.BINDINGS:
+        if not isinstance(binding, Binding):
+            continue
+        match = _SHOW.match(binding.action)
+        if match and binding.key.isdigit():
+            found.append((match.group(1), binding.key, binding.description))
+    return found
 
 
 class BookName(Static):
@@ -44,7 +56,7 @@ class AppHeader(Horizontal):
         parts: list[Content] = [Content.styled(f" {ICON} ", "bold")]
         if self.current is None:
             parts.append(Content.styled("budget-tui ", "bold"))
-        for mode, key, label in TABS if self.current is not None else ():
+        for mode, key, label in tabs(self.app) if self.current is not None else ():
             click = f"app.show('{mode}')"
             if mode == self.current:
                 tab = Content.from_markup(f"[@click={click}] {key} {label} [/]").stylize(
