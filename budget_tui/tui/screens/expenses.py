@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -21,7 +21,8 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
-from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
+from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
+from budget_tui.tui.screens._month import MonthSteps
 from budget_tui.tui.screens.expense_query import SORTS, Query, empty_message, status_line
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.expense_table import MAX_WINDOW, PAGE, ExpenseTable
@@ -37,51 +38,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     TITLE = "Expenses"
     AUTO_FOCUS = "#expenses"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Enter a new expense"),
-        Binding("e", "edit", "Edit", id="edit", tooltip="Change the selected expense (or Enter)"),
-        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected expense"),
-        Binding(
-            "m",
-            "move",
-            "Move",
-            id="move",
-            tooltip="Move the selected expense to another category",
-            show=False,
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="search",
-            tooltip="Find expenses by text, in every month",
-        ),
-        Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            id="sort",
-            tooltip="Cycle the order: date, amount, oldest, smallest",
-        ),
-        *MONTH_BINDINGS,
-        Binding(
-            "escape",
-            "clear_filters",
-            "Clear filters",
-            id="clear-filters",
-            tooltip="Show all of the month's expenses",
-            show=False,
-        ),
-        Binding(
-            "ctrl+r",
-            "reload",
-            "Reload",
-            id="reload",
-            tooltip="Read the list again from the database",
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EXPENSE_BINDINGS
 
     @dataclass
     class Loaded(Message):
