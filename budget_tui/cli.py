@@ -33,7 +33,7 @@ from typing import Any
 import click
 
 from budget_tui import __version__
-from budget_tui.errors import BudgetError, DatabaseUnavailable, render
+from budget_tui.errors import BudgetError, ConfigError, DatabaseUnavailable, render
 
 EXIT_USER_ERROR = 1
 EXIT_NOT_SAVED = 3
@@ -45,6 +45,7 @@ class Options:
     def __init__(self) -> None:
         self.db: str | None = None
         self.echo_sql = False
+        self.demo = False
 
     def settings(self):
         from budget_tui.config import load_settings
@@ -55,6 +56,15 @@ class Options:
 def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.ensure_object(Options).db = value
+
+
+def _set_demo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        from budget_tui.config import demo_url
+
+        opts = ctx.ensure_object(Options)
+        opts.demo = True
+        opts.db = demo_url()
 
 
 def _set_echo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -137,13 +147,20 @@ def _book(ctx: click.Context, *, create: bool = True):
 def _date(value: str | None, field: str) -> dt.date | None:
     from budget_tui.controller import validate
 
-    return None if value is None else validate.date(value, field)
+    return None if value is None else validate.date(value, field, local=True)
 
 
 @click.group(
     cls=Cli, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @common
+@click.option(
+    "--demo",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_demo,
+    help="Open the demo book (made by `budget-tui demo`) instead of your own.",
+)
 @click.version_option(__version__, prog_name="budget-tui")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -151,7 +168,15 @@ def main(ctx: click.Context) -> None:
 
     Without a command, opens the app on the configured database.
     """
-    ctx.ensure_object(Options)
+    opts = ctx.ensure_object(Options)
+    if opts.demo and ctx.invoked_subcommand is None:
+        from budget_tui.config import demo_path
+
+        if not demo_path().exists():
+            raise ConfigError(
+                f"There is no demo book yet ({demo_path()}).",
+                hint="Make it with `budget-tui demo`, then run `budget-tui --demo`.",
+            )
     if ctx.invoked_subcommand is None:
         _run_tui(ctx)
 
@@ -200,12 +225,38 @@ def _run_tui(ctx: click.Context) -> None:
 @click.option(
     "--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same data)."
 )
+@click.option(
+    "--fresh", is_flag=True, help="Make the separate demo book again if it is already filled."
+)
 @click.pass_context
-def demo(ctx: click.Context, count: int, seed: int) -> None:
-    """Fill the database with realistic demo categories, budgets and expenses (last two years)."""
-    from budget_tui.controller.demo import fill_demo
+def demo(ctx: click.Context, count: int, seed: int, fresh: bool) -> None:
+    """Fill a separate demo book with realistic categories, budgets and expenses (last two years).
 
+    Never touches your own book: without --db it fills demo.db in the data directory (open it
+    with `budget-tui --demo`); with --db it fills that book only if it is empty.
+    """
+    from budget_tui.config import demo_url
+    from budget_tui.controller.demo import check_empty, fill_demo
+    from budget_tui.errors import Conflict
+    from budget_tui.words import plural
+
+    opts = ctx.ensure_object(Options)
+    own_demo_book = opts.db is None or opts.demo
+    if own_demo_book:
+        opts.db = demo_url()
+        if fresh:
+            _remove_demo_book()
     book = _book(ctx)
+    try:
+        check_empty(book.sessions)  # before the progress bar: a refusal is one line
+    except Conflict as error:
+        if not own_demo_book:
+            raise
+        raise Conflict(
+            f"The demo book at {book.location} is already filled; nothing was added.",
+            hint="Open it with `budget-tui --demo`, or make it again with "
+            "`budget-tui demo --fresh`.",
+        ) from error
     with click.progressbar(length=count, label="Adding expenses", file=sys.stderr) as bar:
         state = {"done": 0}
 
@@ -214,7 +265,18 @@ def demo(ctx: click.Context, count: int, seed: int) -> None:
             state["done"] = done
 
         added = fill_demo(book.sessions, count, seed=seed, progress=progress)
-    click.echo(f"Added {added:,} demo expenses to {book.location}.", err=True)
+    click.echo(f"Added {plural(added, 'demo expense')} to {book.location}.", err=True)
+    how = "budget-tui --demo" if own_demo_book else f"budget-tui --db {book.location}"
+    click.echo(f"Open it with: {how}", err=True)
+
+
+def _remove_demo_book() -> None:
+    """Delete the demo book's SQLite file (and its WAL); only ever the demo book."""
+    from budget_tui.config import demo_path
+
+    path = demo_path()
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 @main.command()
@@ -348,6 +410,7 @@ def export(
     from budget_tui.controller import export as exports
     from budget_tui.controller.periods import Period
     from budget_tui.controller.views import ExpenseFilter
+    from budget_tui.words import plural
 
     first, last = _date(start, "from"), _date(end, "to")
     period = None
@@ -359,7 +422,7 @@ def export(
         count = exports.export_csv_file(
             book.sessions, output, flt, replace=force, protected=book.files()
         )
-        click.echo(f"Exported {count:,} expenses to {output}.", err=True)
+        click.echo(f"Exported {plural(count, 'expense')} to {output}.", err=True)
     else:
         exports.export_csv(book.sessions, sys.stdout, flt)
 

@@ -44,6 +44,15 @@ def default_url() -> str:
     return f"sqlite:///{data_dir() / 'budget.db'}"
 
 
+def demo_path() -> Path:
+    """The separate demo book (``budget-tui demo`` fills it, ``budget-tui --demo`` opens it)."""
+    return data_dir() / "demo.db"
+
+
+def demo_url() -> str:
+    return f"sqlite:///{demo_path()}"
+
+
 def _from_dotenv(path: Path) -> dict[str, str | None]:
     if not path.is_file():
         return {}

@@ -8,6 +8,8 @@ Readers are never locked out, whatever the size of the load:
   EXCLUSIVE lock until the transaction ends, which would make every reader (the app, ``report``,
   the MCP server) wait for the whole load; inserting rows takes only a ROW EXCLUSIVE lock, which
   no reader waits for. Rows come in date (and id) order, so most indexes grow at their end.
+  The trigram index on descriptions (GIN) takes a large load's entries in its pending list and
+  merges them once at the end (:func:`_pg_defer_gin`): entry by entry it tripled a load's time.
 - SQLite in WAL mode never makes a reader wait for a writer, and a reader sees the schema of the
   last commit: secondary indexes dropped inside the (uncommitted) load are still there for it.
   So a load that is large next to the table drops the non-unique indexes and builds them once
@@ -171,6 +173,24 @@ def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[str]:
     return [str(sql) for _name, sql in found]
 
 
+GIN_INDEX = "ix_expenses_description_trgm"
+
+
+def _pg_defer_gin(raw: _Raw) -> None:
+    """For this transaction, let GIN indexes queue new entries (up to 2 GB) instead of merging
+    them a few MB at a time."""
+    raw.execute("SET LOCAL gin_pending_list_limit = 2147483647")
+
+
+def _pg_merge_gin(raw: _Raw) -> None:
+    """Merge the queued entries into the trigram index (if there is one) in one pass, so a
+    search after the load reads the index, not a long pending list."""
+    raw.execute(
+        f"SELECT gin_clean_pending_list(to_regclass('{GIN_INDEX}')) "
+        f"WHERE to_regclass('{GIN_INDEX}') IS NOT NULL"
+    )
+
+
 class BulkWriter:
     """Appends rows of ``columns`` to ``expenses`` through the session's own connection.
 
@@ -185,6 +205,7 @@ class BulkWriter:
         self.expected = expected
         self._restore: list[str] = []
         self._cache_raised = False
+        self._gin = False
         self._raw: _Raw | None = None
 
     def __enter__(self) -> BulkWriter:
@@ -195,6 +216,9 @@ class BulkWriter:
             # A larger page cache while the rows go in (this connection only, reset after).
             self._raw.execute(SQLITE_LOAD_CACHE)
             self._cache_raised = True
+        self._gin = self.dialect == "postgresql" and self.expected >= DEFER_INDEXES_FROM
+        if self._gin:
+            _pg_defer_gin(self._raw)
         return self
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:
@@ -204,6 +228,8 @@ class BulkWriter:
             if exc_type is None:
                 for statement in self._restore:
                     raw.execute(statement)
+                if self._gin:
+                    _pg_merge_gin(raw)
                 if self._cache_raised:
                     raw.execute(SQLITE_DEFAULT_CACHE)
             elif self._cache_raised:
@@ -414,9 +440,15 @@ class ImportStage:
             raw.execute("ANALYZE import_staging")
             raw.execute("ANALYZE import_repeats")
             raw.execute(IMPORT_LOCK)
-            return self._move(
+            large = self.staged >= DEFER_INDEXES_FROM
+            if large:
+                _pg_defer_gin(raw)
+            added = self._move(
                 lambda after, last: self._move_pg(uid_prefix, now, after, last), moved
             )
+            if large:
+                _pg_merge_gin(raw)
+            return added
         raw.execute(_SQLITE_DUPLICATES)
         restore: list[str] = []
         existing = self.session.scalar(select(func.max(expenses_t.c.id))) or 0

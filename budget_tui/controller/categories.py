@@ -91,7 +91,7 @@ def create_category(
 ) -> CategoryView:
     """Add a category. Raises InvalidInput (name, budget) or Conflict (the name is taken, in any case)."""
     clean = validate.category_name(name)
-    budget = validate.optional_amount(monthly_budget, "budget")
+    budget = validate.budget(monthly_budget)
     return _view(insert_category(session, clean, budget))
 
 
@@ -119,7 +119,7 @@ def set_budget(
     version: int | None = None,
 ) -> CategoryView:
     """Set the monthly budget, or clear it with None / empty text."""
-    budget = validate.optional_amount(monthly_budget, "budget")
+    budget = validate.budget(monthly_budget)
     category = load(session, category_id)
     _check_version(category, version)
     category.monthly_budget = budget

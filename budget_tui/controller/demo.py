@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 
 from budget_tui.clock import today as _today
 from budget_tui.controller import validate
-from budget_tui.controller._tx import action
+from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.bulk import BulkWriter
 from budget_tui.controller.categories import insert_category
 from budget_tui.controller.periods import add_months
 from budget_tui.controller.queries import bump, expenses_t
 from budget_tui.db.models import Category, utcnow
+from budget_tui.errors import Conflict
+from budget_tui.words import plural
 
 # name, monthly budget, (typical amount, spread), share of everyday expenses, descriptions.
 # A share of 0 means the category only has monthly bills (BILLS below).
@@ -231,6 +233,24 @@ def _background(chunks: Iterator[list[tuple[str, Item]]]) -> Iterator[list[tuple
         worker.join()
 
 
+def _refuse_a_used_book(session: Session) -> None:
+    categories = session.scalar(select(func.count()).select_from(Category)) or 0
+    expenses = session.scalar(select(func.count()).select_from(expenses_t)) or 0
+    if categories or expenses:
+        raise Conflict(
+            f"This book already holds {plural(categories, 'category', 'categories')} and "
+            f"{plural(expenses, 'expense')}; demo data goes only into an empty book, so nothing "
+            "was added.",
+            hint="Run `budget-tui demo` without --db to fill the separate demo book.",
+        )
+
+
+@read_action
+def check_empty(session: Session) -> None:
+    """Raises Conflict if the book holds any category or expense (what :func:`fill_demo` refuses)."""
+    _refuse_a_used_book(session)
+
+
 @action
 def fill_demo(
     session: Session,
@@ -239,12 +259,20 @@ def fill_demo(
     seed: int = 42,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    into_existing: bool = False,
 ) -> int:
-    """Add the demo categories (those not there yet) and ``expenses`` expenses over the two years
+    """Fill an empty book with the demo categories and ``expenses`` expenses over the two years
     up to ``today``: monthly bills (Rent, Utilities) and random everyday spending. Returns how
-    many expenses were added. ``progress(done)`` is called after each chunk."""
+    many expenses were added. ``progress(done)`` is called after each chunk.
+
+    Raises Conflict, changing nothing, when the book holds any category or expense: invented
+    rows must never mix with a person's own. ``into_existing=True`` (tests and benchmarks that
+    grow a demo book) adds to what is there.
+    """
     if expenses < 0 or expenses > 50_000_000:
         raise validate.InvalidInput("expenses", "Ask for 0 to 50,000,000 demo expenses.")
+    if not into_existing:
+        _refuse_a_used_book(session)
     day = today or _today()
     existing = {k: i for k, i in session.execute(select(Category.name_key, Category.id))}
     cat_ids: dict[str, int] = {}

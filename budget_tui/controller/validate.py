@@ -147,8 +147,13 @@ _RELATIVE = re.compile(r"^([+-])\s*(\d{1,5})$")
 _WORDS = {"today": 0, "t": 0, "yesterday": -1, "y": -1, "tomorrow": 1}
 
 
-def date(value: object, field: str = "date", *, today: dt.date | None = None) -> dt.date:
-    """A date from ISO ``2026-11-03``, ``today``, ``yesterday``, ``tomorrow``, or ``-3`` (three days ago)."""
+def date(
+    value: object, field: str = "date", *, today: dt.date | None = None, local: bool = False
+) -> dt.date:
+    """A date from ISO ``2026-11-03``, ``today``, ``yesterday``, ``tomorrow``, or ``-3`` (three
+    days ago). With ``local`` (what a person types), also the locale's own forms, read in its
+    order: ``12/01/2026`` is 1 December in en_US and 12 January in en_GB; ``Dec 1`` or
+    ``1 Dec``, and without a year the latest such day up to ``today``."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -175,10 +180,83 @@ def date(value: object, field: str = "date", *, today: dt.date | None = None) ->
     try:
         parsed = dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(
-            field, f"{value.strip()[:30]!r} is not a date; use 2026-03-15, today, yesterday or -3."
-        ) from None
+        found = _local_date(text, base) if local else None
+        if found is None:
+            example = "2026-03-15" if not local else f"2026-03-15, {_local_example()}"
+            raise InvalidInput(
+                field,
+                f"{value.strip()[:30]!r} is not a date; use {example}, today, yesterday or -3.",
+            ) from None
+        parsed = found
     return _check_date(parsed, field)
+
+
+_PARTS = re.compile(r"[^\W\d_]+\.?|\d+", re.UNICODE)
+
+
+def _local_example() -> str:
+    from babel.dates import format_date
+
+    from budget_tui.money import locale_name
+
+    return str(format_date(dt.date(2026, 3, 15), "short", locale=locale_name()))
+
+
+def _without_year(day: int, month: int, base: dt.date) -> dt.date | None:
+    """The latest ``day``/``month`` on or before ``base`` (expenses are mostly in the past)."""
+    for year in (base.year, base.year - 1):
+        try:
+            found = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if found <= base or year < base.year:
+            return found
+    return None
+
+
+def _local_date(text: str, base: dt.date) -> dt.date | None:
+    """``text`` read in the person's locale (numbers in its order, month names), or None."""
+    from babel.dates import get_date_format, get_month_names
+
+    from budget_tui.money import locale_name
+
+    loc = locale_name()
+    parts = _PARTS.findall(text)
+    # Only letters, digits and the usual separators: nothing else may be dropped silently.
+    if not parts or re.sub(r"[\w\s./,-]", "", text):
+        return None
+    numbers = [int(p) for p in parts if p.isdigit()]
+    words = [p.rstrip(".") for p in parts if not p.isdigit()]
+    try:
+        if words:
+            if len(words) != 1 or not 1 <= len(numbers) <= 2:
+                return None
+            months: dict[str, int] = {}
+            for width in ("wide", "abbreviated"):
+                for context in ("format", "stand-alone"):
+                    for number, name in get_month_names(width, context, locale=loc).items():
+                        months.setdefault(name.casefold().rstrip("."), number)
+            month = months.get(words[0].casefold())
+            if month is None:
+                return None
+            day = numbers[0]
+            if len(numbers) == 2:
+                return dt.date(numbers[1], month, day) if numbers[1] >= 1000 else None
+            return _without_year(day, month, base)
+        pattern = get_date_format("short", locale=loc).pattern
+        order = sorted("dMy", key=lambda f: pattern.find(f) if f in pattern else 99)
+        if len(numbers) == 2:
+            fields = dict(zip([f for f in order if f != "y"], numbers, strict=True))
+            return _without_year(fields["d"], fields["M"], base)
+        if len(numbers) != 3:
+            return None
+        fields = dict(zip(order, numbers, strict=True))
+        year = fields["y"]
+        if year < 100:  # two digits: this century
+            year += base.year // 100 * 100
+        return dt.date(year, fields["M"], fields["d"])
+    except (ValueError, KeyError):
+        return None
 
 
 def _check_date(value: dt.date, field: str) -> dt.date:
@@ -189,7 +267,21 @@ def _check_date(value: dt.date, field: str) -> dt.date:
     return value
 
 
-def optional_amount(value: object, field: str) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+_ZERO = re.compile(r"^0*([.,]0*)?$")
+
+
+def budget(value: object, field: str = "budget") -> Decimal | None:
+    """A monthly budget, or None for "no budget": empty, None and 0 all mean none.
+
+    Otherwise an amount as :func:`amount` reads it; a refusal speaks of the budget."""
+    if value is None or (isinstance(value, str) and _ZERO.match(value.strip())):
         return None
-    return amount(value, field)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value == 0:
+        return None
+    if isinstance(value, str) and value.strip().startswith("-"):
+        raise InvalidInput(field, "A budget can't be negative; leave it empty (or 0) for none.")
+    try:
+        return amount(value, field)
+    except InvalidInput as error:
+        message = error.message.replace("The amount", "The budget").replace("an amount", "a budget")
+        raise InvalidInput(field, message) from None

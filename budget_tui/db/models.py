@@ -93,6 +93,14 @@ class Expense(Base):
             postgresql_where=text("import_key IS NOT NULL"),
             sqlite_where=text("import_key IS NOT NULL"),
         ),
+        # Text search in every month ("plumber"): a trigram index answers ILIKE '%...%'
+        # without reading every row. PostgreSQL only (pg_trgm); see migration 0005.
+        Index(
+            "ix_expenses_description_trgm",
+            "description",
+            postgresql_using="gin",
+            postgresql_ops={"description": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     def __repr__(self) -> str:

@@ -118,7 +118,7 @@ def write_tools(book: Book) -> list[Tool]:
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
         """
-        budget = validate.optional_amount(monthly_budget, "monthly_budget")
+        budget = validate.budget(monthly_budget, "monthly_budget")
         made = categories.create_category(sessions, name, budget)
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)

@@ -15,12 +15,13 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, LoadingIndicator, Static
 
 from budget_tui.clock import today
 from budget_tui.controller.periods import Period
 from budget_tui.errors import BudgetError, render
 from budget_tui.tui.commands import BudgetCommands
+from budget_tui.tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
     from budget_tui.controller.book import Book
@@ -50,7 +51,7 @@ class ConnectingScreen(Screen[None]):
         self.location = location
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader(None)
         with Vertical(id="connecting"):
             yield Static(f"Connecting to {self.location}…", id="connecting-message", markup=False)
             yield LoadingIndicator(id="connecting-spinner")
@@ -111,6 +112,7 @@ class BudgetApp(App[None]):
             "Expenses",
             id="expenses",
             tooltip="The month's expenses",
+            show=False,  # the tabs in the header show these keys
         ),
         Binding(
             "2",
@@ -118,6 +120,7 @@ class BudgetApp(App[None]):
             "Categories",
             id="categories",
             tooltip="Categories, their budgets and what is left",
+            show=False,  # the tabs in the header show these keys
         ),
         Binding(
             "3",
@@ -125,6 +128,7 @@ class BudgetApp(App[None]):
             "Reports",
             id="reports",
             tooltip="Spend by category and by month, budget against actual",
+            show=False,  # the tabs in the header show these keys
         ),
         Binding(
             "f2",

@@ -89,8 +89,8 @@ def test_demo_rollup_equals_plain_sums(book: Book, index_path: str) -> None:
     before = schema(book)
     assert fill_demo(book.sessions, 6000, seed=3, today=TODAY) == 6000
     assert rollup(book) == plain_sums(book)
-    # A second fill adds to what is there: new uids, the roll-up still right.
-    assert fill_demo(book.sessions, 2500, seed=3, today=TODAY) == 2500
+    # A second fill (asked for on purpose) adds to what is there: new uids, the roll-up right.
+    assert fill_demo(book.sessions, 2500, seed=3, today=TODAY, into_existing=True) == 2500
     assert rollup(book) == plain_sums(book)
     assert len(rows(book)) == 8500
     assert schema(book) == before
@@ -107,9 +107,9 @@ def test_demo_is_the_same_for_the_same_seed(backend: str, tmp_path, monkeypatch)
         with book.engine.begin() as conn:
             conn.execute(expenses_t.delete())
             conn.execute(totals_t.delete())
-        fill_demo(book.sessions, 3000, seed=11, today=TODAY)
+        fill_demo(book.sessions, 3000, seed=11, today=TODAY, into_existing=True)
         assert rows(book) == first
-        fill_demo(book.sessions, 3000, seed=12, today=TODAY)
+        fill_demo(book.sessions, 3000, seed=12, today=TODAY, into_existing=True)
         assert rows(book)[3000:] != first
     finally:
         book.close()

@@ -129,8 +129,20 @@ def test_upgrade_from_0001_keeps_data_and_fills_the_rollup(empty_url: str) -> No
 
 def test_models_and_migrations_agree(book) -> None:
     with book.engine.connect() as conn:
+        dialect = conn.dialect.name
+
+        def on_this_backend(obj, _name, type_, _reflected, _compare_to) -> bool:
+            # An index made only on another backend (Index.ddl_if) is not expected here.
+            ddl_if = getattr(obj, "_ddl_if", None)
+            return not (type_ == "index" and ddl_if is not None and ddl_if.dialect != dialect)
+
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_object": on_this_backend,
+            },
         )
         assert compare_metadata(context, Base.metadata) == []
 
@@ -169,7 +181,7 @@ def test_upgrade_from_0002_adds_import_keys_and_keeps_rows(empty_url: str) -> No
     engine.dispose()
     book = open_book(empty_url)  # 0002 -> head on open
     try:
-        assert migrate.current_revision(book.engine) == migrate.HEAD == "0003"
+        assert migrate.current_revision(book.engine) == migrate.HEAD
         food = categories.create_category(book.sessions, "Food")
         expenses.create_expense(
             book.sessions, description="Tea", amount="2", occurred_on="2026-02-10", category=food.id

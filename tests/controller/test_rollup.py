@@ -73,10 +73,10 @@ def test_import_keeps_the_rollup_exact(book, sessions, food) -> None:
 
 def test_demo_keeps_the_rollup_exact(book, sessions, food) -> None:
     add(sessions, food.id, "1.00", "2026-03-01")
-    assert fill_demo(sessions, 3000, seed=7) == 3000
+    assert fill_demo(sessions, 3000, seed=7, into_existing=True) == 3000
     assert_rollup_consistent(book)
     # A second fill adds to the same categories; the roll-up still matches.
-    fill_demo(sessions, 500, seed=8)
+    fill_demo(sessions, 500, seed=8, into_existing=True)
     assert_rollup_consistent(book)
     assert expenses.expense_totals(sessions).count == 3501
 

@@ -51,7 +51,37 @@ async def test_the_header_shows_which_database_is_open(demo_url):
     async with app.run_test(size=(120, 24)) as pilot:
         await ready(pilot)
         assert app.sub_title == demo_url.removeprefix("sqlite:///")
-        assert app.sub_title in str(app.screen.query_one("HeaderTitle").render())
+        shown = str(app.screen.query_one("#header-book").render())
+        assert shown.endswith("book.db") and shown.removeprefix("…") in app.sub_title
+
+
+async def test_the_keys_between_screens_are_always_in_view_at_80x24(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for key, mode in (("2", "categories"), ("3", "reports"), ("1", "expenses")):
+            tabs = app.screen.query_one("#header-tabs")
+            text = str(tabs.render())
+            assert "1 Expenses" in text and "2 Categories" in text and "3 Reports" in text
+            assert tabs.region.right <= 80
+            # The book shares the line, cut from the left when the path is long.
+            book = str(app.screen.query_one("#header-book").render())
+            assert book.endswith("book.db") and len(book) <= 80 - tabs.region.right
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode
+        # The tabs are click targets too.
+        await pilot.click("#header-tabs", offset=(20, 0))
+        await settle(pilot)
+        assert app.current_mode == "categories"
+
+
+async def test_the_header_glyph_is_one_every_browser_font_has(demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert str(app.screen.query_one("#header-tabs").render()).startswith(" ≡ ")
+        assert "⭘" not in str(app.screen.query_one("#app-header").render())
 
 
 async def palette_titles(app) -> list[str]:
@@ -195,3 +225,25 @@ async def test_a_slow_call_shows_working_in_the_header(demo_url, monkeypatch):
         await settle(pilot)
         assert app.screen.rows, "the categories came in the end"
         assert app.sub_title == app.location
+
+
+async def test_the_palette_on_reports_never_offers_another_screens_actions(demo_url, db):
+    from budget_tui.controller.expenses import expense_totals
+    from budget_tui.tui.screens.reports import ReportsScreen
+
+    before = expense_totals(db.sessions).count
+    app = make_app(demo_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, "reports")
+        titles = await palette_titles(app)
+        assert not any(t.startswith(("Delete", "Edit", "Move", "Add")) for t in titles), titles
+        assert any(t.startswith("Period") for t in titles)
+        # Typing "delete expense" and Enter: nothing to run, Reports stays, nothing deleted.
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "delete expense")
+        await pilot.pause(0.3)
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert app.current_mode == "reports"
+    assert expense_totals(db.sessions).count == before

@@ -365,7 +365,7 @@ def test_expense_edited_in_another_terminal_is_a_conflict_that_says_what_changed
             assert now.version == created.version + 1
 
             # Closing the form and reloading shows the other terminal's values.
-            await pilot.press("escape", "ctrl+r")
+            await pilot.press("escape", "y", "ctrl+r")  # discard the edit: asked first
             await settle(pilot)
             assert isinstance(app.screen, ExpensesScreen)
             (row,) = app.screen.rows
@@ -401,7 +401,7 @@ def test_category_renamed_in_another_terminal_is_a_conflict_naming_it(book: Book
             assert (now.name, now.monthly_budget) == ("Groceries", Decimal("300.00"))
             assert now.version == food.version + 1
 
-            await pilot.press("escape", "ctrl+r")
+            await pilot.press("escape", "y", "ctrl+r")  # discard the edit: asked first
             await settle(pilot)
             assert [c.name for c in app.screen.rows] == ["Groceries"]
 
@@ -465,7 +465,7 @@ def test_expense_deleted_in_another_terminal_is_not_brought_back_by_a_save(book:
             assert "deleted elsewhere" in message
             assert expenses.list_expenses(book.sessions, ExpenseFilter()).items == ()
 
-            await pilot.press("escape", "ctrl+r")
+            await pilot.press("escape", "y", "ctrl+r")  # discard the edit: asked first
             await settle(pilot)
             assert isinstance(app.screen, ExpensesScreen)
             assert app.screen.rows == []

@@ -8,13 +8,9 @@ import pytest
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.reports import chart_period, focus_month
-from budget_tui.tui.screens.reports import (
-    period_label,
-    preset_of,
-    preset_period,
-    step_period,
-)
+from budget_tui.tui.screens.reports import period_label, step_period
 from budget_tui.tui.widgets.charts import budget_level, compact_money, hbar, nice_ceiling
+from budget_tui.tui.widgets.period_bar import next_preset, preset_of, preset_period
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -105,3 +101,12 @@ def test_nice_ceiling_and_budget_levels() -> None:
     assert budget_level(1.0) == "warning"
     assert budget_level(1.01) == "error"
     assert compact_money(4_321.5) == "$4.3K"
+
+
+def test_in_december_p_goes_on_from_this_year_to_the_last_12_months() -> None:
+    december = dt.date(2026, 12, 6)
+    year = Period.year(2026)
+    assert preset_period("last-12-months", december) == year  # the same months
+    assert next_preset(year, december, "this-year") == "last-12-months"
+    assert next_preset(year, december, "last-12-months") == "this-month"
+    assert preset_of(year, december, "last-12-months") == "last-12-months"

@@ -71,3 +71,54 @@ async def test_sorting_by_amount_pages_in_amount_order(big_url, db):
         amounts = [r.amount for r in screen.rows]
         assert amounts == sorted(amounts, reverse=True)
         assert len(screen.rows) > 100  # more than the first page came in
+
+
+async def test_end_and_home_go_to_the_last_and_first_row_of_the_month(big_url, db):
+    expected = month_ids(db)
+    assert len(expected) > 2 * MAX_WINDOW
+    app = make_app(big_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        await pilot.press("end")
+        await settle(pilot)
+        assert screen.current.id == expected[-1]
+        assert screen.table.next is None
+        await pilot.press("up")  # the window continues upwards from there
+        await settle(pilot)
+        assert screen.current.id == expected[-2]
+        await pilot.press("home")
+        await settle(pilot)
+        assert screen.current.id == expected[0]
+        assert screen.table.prev is None
+
+
+async def test_held_pagedown_loses_no_press_at_page_edges(big_url, db):
+    """Over 4,000 rows (a search of every month): presses made while the next page is still on
+    its way are made when it arrives, so 260 presses move 260 pages."""
+    matching = ExpenseFilter(text="e")
+    ids: list[int] = []
+    after = None
+    while True:
+        page = list_expenses(db.sessions, matching, after=after, limit=1000)
+        ids += [e.id for e in page.items]
+        if page.next_cursor is None or len(ids) > 6000:
+            break
+        after = page.next_cursor
+    app = make_app(big_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        await pilot.press("slash", "e", "enter")
+        await settle(pilot)
+        step = screen.table._page_rows()
+        presses = 260
+        assert presses * step > 4000 and len(ids) > presses * step
+        for _ in range(presses):
+            await pilot.press("pagedown")  # no waiting for the pages: a key held down
+        await settle(pilot)
+        assert screen.current.id == ids[presses * step]
+        for _ in range(presses):
+            await pilot.press("pageup")
+        await settle(pilot)
+        assert screen.current.id == ids[0]

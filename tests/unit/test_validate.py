@@ -86,12 +86,17 @@ def test_plain_amount_is_the_strict_machine_form() -> None:
             validate.plain_amount(bad, "amount")
 
 
-def test_optional_amount() -> None:
-    assert validate.optional_amount(None, "budget") is None
-    assert validate.optional_amount("  ", "budget") is None
-    assert validate.optional_amount("40", "budget") == Decimal("40.00")
-    with pytest.raises(InvalidInput):
-        validate.optional_amount("0", "budget")
+def test_a_budget_of_zero_or_nothing_means_no_budget() -> None:
+    for none in (None, "  ", "0", "0.00", "0,0", 0, Decimal("0.00")):
+        assert validate.budget(none) is None, none
+    assert validate.budget("40") == Decimal("40.00")
+    with pytest.raises(InvalidInput, match="can't be negative") as negative:
+        validate.budget("-5")
+    assert negative.value.field == "budget"
+    with pytest.raises(InvalidInput, match="The budget can have at most two decimal places"):
+        validate.budget("1.234")
+    with pytest.raises(InvalidInput, match="is not a budget"):
+        validate.budget("lots")
 
 
 @pytest.mark.parametrize(
@@ -239,3 +244,38 @@ def test_dates_refused(typed, words: str) -> None:
     with pytest.raises(InvalidInput, match=words) as err:
         validate.date(typed, "when")
     assert err.value.field == "when"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "day"),
+    [
+        ("en_US", "12/01/2026", dt.date(2026, 12, 1)),
+        ("en_GB", "12/01/2026", dt.date(2026, 1, 12)),
+        ("de_DE", "12.01.2026", dt.date(2026, 1, 12)),
+        ("en_US", "3/1/26", dt.date(2026, 3, 1)),
+        ("en_US", "Dec 1", dt.date(2025, 12, 1)),  # no year: the latest one up to today
+        ("en_GB", "1 Dec", dt.date(2025, 12, 1)),
+        ("en_US", "March 14", dt.date(2026, 3, 14)),
+        ("en_US", "March 14, 2026", dt.date(2026, 3, 14)),
+        ("de_DE", "1. Dezember", dt.date(2025, 12, 1)),
+        ("fr_FR", "14 mars 2026", dt.date(2026, 3, 14)),
+    ],
+)
+def test_a_person_may_type_dates_in_the_locales_order(
+    monkeypatch: pytest.MonkeyPatch, locale: str, typed: str, day: dt.date
+) -> None:
+    from budget_tui import money
+
+    monkeypatch.setenv("BUDGET_LOCALE", locale)
+    money._defaults.cache_clear()
+    today = dt.date(2026, 3, 15)
+    assert validate.date(typed, today=today, local=True) == day
+    # Machine paths (CSV, MCP, the controller) stay ISO and words only.
+    with pytest.raises(InvalidInput, match="is not a date"):
+        validate.date(typed, today=today)
+
+
+@pytest.mark.parametrize("typed", ["13/13/2026", "Smarch 3", "2/30/2026", "1/2/3/4", "Dec 1 2"])
+def test_a_local_date_that_is_not_one_is_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="is not a date"):
+        validate.date(typed, today=dt.date(2026, 3, 15), local=True)

@@ -12,13 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
-from budget_tui.tui.format import money
+from budget_tui.tui.format import amount_width, money
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.budget_bar import budget_bar
 
 
@@ -72,7 +73,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self._width = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("categories")
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
         yield Static("", id="categories-status")
@@ -150,15 +151,21 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         )
         width = max(60, table.size.width or self.size.width)
         self._width = width
-        # three amounts of 11, cell padding 2 x 5 columns, scrollbar 2; the rest is name and bar
-        rest = width - 3 * 11 - 10 - 2
+        # Each amount column is as wide as its widest amount (never cut); with cell padding
+        # 2 x 5 columns and the scrollbar 2, the rest is name and bar.
+        amount_w = {
+            "spent": amount_width("Spent", (c.spent for c in self.rows)),
+            "budget": amount_width("Budget", (c.monthly_budget for c in self.rows)),
+            "left": amount_width("Left", (c.remaining for c in self.rows)),
+        }
+        rest = width - sum(amount_w.values()) - 10 - 2
         name_width = max(12, min(30, rest // 2 - 2))
         bar_width = max(10, min(40, rest - name_width))
         theme = self.app.theme_variables
         table.clear(columns=True)
         table.add_column("Category", width=name_width, key="name")
         for label, key in (("Spent", "spent"), ("Budget", "budget"), ("Left", "left")):
-            table.add_column(Text(label, justify="right"), width=11, key=key)
+            table.add_column(Text(label, justify="right"), width=amount_w[key], key=key)
         table.add_column("Used", width=bar_width, key="bar")
         for c in self.rows:
             left = c.remaining

@@ -25,16 +25,19 @@ SORTS: tuple[tuple[Sort, bool, str], ...] = (
 
 @dataclass(frozen=True)
 class Query:
-    """What the list shows: a month, optional filters and an order."""
+    """What the list shows: a month (or every month, for a search), optional filters and an
+    order. ``period`` is the month the screen is on, kept while ``all_months`` searches."""
 
     period: Period
     category_id: int | None = None
     text: str | None = None
     sort: int = 0  # index into SORTS
+    all_months: bool = False
 
     @property
     def filter(self) -> ExpenseFilter:
-        return ExpenseFilter(period=self.period, category_id=self.category_id, text=self.text)
+        period = None if self.all_months else self.period
+        return ExpenseFilter(period=period, category_id=self.category_id, text=self.text)
 
     @property
     def key(self) -> Sort:
@@ -54,7 +57,7 @@ class Query:
 
     def shows(self, item: ExpenseView) -> bool:
         return (
-            self.period.start <= item.occurred_on < self.period.end
+            (self.all_months or self.period.start <= item.occurred_on < self.period.end)
             and self.category_id in (None, item.category_id)
             and (not self.text or self.text.strip().casefold() in item.description.casefold())
         )
@@ -64,13 +67,13 @@ def status_line(query: Query, totals: Totals, categories: tuple[CategoryView, ..
     """The month, count and total; what is left of the budgets shown; the filters and order."""
     count = f"{totals.count:,} expense{'s' if totals.count != 1 else ''}"
     parts: list[str | tuple[str, str] | Content] = [
-        (query.period.label, "bold"),
+        ("All months" if query.all_months else query.period.label, "bold"),
         f" · {count} · ",
         (money(totals.total), "bold"),
     ]
     shown = [c for c in categories if query.category_id in (None, c.id)]
     budgeted = [c for c in shown if c.monthly_budget is not None]
-    if budgeted:
+    if budgeted and not query.all_months:
         budget = sum((c.monthly_budget or ZERO for c in budgeted), ZERO)
         left = budget - sum((c.spent for c in budgeted), ZERO)
         parts += [" · left ", (money(left), "$text-error" if left < 0 else "$text-success")]
@@ -81,6 +84,8 @@ def status_line(query: Query, totals: Totals, categories: tuple[CategoryView, ..
         extra.insert(0, f"category: {name}")
     if query.text:
         extra.insert(0, f"text: {query.text!r}")
+    if query.all_months:
+        extra.append("[ ] search one month at a time")
     parts.append(("\n" + " · ".join(extra), "$text-muted"))
     return Content.assemble(*parts)
 

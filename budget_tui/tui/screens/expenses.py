@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
-from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
+from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
+from budget_tui.tui.screens._month import MonthSteps
 from budget_tui.tui.screens.expense_query import SORTS, Query, empty_message, status_line
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.expense_table import MAX_WINDOW, PAGE, ExpenseTable
 
 if TYPE_CHECKING:
@@ -36,47 +38,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     TITLE = "Expenses"
     AUTO_FOCUS = "#expenses"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Enter a new expense"),
-        Binding("e", "edit", "Edit", id="edit", tooltip="Change the selected expense (or Enter)"),
-        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected expense"),
-        Binding(
-            "m",
-            "move",
-            "Move",
-            id="move",
-            tooltip="Move the selected expense to another category",
-            show=False,
-        ),
-        Binding(
-            "slash", "search", "Search", id="search", tooltip="Filter by text in the description"
-        ),
-        Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            id="sort",
-            tooltip="Cycle the order: date, amount, oldest, smallest",
-        ),
-        *MONTH_BINDINGS,
-        Binding(
-            "escape",
-            "clear_filters",
-            "Clear filters",
-            id="clear-filters",
-            tooltip="Show all of the month's expenses",
-            show=False,
-        ),
-        Binding(
-            "ctrl+r",
-            "reload",
-            "Reload",
-            id="reload",
-            tooltip="Read the list again from the database",
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EXPENSE_BINDINGS
 
     @dataclass
     class Loaded(Message):
@@ -100,8 +62,10 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder="Search descriptions: Enter applies, Esc clears", id="search")
+        yield AppHeader("expenses")
+        yield Input(
+            placeholder="Search every month's descriptions: Enter finds, Esc clears", id="search"
+        )
         yield ExpenseTable(id="expenses")
         yield Static("Loading…", id="expenses-empty")
         yield Static("", id="expenses-status")
@@ -153,8 +117,10 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             self.table.focus()
 
     def _month_changed(self, month: Period) -> None:
-        if self.query_state is not None and self.query_state.period != month:
-            self.query_state = replace(self.query_state, period=month)
+        q = self.query_state
+        if q is not None and (q.period != month or q.all_months):
+            # A month step narrows a search of every month to the month stepped to.
+            self.query_state = replace(q, period=month, all_months=False)
             if self.is_current:
                 self.reload()
 
@@ -322,7 +288,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if text is None:
             event.input.display = False
         if self.query_state is not None:
-            self._set_query(replace(self.query_state, text=text))
+            self._set_query(replace(self.query_state, text=text, all_months=text is not None))
         self.table.focus()
 
     @work(group=runner.DIALOG)
@@ -350,7 +316,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         q, current = self.query_state, self.current
         if q is not None and q.filtered:
             self._set_query(
-                replace(q, text=None, category_id=None), current.id if current else None
+                replace(q, text=None, category_id=None, all_months=False),
+                current.id if current else None,
             )
 
     def action_sort(self) -> None:
@@ -361,7 +328,10 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             )
 
     def _go_to(self, period: Period) -> None:
-        self.app.month = period  # type: ignore[attr-defined]
+        if self.app.month == period:  # type: ignore[attr-defined]
+            self._month_changed(period)  # narrows a search of every month to this one
+        else:
+            self.app.month = period  # type: ignore[attr-defined]
 
     def shown_month(self) -> Period | None:
         return None if self.query_state is None else self.query_state.period

@@ -26,16 +26,20 @@ class HelpScreen(ModalScreen[None]):
     @classmethod
     def for_screen(cls, screen: Screen) -> HelpScreen:
         """The keys active on ``screen`` (its own, its focused widget's and the app's)."""
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        keys: dict[tuple[int, str], list[str]] = {}
+        what: dict[tuple[int, str], str] = {}
+        for active in screen.active_bindings.values():
             binding = active.binding
-            # Only the app's own keys (they all have an id), not every widget's cursor keys.
-            if not binding.id or not binding.description or key in seen:
+            # Only the app's own keys (they all have an id), not every widget's cursor keys;
+            # two keys for one action (home and ctrl+home, 1 and F2) are one line.
+            if not binding.id or not binding.description:
                 continue
-            seen.add(key)
-            what = binding.tooltip or binding.description
-            rows.append((screen.app.get_key_display(binding), what))
+            place = (id(active.node), binding.action)
+            shown = screen.app.get_key_display(binding)
+            if shown not in keys.setdefault(place, []):
+                keys[place].append(shown)
+            what.setdefault(place, binding.tooltip or binding.description)
+        rows = [(" ".join(keys[place]), what[place]) for place in keys]
         rows.append(("ctrl+p", "Command palette: every action by name"))
         name = screen.title or type(screen).__name__.removesuffix("Screen")
         return cls(f"Keys: {name}", rows)

@@ -22,15 +22,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.charts import format_money
-from budget_tui.tui.widgets.period_bar import PRESETS, PeriodBar, preset_of, preset_period
+from budget_tui.tui.widgets.period_bar import PeriodBar, next_preset, preset_period
 from budget_tui.tui.widgets.report_panels import (
     BudgetPanel,
     CategorySpendPanel,
@@ -148,6 +149,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         self.today = _today()
         self.chart_category: int | None = None  # None: all categories
         self.report: Report | None = None
+        self.preset: str | None = None  # the preset last picked (two may mean one period)
 
     @property
     def period(self) -> Period:
@@ -155,7 +157,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         return self.app.report_period  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("reports")
         yield PeriodBar(id="period-bar")
         yield Static("", id="summary")
         with VerticalScroll(id="panels", can_focus=False):
@@ -181,17 +183,18 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
 
     # -- the period ---------------------------------------------------------------------------
 
-    def set_period(self, period: Period) -> None:
-        """Show the report for ``period``."""
+    def set_period(self, period: Period, preset: str | None = None) -> None:
+        """Show the report for ``period`` (``preset``: the preset that was picked for it)."""
+        self.preset = preset
         if period == self.period:
-            self.query_one(PeriodBar).clear_error()
+            self._show_period()
             self.action_reload()
         else:
             self.app.report_period = period  # type: ignore[attr-defined]
 
     @on(PeriodBar.Chosen)
     def _period_chosen(self, message: PeriodBar.Chosen) -> None:
-        self.set_period(message.period)
+        self.set_period(message.period, message.preset)
 
     def _period_changed(self, _period: Period) -> None:
         if self.is_current:
@@ -208,15 +211,13 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         )
 
     def _show_period(self) -> None:
-        self.query_one(PeriodBar).show(self.period, self.today)
+        self.query_one(PeriodBar).show(self.period, self.today, self.preset)
 
     def action_next_preset(self) -> None:
-        keys = [key for _, key in PRESETS if key != "custom"]
-        current = preset_of(self.period, self.today)
-        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        following = next_preset(self.period, self.today, self.preset)
         period = preset_period(following, self.today)
         assert period is not None
-        self.set_period(period)
+        self.set_period(period, following)
 
     def action_this_month(self) -> None:
         self.set_period(Period.month(self.today))

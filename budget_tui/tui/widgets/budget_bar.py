@@ -33,11 +33,12 @@ def budget_bar(used: float | None, width: int, theme: Mapping[str, str]) -> Text
         return Text("no budget".center(width), style=muted)
     kind = level(used)
     colour = theme.get(_COLOUR[kind], "")
-    percent = f"{used * 100:.0f}%"
-    bar_width = max(1, width - 5)
+    percent = f"{used * 100:,.0f}%"
+    # The percent is always shown whole; the bar takes what is left.
+    bar_width = max(1, width - max(5, len(percent) + 1))
     filled = round(min(used, 1.0) * bar_width)
     text = Text()
     text.append("█" * filled, style=colour)
     text.append("░" * (bar_width - filled), style=track)
-    text.append(f"{percent:>5}", style=colour if kind != "ok" else "")
+    text.append(f"{percent:>{width - bar_width}}", style=colour if kind != "ok" else "")
     return text

@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from budget_tui.errors import BudgetError, Conflict
+from budget_tui.controller import validate
+from budget_tui.errors import BudgetError, Conflict, InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.field import Field
+from budget_tui.tui.widgets.form_guard import FormGuard
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from budget_tui.controller.views import CategoryView
 
 
-class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
+class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | None"]):
     """Add a category (name and budget), rename one, or set its budget.
 
     ``mode`` is ``"add"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
@@ -32,7 +34,13 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save", "Save", id="save", tooltip="Save the category"),
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="cancel",
+            tooltip="Close without saving (asks first if something was typed)",
+        ),
         Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save the category", show=False),
     ]
 
@@ -53,7 +61,7 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
         title = self.TITLES[self.mode]
         if c is not None:
             title = f"{title}: {c.name}"
-        with Vertical(id="category-form", classes="dialog"):
+        with VerticalScroll(id="category-form", classes="dialog"):
             yield Label(Content(title), classes="dialog-title")
             if self.mode in ("add", "rename"):
                 yield Field(
@@ -61,7 +69,6 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
                     "Name",
                     value=c.name if c is not None else "",
                     placeholder="e.g. Groceries",
-                    max_length=50,
                 )
             if self.mode in ("add", "budget"):
                 budget = getattr(c, "monthly_budget", None)
@@ -69,7 +76,7 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
                     "budget",
                     "Budget",
                     value=f"{budget:.2f}" if budget is not None else "",
-                    placeholder="per month, e.g. 400 (empty: no budget)",
+                    placeholder="per month, e.g. 400 (empty or 0: no budget)",
                 )
             yield Static(
                 "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
@@ -77,6 +84,7 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.form_opened()
         self.query(Input).first().focus()
 
     def show_field_error(self, field: str, message: str) -> bool:
@@ -105,8 +113,18 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
     def action_save(self) -> None:
         if self.saving:
             return
-        self.saving = True
         fields = {f.key: f.value for f in self.query(Field)}
+        # Every field is checked first, so all their errors show at once.
+        errors: dict[str, str] = {}
+        for key, check in (("name", validate.category_name), ("budget", validate.budget)):
+            if key in fields:
+                try:
+                    check(fields[key])
+                except InvalidInput as error:
+                    errors[key] = error.message
+        if self.show_errors(("name", "budget"), errors):
+            return
+        self.saving = True
         self.save(fields.get("name", ""), fields.get("budget", ""))
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -145,4 +163,4 @@ class CategoryForm(runner.DatabaseWork, ModalScreen["CategoryView | None"]):
         return False
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave("Discard this category?" if self.mode == "add" else "Discard this change?")

@@ -9,21 +9,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from budget_tui.clock import today
-from budget_tui.errors import BudgetError
+from budget_tui.controller import validate
+from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.category_choice import CategoryChoice, resolve_category
 from budget_tui.tui.widgets.field import Field
+from budget_tui.tui.widgets.form_guard import FormGuard
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -31,40 +34,21 @@ if TYPE_CHECKING:
     from budget_tui.controller.views import ExpenseView
 
 FIELDS = ("description", "amount", "date", "category")
+__all__ = ["ExpenseForm", "resolve_category"]
 
 
-def resolve_category(text: str, categories: Sequence[tuple[int, str]]) -> tuple[int, str] | str:
-    """The category a few typed letters mean, or the error message to show.
-
-    An exact name (any case) wins; then the first name starting with the text (what the input
-    suggests); then a single name containing it.
-    """
-    needle = text.strip().casefold()
-    if not categories:
-        return "There are no categories yet: add one on the Categories screen (press 2, then a)."
-    if not needle:
-        return "Choose a category: type a few letters of its name."
-    for cid, name in categories:
-        if name.casefold() == needle:
-            return cid, name
-    for cid, name in categories:
-        if name.casefold().startswith(needle):
-            return cid, name
-    inside = [(cid, name) for cid, name in categories if needle in name.casefold()]
-    if len(inside) == 1:
-        return inside[0]
-    if inside:
-        names = ", ".join(name for _, name in inside[:4])
-        return f"{text.strip()!r} matches {names}: type more letters."
-    return f"No category matches {text.strip()!r}."
-
-
-class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
+class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
     """Answers the saved :class:`ExpenseView`, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save", "Save", id="save", tooltip="Save the expense"),
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="cancel",
+            tooltip="Close without saving (asks first if something was typed)",
+        ),
         Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save the expense", show=False),
     ]
 
@@ -84,14 +68,13 @@ class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
 
     def compose(self) -> ComposeResult:
         e = self.expense
-        with Vertical(id="expense-form", classes="dialog"):
+        with VerticalScroll(id="expense-form", classes="dialog"):
             yield Label("Edit expense" if e else "New expense", classes="dialog-title")
             yield Field(
                 "description",
                 "Description",
                 value=e.description if e else "",
                 placeholder="What was it? e.g. Groceries at the market",
-                max_length=200,
             )
             yield Field(
                 "amount",
@@ -104,14 +87,10 @@ class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
                 "Date",
                 value=(e.occurred_on if e else today()).isoformat(),
                 placeholder="2026-03-15, today, yesterday or -3",
-                hint="" if e else "today, yesterday, -3 (days ago) or 2026-03-15",
+                hint="" if e else "today, yesterday, -3 (days ago), 2026-03-15 or Mar 15",
             )
-            yield Field(
-                "category",
-                "Category",
-                value=e.category_name if e else self.default_category,
-                placeholder="type a few letters",
-                suggester=SuggestFromList([n for _, n in self.categories], case_sensitive=False),
+            yield CategoryChoice(
+                self.categories, value=e.category_name if e else self.default_category
             )
             yield Static(
                 "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
@@ -119,6 +98,7 @@ class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.form_opened()
         self.query_one("#description-input", Input).focus()
 
     def field(self, key: str) -> Field:
@@ -147,16 +127,35 @@ class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
     def action_save(self) -> None:
         if self.saving:
             return
-        picked = resolve_category(self.field("category").value, self.categories)
-        if isinstance(picked, str):
-            self.show_field_error("category", picked)
-            return
-        category_id, category_name = picked
-        # Show the whole name the letters stood for (what will be saved).
-        self.field("category").input.value = category_name
         description = self.field("description").value
         amount = self.field("amount").value
         occurred_on = self.field("date").value
+        # Every field is checked before saving, so all their errors show at once (the
+        # controller checks again: the same rules, in validate).
+        errors: dict[str, str] = {}
+        for key, check in (
+            ("description", validate.description),
+            ("amount", validate.amount),
+            ("date", partial(validate.date, local=True)),
+        ):
+            try:
+                check(self.field(key).value)
+            except InvalidInput as error:
+                errors[key] = error.message
+        picked = resolve_category(self.field("category").value, self.categories)
+        if isinstance(picked, str):
+            errors["category"] = picked
+        if self.show_errors(FIELDS, errors):
+            return
+        assert not isinstance(picked, str)
+        # The date as the locale reads it ("12/01/2026", "Dec 1"), handed on unambiguous.
+        occurred_on = validate.date(occurred_on, local=True).isoformat()
+        category_id, category_name = picked
+        # Show the whole name the letters stood for (what will be saved).
+        choice = self.query_one(CategoryChoice)
+        with choice.input.prevent(Input.Changed):
+            choice.input.value = category_name
+        choice.close_list()
         self.saving = True
         self.save(description, amount, occurred_on, category_id)
 
@@ -204,4 +203,5 @@ class ExpenseForm(runner.DatabaseWork, ModalScreen["ExpenseView | None"]):
         return False
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.query_one(CategoryChoice).close_list():
+            self.leave("Discard this expense?")

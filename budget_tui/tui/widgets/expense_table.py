@@ -8,16 +8,17 @@ one call) in a thread worker and adds it, dropping rows from the far end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
 from budget_tui.controller.views import Cursor, ExpenseFilter, ExpensePage, ExpenseView
 from budget_tui.tui import runner
-from budget_tui.tui.format import money
+from budget_tui.tui.format import amount_width, money
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -46,7 +47,19 @@ def cursor_of(item: ExpenseView, key: Sort) -> Cursor:
 
 class ExpenseTable(runner.DatabaseWork, DataTable[object]):
     """Date, description, category and amount of each row in the window; the description takes
-    whatever width the others leave."""
+    whatever width the others leave.
+
+    Keys move through the whole list, not only the window: Home and End fetch its first and
+    last page, and a move past the window's edge (PageDown held down while a page is still on
+    its way) is owed and made when the page arrives, so no press is lost.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "home,ctrl+home", "first", "First", id="first", tooltip="The first row", show=False
+        ),
+        Binding("end,ctrl+end", "last", "Last", id="last", tooltip="The last row", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -56,6 +69,7 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         self.source: Source | None = None
         self.generation = 0  # bumped by every new window; late pages of an older one are dropped
         self.paging = False
+        self.owed = 0  # rows still to move past the window's edge, once the next page is in
         self._width = 0
 
     @dataclass
@@ -77,6 +91,7 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         """A new window is coming: drop the pages still on their way for this one."""
         self.generation += 1
         self.paging = False
+        self.owed = 0
 
     def show(self, source: Source, page: ExpensePage, *, select_id: int | None = None) -> None:
         """Show a new window (a reload), with the row ``select_id`` (else the first) selected."""
@@ -86,6 +101,91 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         self.prev, self.next = page.prev_cursor, page.next_cursor
         index = next((i for i, row in enumerate(self.window) if row.id == select_id), 0)
         self._draw(index, keep_scroll=False)
+
+    # -- moving through the whole list ---------------------------------------------------------
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - self.header_height)
+
+    def move_by(self, rows: int) -> None:
+        """Move the cursor ``rows`` down (up if negative) through the list; the part beyond the
+        window is owed until its page arrives."""
+        if not self.window:
+            return
+        last = len(self.window) - 1
+        target = self.cursor_row + rows
+        if target > last and self.next is not None:
+            self.owed = max(0, self.owed) + target - last
+        elif target < 0 and self.prev is not None:
+            self.owed = min(0, self.owed) + target
+        else:
+            self.owed = 0
+        self.move_cursor(row=max(0, min(last, target)))
+        self._fetch_near_edge()
+
+    def action_page_down(self) -> None:
+        self.move_by(self._page_rows())
+
+    def action_page_up(self) -> None:
+        self.move_by(-self._page_rows())
+
+    def action_cursor_down(self) -> None:
+        self.move_by(1)
+
+    def action_cursor_up(self) -> None:
+        self.move_by(-1)
+
+    def action_first(self) -> None:
+        if self.prev is None or self.source is None:
+            self.owed = 0
+            self.move_cursor(row=0)
+        else:
+            self.forget_pages()
+            self.fetch_end(self.source, self.generation, last=False)
+
+    def action_last(self) -> None:
+        if self.next is None or self.source is None:
+            self.owed = 0
+            self.move_cursor(row=max(0, len(self.window) - 1))
+        else:
+            self.forget_pages()
+            self.fetch_end(self.source, self.generation, last=True)
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def fetch_end(self, source: Source, generation: int, *, last: bool) -> None:
+        """The first page of the list, or its last (the first of the reverse order, turned)."""
+        from budget_tui.controller.expenses import list_expenses
+
+        descending = source.descending != last
+        page = runner.call(
+            self.app,
+            list_expenses,
+            source.filter,
+            sort=source.key,
+            descending=descending,
+            limit=PAGE,
+        )
+        if last:
+            items = tuple(reversed(page.items))
+            more = page.next_cursor is not None
+            page = ExpensePage(items, None, cursor_of(items[0], source.key) if more else None)
+        runner.deliver(self, self.EndLoaded(generation, last, page))
+
+    @dataclass
+    class EndLoaded(Message):
+        """The first (``last=False``) or last page of the list came back."""
+
+        generation: int
+        last: bool
+        page: ExpensePage
+
+    @on(EndLoaded)
+    def _end_loaded(self, message: EndLoaded) -> None:
+        if message.generation != self.generation or self.source is None or not message.page.items:
+            return
+        self.window = list(message.page.items)
+        self.prev, self.next = message.page.prev_cursor, message.page.next_cursor
+        self._draw(len(self.window) - 1 if message.last else 0, keep_scroll=False)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -135,8 +235,13 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
             self.append(message.page, self.source.key)
         else:
             self.prepend(message.page, self.source.key)
-        # Keys held down may have moved the cursor near the new edge while the page was coming.
-        self._fetch_near_edge()
+        # Moves made past the edge while the page was coming are made now; keys held down may
+        # also have moved the cursor near the new edge.
+        owed, self.owed = self.owed, 0
+        if (owed > 0) == message.below and owed:
+            self.move_by(owed)
+        else:
+            self._fetch_near_edge()
 
     def worker_failed(self, worker: Worker[Any], error: BudgetError) -> bool:
         self.paging = False
@@ -168,13 +273,15 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
     def _draw(self, index: int, *, keep_scroll: bool, scroll_y: float | None = None) -> None:
         width = max(40, self.size.width or self.screen.size.width)
         self._width = width
-        # date 10, category 16, amount 13, cell padding 8, scrollbar 2
-        description_width = max(10, width - 10 - 16 - 13 - 8 - 2)
+        # The amount column is as wide as the widest amount in the window (never cut); the
+        # description takes what date 10, category 16, cell padding 8 and scrollbar 2 leave.
+        amount_w = amount_width("Amount", (row.amount for row in self.window))
+        description_width = max(10, width - 10 - 16 - amount_w - 8 - 2)
         self.clear(columns=True)
         self.add_column("Date", width=10, key="date")
         self.add_column("Description", width=description_width, key="description")
         self.add_column("Category", width=16, key="category")
-        self.add_column(Text("Amount", justify="right"), width=13, key="amount")
+        self.add_column(Text("Amount", justify="right"), width=amount_w, key="amount")
         for row in self.window:
             self.add_row(
                 row.occurred_on.isoformat(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static
 
@@ -42,51 +42,68 @@ def preset_period(preset: str, today: dt.date) -> Period | None:
     return None
 
 
-def preset_of(period: Period, today: dt.date) -> str:
-    """The preset that means ``period`` today, or "custom"."""
+def preset_of(period: Period, today: dt.date, chosen: str | None = None) -> str:
+    """The preset that means ``period`` today, or "custom". When two presets mean the same
+    period (in December "this year" is "the last 12 months"), ``chosen``, the one the person
+    picked, is the one it is."""
+    if chosen is not None and chosen != "custom" and preset_period(chosen, today) == period:
+        return chosen
     for _, key in PRESETS:
         if preset_period(key, today) == period:
             return key
     return "custom"
 
 
-class PeriodBar(Horizontal):
-    """The preset, ``from`` and ``to`` fields, and the line where a date error shows."""
+def next_preset(period: Period, today: dt.date, chosen: str | None = None) -> str:
+    """The preset after the one on show (``p``): every preset is reached in turn, whatever the
+    date, even when two of them mean the same period."""
+    keys = [key for _, key in PRESETS if key != "custom"]
+    current = preset_of(period, today, chosen)
+    return keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+
+
+class PeriodBar(Vertical):
+    """The preset, ``from`` and ``to`` fields on one line, and under them the line where a date
+    error shows (only while there is one: at 80 columns it would not fit beside the fields)."""
 
     @dataclass
     class Chosen(Message):
-        """The person chose ``period`` (a preset, or a typed range)."""
+        """The person chose ``period``: a preset (``preset`` names it) or a typed range."""
 
         period: Period
+        preset: str = "custom"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.period: Period | None = None
+        self.preset: str | None = None
         self.today = dt.date.today()
 
     def compose(self) -> ComposeResult:
-        yield Select(
-            [(label, key) for label, key in PRESETS],
-            value="this-month",
-            allow_blank=False,
-            compact=True,
-            id="preset",
-            tooltip="The period the report covers (p: next)",
-        )
-        yield Label("from")
-        yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
-        yield Label("to")
-        yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
+        with Horizontal(id="period-fields"):
+            yield Select(
+                [(label, key) for label, key in PRESETS],
+                value="this-month",
+                allow_blank=False,
+                compact=True,
+                id="preset",
+                tooltip="The period the report covers (p: next)",
+            )
+            yield Label("from")
+            yield Input(compact=True, id="from", tooltip="First day: 2026-03-01, yesterday or -3")
+            yield Label("to")
+            yield Input(compact=True, id="to", tooltip="Last day: 2026-03-31, today or -1")
         yield Static("", id="period-error")
 
-    def show(self, period: Period, today: dt.date) -> None:
-        """Show ``period`` (dropping whatever was typed and not applied)."""
-        self.period, self.today = period, today
+    def show(self, period: Period, today: dt.date, chosen: str | None = None) -> None:
+        """Show ``period`` (dropping whatever was typed and not applied); ``chosen`` is the
+        preset the person picked, when two mean the same period."""
+        preset = preset_of(period, today, chosen)
+        self.period, self.today, self.preset = period, today, preset
         self.clear_error()
         self.query_one("#from", Input).value = period.start.isoformat()
         self.query_one("#to", Input).value = period.last_day.isoformat()
         select = self.query_one("#preset", Select)
-        preset = preset_of(period, today)
         if select.value != preset:
             select.value = preset
 
@@ -100,25 +117,29 @@ class PeriodBar(Horizontal):
         self.clear_error()
         name = "to" if field in ("to", "end") else "from"
         self.query_one(f"#{name}", Input).add_class("-invalid")
-        self.query_one("#period-error", Static).update(Text(message))
+        error = self.query_one("#period-error", Static)
+        error.update(Text(message))
+        error.display = True
         return True
 
     def clear_error(self) -> None:
         for field in self.query(Input):
             field.remove_class("-invalid")
-        self.query_one("#period-error", Static).update("")
+        error = self.query_one("#period-error", Static)
+        error.update("")
+        error.display = False
 
     @on(Select.Changed, "#preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
         if self.period is None:
             return
         if event.value == "custom":
-            if preset_of(self.period, self.today) != "custom":
+            if self.preset != "custom":
                 self.focus_range()
             return
         period = preset_period(str(event.value), self.today)
-        if period is not None and period != self.period:
-            self.post_message(self.Chosen(period))
+        if period is not None and event.value != self.preset:
+            self.post_message(self.Chosen(period, str(event.value)))
 
     @on(Input.Submitted, "#from, #to")
     def _range_typed(self, event: Input.Submitted) -> None:
@@ -130,12 +151,12 @@ class PeriodBar(Horizontal):
         first_field = self.query_one("#from", Input)
         last_field = self.query_one("#to", Input)
         try:
-            first = validate.date(first_field.value, "from", today=self.today)
+            first = validate.date(first_field.value, "from", today=self.today, local=True)
         except InvalidInput as error:
             self.show_field_error(error.field, error.message)
             return
         try:
-            last = validate.date(last_field.value, "to", today=self.today)
+            last = validate.date(last_field.value, "to", today=self.today, local=True)
             if last < first:
                 raise InvalidInput("to", "The last day is before the first day.")
         except InvalidInput as error:

@@ -1,0 +1,70 @@
+"""What every form does alike: all field errors at once, and Esc asks before dropping typed text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from budget_tui.tui import runner
+from budget_tui.tui.widgets.field import Field
+
+if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
+    _Base = ModalScreen[Any]
+else:
+    _Base = object
+
+
+class FormGuard(_Base):
+    """Mixed into a form (a ModalScreen holding :class:`Field` widgets)."""
+
+    _opened_with: dict[str, str]
+
+    def form_opened(self) -> None:
+        """Call from ``on_mount``: remembers what the fields hold, so Esc knows whether anything
+        was typed, and clears toasts left from the screen below (they would cover the form)."""
+        self._opened_with = self._values()
+        self.app.clear_notifications()
+
+    def _values(self) -> dict[str, str]:
+        return {f.key: f.value for f in self.query(Field)}
+
+    @property
+    def edited(self) -> bool:
+        return self._values() != getattr(self, "_opened_with", {})
+
+    def show_errors(self, order: Iterable[str], errors: Mapping[str, str]) -> bool:
+        """Show each field's error (and clear the others'), the cursor on the first field in
+        ``order`` with one. False when there is none."""
+        first = None
+        for field in self.query(Field):
+            if field.key in errors:
+                field.show_error(errors[field.key])
+            else:
+                field.clear_error()
+        for key in order:
+            if key in errors:
+                first = key
+                break
+        if first is None:
+            return False
+        for field in self.query(Field):
+            if field.key == first:
+                field.input.focus()
+        return True
+
+    @work(group=runner.DIALOG)
+    async def leave(self, question: str) -> None:
+        """Close without saving; if something was typed, ask first."""
+        from budget_tui.tui.screens.confirm import ConfirmScreen
+
+        if self.edited:
+            confirm = ConfirmScreen(
+                question, "What you typed will be lost.", confirm="Discard", cancel="Keep editing"
+            )
+            if not await self.app.push_screen_wait(confirm):
+                return
+        self.dismiss(None)
