@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from budget_tui.controller._tx import Sessions, read_action, translate
+from budget_tui.controller.ledger import clean_source
 from budget_tui.controller.views import BookInfo
 from budget_tui.db import engine as db_engine
 from budget_tui.db.models import Category, Expense
@@ -62,12 +63,14 @@ def open_book(
     read_only: bool = False,
     migrate: bool = True,
     create: bool = True,
+    source: str = "cli",
 ) -> Book:
     """Make the engine and (unless ``migrate`` is False) bring the schema to head.
 
     ``create=False`` (always so when ``read_only``) opens only a book that exists: a missing
     SQLite file or a database without our schema is a ConfigError ("There is no budget book at
-    ..."), and no file, folder or table is made.
+    ..."), and no file, folder or table is made. ``source`` is who the book's changes are
+    recorded as made by (``tui``, ``cli``, ``import``, ``mcp:<client>``; see the ledger).
 
     Raises ConfigError for an unusable URL, a missing book (see ``create``) and a file that is
     not a budget book; DatabaseUnavailable when the database can't be reached. Nothing here puts
@@ -81,7 +84,9 @@ def open_book(
     engine = db_engine.make_engine(url, echo=echo, read_only=read_only, create_dir=create)
     book = Book(
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessionmaker(
+            engine, expire_on_commit=False, info={"source": clean_source(source)}
+        ),
         location=db_engine.describe(url),
         backend=engine.dialect.name,
         read_only=read_only,

@@ -169,7 +169,7 @@ def test_upgrade_from_0002_adds_import_keys_and_keeps_rows(empty_url: str) -> No
     engine.dispose()
     book = open_book(empty_url)  # 0002 -> head on open
     try:
-        assert migrate.current_revision(book.engine) == migrate.HEAD == "0003"
+        assert migrate.current_revision(book.engine) == migrate.HEAD == "0004"
         food = categories.create_category(book.sessions, "Food")
         expenses.create_expense(
             book.sessions, description="Tea", amount="2", occurred_on="2026-02-10", category=food.id
