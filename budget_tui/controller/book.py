@@ -10,6 +10,7 @@ never waits for a writer; it writes only when the schema needs an upgrade.
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,10 @@ class Book:
     def close(self) -> None:
         self.engine.dispose()
 
+    def wrote(self, change_id: int) -> bool:
+        """True when change ``change_id`` was made through this book (this process)."""
+        return change_id in self.sessions.kw["info"]["written"]
+
 
 def open_book(
     url: str,
@@ -85,7 +90,10 @@ def open_book(
     book = Book(
         engine=engine,
         sessions=sessionmaker(
-            engine, expire_on_commit=False, info={"source": clean_source(source)}
+            engine,
+            expire_on_commit=False,
+            # "written": the ids of the changes this book wrote (see ledger.write_change).
+            info={"source": clean_source(source), "written": deque(maxlen=10_000)},
         ),
         location=db_engine.describe(url),
         backend=engine.dialect.name,

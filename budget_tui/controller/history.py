@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from budget_tui.controller import ledger
 from budget_tui.controller._tx import action, read_action
-from budget_tui.controller.views import ChangeView, UndoResult
+from budget_tui.controller.views import ChangeView, HistoryPage, UndoResult
 from budget_tui.db.models import Change
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 
@@ -53,6 +53,22 @@ def list_changes(
 ) -> tuple[ChangeView, ...]:
     """Changes newest first. ``source`` keeps one source ("tui", "cli", "import", "schedule",
     "mcp:<client>", or "mcp" for every MCP client). Raises InvalidInput (limit)."""
+    return _changes(session, source=source, limit=limit, before_id=before_id)
+
+
+@read_action
+def history_page(session: Session, *, source: str | None = None, limit: int = 200) -> HistoryPage:
+    """The changes (as :func:`list_changes`) and every source there is, from one snapshot."""
+    return HistoryPage(_changes(session, source=source, limit=limit), _sources(session))
+
+
+def _changes(
+    session: Session,
+    *,
+    source: str | None = None,
+    limit: int = 50,
+    before_id: int | None = None,
+) -> tuple[ChangeView, ...]:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} changes.")
     c = ledger.changes_t.c
@@ -70,6 +86,10 @@ def list_changes(
 @read_action
 def change_sources(session: Session) -> tuple[str, ...]:
     """Every source that has made a change, sorted."""
+    return _sources(session)
+
+
+def _sources(session: Session) -> tuple[str, ...]:
     c = ledger.changes_t.c
     return tuple(session.scalars(select(c.source).distinct().order_by(c.source)))
 

@@ -248,3 +248,12 @@ class UndoResult:
         """``Undid: delete 'Groceries' 45.00 on 2026-11-03`` (or ``Redid: ...``)."""
         verb = "Undid" if self.change.action == "undo" else "Redid"
         return f"{verb}: {self.target.summary}"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """What the History screen shows, from one snapshot: changes newest first, and every source
+    there is to filter by."""
+
+    changes: tuple[ChangeView, ...]
+    sources: tuple[str, ...]
