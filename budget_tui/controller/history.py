@@ -9,6 +9,7 @@ did later, and never deletes data a person did not ask to lose.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -26,9 +27,11 @@ _REVERSALS = ("undo", "redo")
 
 
 def _view(row: Change | Row[Any]) -> ChangeView:
+    # SQLite hands back the UTC time it stored without its zone.
+    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=dt.UTC)
     return ChangeView(
         id=row.id,
-        at=row.at,
+        at=at,
         source=row.source,
         action=row.action,
         summary=row.summary,
