@@ -542,17 +542,28 @@ def _batch_filter(batch: Mapping[str, Any]) -> Any:
 
 
 def _check_batch(session: Session, expected: Mapping[str, Any], change_id: int) -> None:
+    """A batch's rows are as the import left them when they are all there and no later change
+    that still stands (not undone) touched one of them: the change log names every row a
+    change touched by its uid, and the batch's uids share its prefix."""
     if expected["present"]:
-        unchanged = session.scalar(
-            select(func.count())
-            .select_from(expenses_t)
-            .where(_batch_filter(expected), expenses_t.c.version == 1)
+        present = session.scalar(
+            select(func.count()).select_from(expenses_t).where(_batch_filter(expected))
         )
-        gone = expected["rows"] - int(unchanged or 0)
-        if gone:
-            raise _refuse(
-                f"{gone:,} of its {expected['rows']:,} expenses were changed or deleted since"
+        c = changes_t.c
+        touched = session.execute(
+            select(c.id, c.summary)
+            .where(
+                c.id > change_id,
+                c.reverts.is_(None),
+                c.undone.is_(False),
+                c.before.contains(f'"{expected["prefix"]}'),
             )
+            .order_by(c.id.desc())
+        ).first()
+        if touched is not None:
+            raise _refuse(f"its expenses were changed since (#{touched.id}: {touched.summary})")
+        if int(present or 0) != expected["rows"]:
+            raise _refuse("some of its expenses are no longer there")
     else:
         kept = session.scalar(
             select(func.count()).select_from(archive_t).where(archive_t.c.change_id == change_id)
@@ -722,6 +733,8 @@ def apply_state(
             result["expenses"][uid] = dict(
                 row, id=current["id"], version=version, updated_at=_stamp(now)
             )
+    # The roll-up now, before a category's rows of it go with the category.
+    bump(session, deltas)
     # 4. A batch (import, demo) out of the book or back into it.
     if "batch" in target:
         assert batch_change is not None
@@ -734,7 +747,6 @@ def apply_state(
             session.execute(delete(totals_t).where(totals_t.c.category_id == cat_id))
             session.execute(delete(categories_t).where(categories_t.c.id == cat_id))
             result["categories"][key] = None
-    bump(session, deltas)
     return result
 
 
