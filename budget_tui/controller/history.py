@@ -196,9 +196,10 @@ def undo(
 
 
 @action
-def redo(session: Session) -> UndoResult:
-    """Redo the change the newest undo undid (while it is still undone). Raises NotFound
-    (nothing to redo) or Conflict (a row was changed since the undo; nothing is changed)."""
+def redo(session: Session, *, source: str | None = None) -> UndoResult:
+    """Redo the change the newest undo (of ``source`` only, if given) undid, while it is still
+    undone. Raises NotFound (nothing to redo) or Conflict (a row was changed since the undo;
+    nothing is changed)."""
     undo_record = aliased(Change)
     target = aliased(Change)
     found = (

@@ -193,9 +193,13 @@ def write_change(
         "reverts": reverts,
         "undone": False,
     }
-    return int(
+    change_id = int(
         session.execute(insert(changes_t).values(values).returning(changes_t.c.id)).scalar_one()
     )
+    written = session.info.get("written")
+    if written is not None:  # this book's own changes, which its live view need not reload for
+        written.append(change_id)
+    return change_id
 
 
 def _record(session: Session, record: _Record, summary: str, **kw: Any) -> int:

@@ -166,8 +166,9 @@ class ChangeWatcher:
             self.mode = "poll-pooler"
             return
         raw = self.book.engine.raw_connection()
-        raw.detach()  # never handed back to the pool with a LISTEN on it
         conn: Any = raw.driver_connection
+        raw.detach()  # never handed back to the pool with a LISTEN on it
+        conn.rollback()
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(f"LISTEN {CHANNEL}")

@@ -140,7 +140,14 @@ class BudgetApp(App[None]):
             tooltip="Every change, newest first, with who made it; undo any of them",
             show=False,
         ),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last change", show=False),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="undo",
+            tooltip="Undo the last change made in budget-tui (History undoes any change)",
+            show=False,
+        ),
         Binding("U", "redo", "Redo", id="redo", tooltip="Redo the change last undone", show=False),
         Binding(
             "ctrl+y",
@@ -303,13 +310,17 @@ class BudgetApp(App[None]):
 
     @work(thread=True, group="undo", exit_on_error=False)
     def undo_change(self, change_id: int | None, *, redo: bool) -> None:
-        """Undo ``change_id`` (the last change when None), or redo the change last undone."""
+        """Undo ``change_id``, or (None) the last change made in the app, in this terminal or
+        another, before a restart or after; or redo the change the app's last undo took back.
+        Changes made by the CLI or an assistant are undone from History, by their id."""
         from budget_tui.controller import history
         from budget_tui.tui import runner
 
         try:
             if redo:
-                result = runner.call(self, history.redo)
+                result = runner.call(self, history.redo, source="tui")
+            elif change_id is None:
+                result = runner.call(self, history.undo, source="tui")
             else:
                 result = runner.call(self, history.undo, change_id)
         except BudgetError as error:
