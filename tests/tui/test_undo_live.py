@@ -12,8 +12,8 @@ import time
 import pytest
 from textual.pilot import Pilot
 
-from budget_tui.controller import categories, expenses, history
-from budget_tui.controller.book import Book, open_book
+from budget_tui.controller import categories, expenses
+from budget_tui.controller.book import Book
 from budget_tui.controller.ledger import acting_as
 from budget_tui.tui.screens.history import HistoryScreen
 from budget_tui.tui.widgets.expense_form import ExpenseForm
@@ -146,7 +146,7 @@ async def test_history_shows_who_changed_what_filters_by_source_and_undoes(share
 
 
 async def test_another_process_adds_an_expense_and_it_shows_within_2_s_cursor_kept(shared) -> None:
-    book, url = shared
+    _book, url = shared
     app = make_app(url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -206,7 +206,7 @@ async def test_a_form_being_typed_is_never_disturbed_by_a_change_elsewhere(share
 
 async def test_changes_this_app_makes_are_not_read_twice(shared) -> None:
     """The live view reloads for others' changes only: a delete here costs no extra load."""
-    book, url = shared
+    _book, url = shared
     app = make_app(url)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
