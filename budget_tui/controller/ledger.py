@@ -252,7 +252,7 @@ def edit_expense(
         [
             (
                 before["category_id"],
-                expense.occurred_on.fromisoformat(before["occurred_on"]),
+                dt.date.fromisoformat(before["occurred_on"]),
                 -before["amount"],
                 -1,
             ),
