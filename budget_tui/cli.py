@@ -17,8 +17,11 @@ Every error is one line on stderr: the same sentence, outcome and hint the app s
 - 5 the database failed while saving and it is not known whether the change was saved: look
   (``report``, ``export``) before running it again.
 
-Read-only commands (``report``, ``export``, ``db info``) never create a book; only the app,
-``db upgrade``, ``import`` and ``demo`` do.
+Read-only commands (``report``, ``export``, ``history``, ``db info``) never create a book; only
+the app, ``db upgrade``, ``import``, ``demo`` and ``add`` do.
+
+Every change a command makes is recorded in the book's history with the source ``cli``
+(``import`` for an import); ``undo`` and ``redo`` take changes back and forth.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import click
 from budget_tui import __version__
 from budget_tui.errors import BudgetError, ConfigError, DatabaseUnavailable, render
 
+DATE_HELP = "YYYY-MM-DD, today, yesterday, or -3 (three days ago)."
 EXIT_USER_ERROR = 1
 EXIT_NOT_SAVED = 3
 EXIT_SAVED = 4
@@ -132,14 +136,15 @@ def _echo_sql() -> None:
     sql_log.setLevel(logging.INFO)
 
 
-def _book(ctx: click.Context, *, create: bool = True):
-    """Open the configured book; ``create=False`` for commands that only read (no book is made)."""
+def _book(ctx: click.Context, *, create: bool = True, source: str = "cli"):
+    """Open the configured book; ``create=False`` for commands that only read (no book is made).
+    Changes are recorded as made by ``source`` (``cli``, or ``import`` for an import)."""
     from budget_tui.controller.book import open_book
 
     opts = ctx.ensure_object(Options)
     if opts.echo_sql:
         _echo_sql()
-    book = open_book(opts.settings().url, create=create)
+    book = open_book(opts.settings().url, create=create, source=source)
     ctx.call_on_close(book.close)
     return book
 
@@ -372,7 +377,7 @@ def import_(ctx: click.Context, file: str) -> None:
     """
     from budget_tui.controller.imports import import_csv
 
-    book = _book(ctx)
+    book = _book(ctx, source="import")
     with open(file, encoding="utf-8-sig", newline="", errors="strict") as fh:
         result = import_csv(book.sessions, fh)
     new = "expense" if result.rows == 1 else "expenses"
@@ -425,6 +430,115 @@ def export(
         click.echo(f"Exported {plural(count, 'expense')} to {output}.", err=True)
     else:
         exports.export_csv(book.sessions, sys.stdout, flt)
+
+
+@main.command()
+@common
+@click.argument("amount")
+@click.argument("description")
+@click.option("--category", "-c", required=True, help="The category's name (any case).")
+@click.option("--date", "-d", "day", default="today", show_default=True, help=DATE_HELP)
+@click.pass_context
+def add(ctx: click.Context, amount: str, description: str, category: str, day: str) -> None:
+    """Add an expense: AMOUNT (like 12.50) and DESCRIPTION, in an existing category.
+
+    The same checks as the app's form; a bad value exits 1 with the field's message.
+    Prints the saved expense.
+    """
+    from budget_tui.controller import validate
+    from budget_tui.controller.expenses import create_expense
+    from budget_tui.money import format_money
+
+    clean_amount = validate.amount(amount)
+    book = _book(ctx)
+    saved = create_expense(
+        book.sessions,
+        description=description,
+        amount=clean_amount,
+        occurred_on=day,
+        category=category,
+    )
+    click.echo(
+        f"Saved #{saved.id}: {saved.occurred_on.isoformat()}  {saved.description}  "
+        f"{format_money(saved.amount)}  in {saved.category_name}"
+    )
+
+
+@main.command()
+@common
+@click.argument("change_id", required=False, type=click.IntRange(1, 2**63 - 1))
+@click.pass_context
+def undo(ctx: click.Context, change_id: int | None) -> None:
+    """Undo a change: the last one, or CHANGE_ID from `budget-tui history`.
+
+    Refused (exit 1, nothing changed) when a row it touched was changed since.
+    """
+    from budget_tui.controller.history import undo as undo_change
+
+    book = _book(ctx, create=False)
+    click.echo(undo_change(book.sessions, change_id).message)
+
+
+@main.command()
+@common
+@click.pass_context
+def redo(ctx: click.Context) -> None:
+    """Redo the change the last undo took back."""
+    from budget_tui.controller.history import redo as redo_change
+
+    book = _book(ctx, create=False)
+    click.echo(redo_change(book.sessions).message)
+
+
+@main.command()
+@common
+@click.option(
+    "--source",
+    metavar="S",
+    help="Only changes by S: tui, cli, import, schedule, mcp (any client) or mcp:<client>.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=50, show_default=True, help="How many."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+def history(ctx: click.Context, source: str | None, limit: int, fmt: str) -> None:
+    """The book's changes, newest first: id, time, source, what it did."""
+    from budget_tui.controller.history import list_changes
+
+    book = _book(ctx, create=False)
+    changes = list_changes(book.sessions, source=source, limit=limit)
+    if fmt == "json":
+        payload = [
+            {
+                "id": c.id,
+                "at": c.at.astimezone(dt.UTC).isoformat(),
+                "source": c.source,
+                "action": c.action,
+                "summary": c.summary,
+                "group_id": c.group_id,
+                "reverts": c.reverts,
+                "undone": c.undone,
+            }
+            for c in changes
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    rows = [
+        (
+            str(c.id),
+            c.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            c.source,
+            c.summary + (" (undone)" if c.undone else ""),
+        )
+        for c in changes
+    ]
+    header = ("ID", "Time", "Source", "Change")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    for row in [header, *rows]:
+        click.echo("  ".join([*(v.ljust(w) for v, w in zip(row[:3], widths, strict=True)), row[3]]))
 
 
 @main.command()

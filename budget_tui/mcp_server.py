@@ -23,6 +23,7 @@ from mcp.server.mcpserver import MCPServer
 
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import ConfigError
+from budget_tui.mcp.history_tools import history_tools
 from budget_tui.mcp.read_tools import read_tools
 from budget_tui.mcp.write_tools import write_tools
 
@@ -43,7 +44,9 @@ def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
         instructions=INSTRUCTIONS
         + ("" if allow_write else " This server is read-only: it cannot change anything."),
         log_level="WARNING",
-        tools=read_tools(book) + (write_tools(book) if allow_write else []),
+        tools=read_tools(book)
+        + (write_tools(book) if allow_write else [])
+        + history_tools(book, allow_write=allow_write),
     )
 
 
@@ -67,7 +70,7 @@ def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) ->
     if echo_sql:
         _log_sql_to_stderr()
     try:
-        book = open_book(url, read_only=not allow_write)
+        book = open_book(url, read_only=not allow_write, source="mcp")
     except ConfigError as error:
         if allow_write or error.hint:
             raise

@@ -91,7 +91,11 @@ _pg_ready = False
 def reset_postgres(book: Book) -> None:
     """Empty every table (the schema is created once per run by the first book opened)."""
     with book.engine.begin() as conn:
-        conn.execute(text("TRUNCATE expenses, monthly_totals, categories RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(
+                "TRUNCATE archived_expenses, changes, expenses, monthly_totals, categories RESTART IDENTITY CASCADE"
+            )
+        )
 
 
 def make_book(backend: str, tmp_path) -> Book:

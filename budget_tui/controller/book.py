@@ -9,6 +9,7 @@ never waits for a writer; it writes only when the schema needs an upgrade.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from budget_tui.controller._tx import Sessions, read_action, translate
+from budget_tui.controller.ledger import clean_source
 from budget_tui.controller.views import BookInfo
 from budget_tui.db import engine as db_engine
 from budget_tui.db.files import SQLITE_SIDE_FILES, check_sqlite_book, no_book
@@ -48,6 +50,10 @@ class Book:
     def close(self) -> None:
         self.engine.dispose()
 
+    def wrote(self, change_id: int) -> bool:
+        """True when change ``change_id`` was made through this book (this process)."""
+        return change_id in self.sessions.kw["info"]["written"]
+
 
 def open_book(
     url: str,
@@ -56,12 +62,14 @@ def open_book(
     read_only: bool = False,
     migrate: bool = True,
     create: bool = True,
+    source: str = "cli",
 ) -> Book:
     """Make the engine and (unless ``migrate`` is False) bring the schema to head.
 
     ``create=False`` (always so when ``read_only``) opens only a book that exists: a missing
     SQLite file or a database without our schema is a ConfigError ("There is no budget book at
-    ..."), and no file, folder or table is made.
+    ..."), and no file, folder or table is made. ``source`` is who the book's changes are
+    recorded as made by (``tui``, ``cli``, ``import``, ``mcp:<client>``; see the ledger).
 
     Raises ConfigError for an unusable URL, a missing book (see ``create``) and a file that is
     not a budget book; DatabaseUnavailable when the database can't be reached. Nothing here puts
@@ -75,7 +83,12 @@ def open_book(
     engine = db_engine.make_engine(url, echo=echo, read_only=read_only, create_dir=create)
     book = Book(
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
+        sessions=sessionmaker(
+            engine,
+            expire_on_commit=False,
+            # "written": the ids of the changes this book wrote (see ledger.write_change).
+            info={"source": clean_source(source), "written": deque(maxlen=10_000)},
+        ),
         location=db_engine.describe(url),
         backend=engine.dialect.name,
         read_only=read_only,

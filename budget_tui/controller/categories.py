@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today
-from budget_tui.controller import validate
+from budget_tui.controller import ledger, validate
 from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.periods import Period
-from budget_tui.controller.queries import bump, spend_by_category
+from budget_tui.controller.queries import spend_by_category
 from budget_tui.controller.views import (
     CategoryOverview,
     CategoryUsage,
@@ -76,13 +75,9 @@ def _ensure_unique(session: Session, name: str, *, except_id: int | None = None)
         raise Conflict(f"A category named {existing!r} already exists.")
 
 
-def insert_category(session: Session, name: str, monthly_budget: Decimal | None = None) -> Category:
-    """Add a category inside the caller's transaction (used by create and by CSV import)."""
+def ensure_unique(session: Session, name: str) -> None:
+    """Raise Conflict when a category of this name (in any case) exists."""
     _ensure_unique(session, name)
-    category = Category(name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget)
-    session.add(category)
-    session.flush()
-    return category
 
 
 @action
@@ -92,7 +87,8 @@ def create_category(
     """Add a category. Raises InvalidInput (name, budget) or Conflict (the name is taken, in any case)."""
     clean = validate.category_name(name)
     budget = validate.budget(monthly_budget)
-    return _view(insert_category(session, clean, budget))
+    _ensure_unique(session, clean)
+    return _view(ledger.add_category(session, clean, budget))
 
 
 @action
@@ -104,9 +100,7 @@ def rename_category(
     category = load(session, category_id)
     _check_version(category, version)
     _ensure_unique(session, clean, except_id=category.id)
-    category.name = clean
-    category.name_key = validate.name_key(clean)
-    session.flush()
+    ledger.edit_category(session, category, name=clean)
     return _view(category)
 
 
@@ -122,8 +116,7 @@ def set_budget(
     budget = validate.budget(monthly_budget)
     category = load(session, category_id)
     _check_version(category, version)
-    category.monthly_budget = budget
-    session.flush()
+    ledger.edit_category(session, category, monthly_budget=budget)
     return _view(category)
 
 
@@ -145,7 +138,7 @@ def delete_category(
         )
         or 0
     )
-    moved = 0
+    target = None
     if in_use:
         if move_to is None:
             raise Conflict(
@@ -156,24 +149,7 @@ def delete_category(
         # Compared after the lookup: move_to may name the same category ("food" for Food).
         if target.id == category.id:
             raise InvalidInput("move_to", "Choose a different category to move the expenses to.")
-        moved = cast(
-            "CursorResult[Any]",
-            session.execute(
-                update(Expense)
-                .where(Expense.category_id == category.id)
-                .values(category_id=target.id, version=Expense.version + 1)
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
-        rows = session.execute(
-            select(MonthlyTotal.month, MonthlyTotal.total_cents, MonthlyTotal.count).where(
-                MonthlyTotal.category_id == category.id
-            )
-        ).all()
-        bump(session, {(target.id, m): (c, n) for m, c, n in rows})
-    session.execute(delete(MonthlyTotal).where(MonthlyTotal.category_id == category.id))
-    session.delete(category)
-    session.flush()
+    moved = ledger.delete_category(session, category, target)
     return DeleteResult(deleted_id=category_id, moved=moved)
 
 

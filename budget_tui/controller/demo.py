@@ -22,12 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today as _today
-from budget_tui.controller import validate
+from budget_tui.controller import ledger, validate
 from budget_tui.controller._tx import action, read_action
-from budget_tui.controller.bulk import BulkWriter
-from budget_tui.controller.categories import insert_category
 from budget_tui.controller.periods import add_months
-from budget_tui.controller.queries import bump, expenses_t
+from budget_tui.controller.queries import expenses_t
 from budget_tui.db.models import Category, utcnow
 from budget_tui.errors import Conflict
 from budget_tui.words import plural
@@ -274,6 +272,8 @@ def fill_demo(
     if not into_existing:
         _refuse_a_used_book(session)
     day = today or _today()
+    prefix = _uid_prefix(seed, session.scalar(select(func.max(expenses_t.c.id))) or 0)
+    change = ledger.BulkChange(session, "demo", prefix)
     existing = {k: i for k, i in session.execute(select(Category.name_key, Category.id))}
     cat_ids: dict[str, int] = {}
     for name, budget, *_ in CATEGORIES:
@@ -281,14 +281,14 @@ def fill_demo(
         if key in existing:
             cat_ids[name] = existing[key]
         else:
-            cat_ids[name] = insert_category(session, name, Decimal(budget) if budget else None).id
+            cat_ids[name] = change.add_category(name, Decimal(budget) if budget else None).id
     if not expenses:
+        change.finish(0, "demo: categories")
         return 0
-    prefix = _uid_prefix(seed, session.scalar(select(func.max(expenses_t.c.id))) or 0)
     totals: Counter[tuple[int, str]] = Counter()
     counts: Counter[tuple[int, str]] = Counter()
     done = 0
-    with BulkWriter(session, COLUMNS, expected=expenses) as writer:
+    with change.writer(COLUMNS, expenses) as writer:
         # Stamps as each backend's own writes store them (SQLite: naive UTC text, like the ORM).
         stamp = utcnow()
         now = stamp.isoformat() if writer.copy else str(stamp.replace(tzinfo=None))
@@ -313,8 +313,7 @@ def fill_demo(
             done += len(chunk)
             if progress:
                 progress(done)
-    bump(
-        session,
+    change.bump(
         {
             (cat, dt.date.fromisoformat(f"{month}-01")): (
                 totals[(cat, month)],
@@ -323,4 +322,5 @@ def fill_demo(
             for cat, month in totals
         },
     )
+    change.finish(done, f"demo: {done:,} expenses")
     return done

@@ -12,17 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today
-from budget_tui.controller import validate
+from budget_tui.controller import ledger, validate
 from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.categories import category_list
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
-    bump,
     cents,
     expense_view,
     expenses_t,
-    merge_deltas,
     spend_by_category,
     unicode_lower,
     view_of,
@@ -38,7 +36,7 @@ from budget_tui.controller.views import (
     Totals,
 )
 from budget_tui.db.models import Category, Expense
-from budget_tui.db.money import from_cents, to_cents
+from budget_tui.db.money import from_cents
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 
 Sort = Literal["date", "amount"]
@@ -129,15 +127,13 @@ def create_expense(
     )
     try:
         with session.begin_nested():
-            session.add(expense)
-            session.flush()
+            ledger.add_expense(session, expense, target)
     except IntegrityError:
         # An earlier attempt with this uid was still in flight and committed while this one
         # waited on its row: that is the save, found rather than doubled.
         if (earlier := replay()) is not None:
             return earlier
         raise
-    bump(session, {(target.id, day): (to_cents(clean_amount), 1)})
     return expense_view(expense, target.name)
 
 
@@ -150,23 +146,16 @@ def _change(
     occurred_on: dt.date | str | None = None,
     category: int | str | None = None,
 ) -> None:
-    before = (expense.category_id, expense.occurred_on, -to_cents(expense.amount), -1)
-    # Look the category up before touching the row: the lookup's autoflush would otherwise write
-    # the row twice and bump its version by two for one edit.
-    category_id = None if category is None else load_category(session, category).id
-    if description is not None:
-        expense.description = validate.description(description)
-    if amount is not None:
-        expense.amount = validate.amount(amount)
-    if occurred_on is not None:
-        expense.occurred_on = validate.date(occurred_on)
-    if category_id is not None:
-        expense.category_id = category_id
-    after = (expense.category_id, expense.occurred_on, to_cents(expense.amount), 1)
-    session.flush()
-    deltas: dict = {}
-    merge_deltas(deltas, [before, after])
-    bump(session, deltas)
+    # Every value is checked (and the category looked up) before the row is touched: the
+    # lookup's autoflush would otherwise write the row twice for one edit.
+    ledger.edit_expense(
+        session,
+        expense,
+        description=None if description is None else validate.description(description),
+        amount=None if amount is None else validate.amount(amount),
+        occurred_on=None if occurred_on is None else validate.date(occurred_on),
+        category=None if category is None else load_category(session, category),
+    )
 
 
 @action
@@ -215,9 +204,7 @@ def delete_expense(
     """Delete an expense. Raises NotFound, or Conflict if it changed since ``version``."""
     expense = _load(session, expense_id)
     _check_version(session, expense, version)
-    bump(session, {(expense.category_id, expense.occurred_on): (-to_cents(expense.amount), -1)})
-    session.delete(expense)
-    session.flush()
+    ledger.delete_expense(session, expense)
     return DeleteResult(deleted_id=expense_id)
 
 

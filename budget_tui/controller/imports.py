@@ -24,14 +24,12 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from budget_tui.controller import validate
+from budget_tui.controller import ledger, validate
 from budget_tui.controller._tx import action
-from budget_tui.controller.bulk import ImportStage, copy_escape
-from budget_tui.controller.categories import insert_category
-from budget_tui.controller.queries import expenses_t
+from budget_tui.controller.bulk import copy_escape
 from budget_tui.controller.views import ImportResult
 from budget_tui.db.models import Category, utcnow
 from budget_tui.db.money import to_cents
@@ -225,13 +223,13 @@ def import_csv(
     known = {key: cid for key, cid in session.execute(select(Category.name_key, Category.id))}
     by_text: dict[str, tuple[int, str]] = {}  # category cell as written -> (id, name key)
     days: dict[str, str] = {}  # date cell as written -> ISO text
-    created: dict[int, str] = {}
     batch: list = []
     count = 0
     # uids: one random prefix per import plus the row's number (unique, and rising like the ids).
     bits = secrets.token_hex(9)
     prefix = f"{bits[:8]}-{bits[8:12]}-4{bits[12:15]}-a{bits[15:18]}-"
-    with ImportStage(session) as stage:
+    change = ledger.BulkChange(session, "import", prefix)
+    with change.stage() as stage:
 
         def flush() -> None:
             if batch:
@@ -256,8 +254,7 @@ def import_csv(
                 key = validate.name_key(name)
                 cat_id = known.get(key)
                 if cat_id is None:
-                    cat_id = known[key] = insert_category(session, name).id
-                    created[cat_id] = name
+                    cat_id = known[key] = change.add_category(name).id
                 category = by_text[cat_text] = (cat_id, key)
             date_text = row["date"]
             day = days.get(date_text)
@@ -275,19 +272,15 @@ def import_csv(
                 flush()
         flush()
         added = stage.finish(uid_prefix=prefix, now=utcnow())
-    if created and added < count:
+    if added < count:
         # Every row that named them was already in the book: the new categories are not kept.
-        unused = session.scalars(
-            delete(Category)
-            .where(
-                Category.id.in_(created),
-                ~exists().where(expenses_t.c.category_id == Category.id),
-            )
-            .returning(Category.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        for cat_id in unused:
-            del created[cat_id]
+        change.drop_unused_categories()
+    skipped = count - added
+    change.finish(
+        added,
+        f"import {added:,} expense{'s' if added != 1 else ''}"
+        + (f" ({skipped:,} already there)" if skipped else ""),
+    )
     return ImportResult(
-        rows=added, skipped=count - added, categories_created=tuple(created.values())
+        rows=added, skipped=skipped, categories_created=tuple(change.created.values())
     )

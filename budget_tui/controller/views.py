@@ -219,3 +219,41 @@ class BookInfo:
     revision: str | None
     categories: int
     expenses: int
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change of the book's history: who made it, when, and what it did."""
+
+    id: int
+    at: dt.datetime
+    source: str  # tui | cli | import | mcp:<client> | schedule
+    action: str  # expense.add, expense.edit, expense.move, expense.delete, category.*, import...
+    summary: str  # "delete 'Groceries' 45.00 on 2026-11-03"
+    group_id: str
+    reverts: int | None  # for an undo or redo: the change it undid or redid
+    undone: bool  # undone now (a redo makes it False again)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """An undo or redo that was made: ``change`` is the new record, ``target`` the change it
+    undid or redid (as it is now)."""
+
+    change: ChangeView
+    target: ChangeView
+
+    @property
+    def message(self) -> str:
+        """``Undid: delete 'Groceries' 45.00 on 2026-11-03`` (or ``Redid: ...``)."""
+        verb = "Undid" if self.change.action == "undo" else "Redid"
+        return f"{verb}: {self.target.summary}"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """What the History screen shows, from one snapshot: changes newest first, and every source
+    there is to filter by."""
+
+    changes: tuple[ChangeView, ...]
+    sources: tuple[str, ...]

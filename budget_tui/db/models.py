@@ -1,4 +1,4 @@
-"""The schema: categories, expenses, and a per-month roll-up of spend.
+"""The schema: categories, expenses, a per-month roll-up of spend, and the change log.
 
 Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). Both editable tables carry a
 version counter, so two terminals editing one row get a Conflict instead of a lost update.
@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -123,3 +126,52 @@ class MonthlyTotal(Base):
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_monthly_totals_month", "month"),)
+
+
+class Change(Base):
+    """One change to the book, written by :mod:`budget_tui.controller.ledger` in the same
+    transaction as the change itself.
+
+    ``before``/``after`` are JSON: the rows the change touched as they were and as it left them
+    (``{"expenses": {uid: row | null}, "categories": {id: row | null}}``), and for an import or a
+    demo fill its ``batch`` (uid prefix and id range) instead of every row. An undo or redo is a
+    change too: ``reverts`` names the change it undid or redid; ``undone`` says whether a change
+    is undone now.
+    """
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(100))  # tui | cli | import | mcp:<client> | schedule
+    group_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(30))  # expense.add, category.delete, import, undo...
+    summary: Mapped[str] = mapped_column(String(400))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+    reverts: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), default=None)
+    undone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        # History filtered by source, newest first.
+        Index("ix_changes_source_id", "source", "id"),
+        Index("ix_changes_reverts", "reverts"),
+    )
+
+
+class ArchivedExpense(Base):
+    """The rows of an undone import or demo fill, kept so that a redo can put them back."""
+
+    __tablename__ = "archived_expenses"
+
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36))
+    description: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    category_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)
+    import_key: Mapped[str | None] = mapped_column(String(64))

@@ -1,20 +1,27 @@
 """The write tools, registered only with ``--allow-write``. Each goes through the controller's
-validation in one transaction and returns what changed."""
+validation in one transaction and returns what changed. Each change is recorded in the book's
+history as made by ``mcp:<client>`` (the client's name from the handshake)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from budget_tui.controller import categories, expenses, validate
+from budget_tui.controller import categories, expenses, ledger, validate
 from budget_tui.controller.book import Book
 from budget_tui.mcp.arguments import Amount, CategoryName, RowId, Version, tool_errors
+from budget_tui.mcp.history_tools import client_source
 from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
 from budget_tui.mcp.toolbox import ToolBox
 from budget_tui.money import currency_code
+
+
+def _source(ctx: Context | None) -> str:
+    return client_source(ctx) if ctx is not None else "mcp:unknown"
 
 
 def write_tools(book: Book) -> list[Tool]:
@@ -34,6 +41,7 @@ def write_tools(book: Book) -> list[Tool]:
         uid: Annotated[
             str | None, Field(description="A UUID that makes a retried save idempotent")
         ] = None,
+        ctx: Context | None = None,
     ) -> ExpenseChange:
         """Record a new expense and return it as saved.
 
@@ -42,14 +50,15 @@ def write_tools(book: Book) -> list[Tool]:
         -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
         a lost reply returns the saved expense instead of adding it twice.
         """
-        saved = expenses.create_expense(
-            sessions,
-            description=description,
-            amount=validate.amount(amount, "amount"),
-            occurred_on=date,
-            category=category,
-            uid=uid,
-        )
+        with ledger.acting_as(_source(ctx)):
+            saved = expenses.create_expense(
+                sessions,
+                description=description,
+                amount=validate.amount(amount, "amount"),
+                occurred_on=date,
+                category=category,
+                uid=uid,
+            )
         return ExpenseChange(
             currency=currency_code(), action="created", expense=expense_result(saved)
         )
@@ -63,6 +72,7 @@ def write_tools(book: Book) -> list[Tool]:
         date: Annotated[str | None, Field(description="YYYY-MM-DD, today, yesterday or -3")] = None,
         category: CategoryName | None = None,
         version: Version | None = None,
+        ctx: Context | None = None,
     ) -> ExpenseChange:
         """Change an expense's description, amount, date and/or category; fields left out stay
         as they are. Returns the expense before and after, and which fields changed.
@@ -73,15 +83,16 @@ def write_tools(book: Book) -> list[Tool]:
         before = expenses.get_expense(sessions, expense_id)
         # Without a version from the caller, pin the one just read, so `before` is exactly
         # what this update replaced (a change in between gives a Conflict, not a wrong diff).
-        after = expenses.update_expense(
-            sessions,
-            expense_id,
-            version=version if version is not None else before.version,
-            description=description,
-            amount=None if amount is None else validate.amount(amount, "amount"),
-            occurred_on=date,
-            category=category,
-        )
+        with ledger.acting_as(_source(ctx)):
+            after = expenses.update_expense(
+                sessions,
+                expense_id,
+                version=version if version is not None else before.version,
+                description=description,
+                amount=None if amount is None else validate.amount(amount, "amount"),
+                occurred_on=date,
+                category=category,
+            )
         old, new = expense_result(before), expense_result(after)
         changed = [
             name
@@ -94,16 +105,19 @@ def write_tools(book: Book) -> list[Tool]:
 
     @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
     @tool_errors
-    def delete_expense(expense_id: RowId, version: Version | None = None) -> ExpenseChange:
+    def delete_expense(
+        expense_id: RowId, version: Version | None = None, ctx: Context | None = None
+    ) -> ExpenseChange:
         """Delete an expense and return what was deleted.
 
         expense_id: the id from a listing. version: the version from that listing; if the
         expense was changed since, nothing is deleted and an error says so.
         """
         gone = expenses.get_expense(sessions, expense_id)
-        expenses.delete_expense(
-            sessions, expense_id, version=version if version is not None else gone.version
-        )
+        with ledger.acting_as(_source(ctx)):
+            expenses.delete_expense(
+                sessions, expense_id, version=version if version is not None else gone.version
+            )
         return ExpenseChange(
             currency=currency_code(), action="deleted", expense=expense_result(gone)
         )
@@ -113,13 +127,15 @@ def write_tools(book: Book) -> list[Tool]:
     def create_category(
         name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
         monthly_budget: Amount | None = None,
+        ctx: Context | None = None,
     ) -> CategoryChange:
         """Create a category, optionally with a monthly budget, and return it.
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
         """
         budget = validate.budget(monthly_budget, "monthly_budget")
-        made = categories.create_category(sessions, name, budget)
+        with ledger.acting_as(_source(ctx)):
+            made = categories.create_category(sessions, name, budget)
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)
         )

@@ -1,24 +1,29 @@
-"""BudgetApp: opens the book in the background, then shows Expenses, Categories and Reports."""
+"""BudgetApp: opens the book in the background, then shows Expenses, Categories, Reports and
+History; undo and redo work from every screen, and changes made elsewhere show by themselves."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, LoadingIndicator, Static
+from textual.worker import get_current_worker
 
 from budget_tui.clock import today
 from budget_tui.controller.periods import Period
+from budget_tui.controller.views import UndoResult
 from budget_tui.errors import BudgetError, render
 from budget_tui.tui.commands import BudgetCommands
 from budget_tui.tui.widgets.app_header import AppHeader
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
     from budget_tui.tui.prefetch import Prefetch
 
 log = logging.getLogger("budget_tui.tui")
+# The worker group of the live watcher: it runs as long as the app (tests don't wait for it).
+LIVE = "live"
 
 # How long a screen's call waits for the book to open before it says the database is not open.
 OPEN_WAIT_S = 120.0
@@ -88,6 +95,12 @@ def _categories_screen() -> Screen:
     return CategoriesScreen()
 
 
+def _history_screen() -> Screen:
+    from budget_tui.tui.screens.history import HistoryScreen
+
+    return HistoryScreen()
+
+
 class BudgetApp(App[None]):
     """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it.
 
@@ -102,6 +115,7 @@ class BudgetApp(App[None]):
         "expenses": _expenses_screen,
         "categories": _categories_screen,
         "reports": _reports_screen,
+        "history": _history_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
@@ -131,6 +145,31 @@ class BudgetApp(App[None]):
             show=False,  # the tabs in the header show these keys
         ),
         Binding(
+            "4",
+            "show('history')",
+            "History",
+            id="history",
+            tooltip="Every change, newest first, with who made it; undo any of them",
+            show=False,
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="undo",
+            tooltip="Undo the last change made in budget-tui (History undoes any change)",
+            show=False,
+        ),
+        Binding("U", "redo", "Redo", id="redo", tooltip="Redo the change last undone", show=False),
+        Binding(
+            "ctrl+y",
+            "redo",
+            "Redo",
+            id="redo-ctrl",
+            tooltip="Redo the change last undone",
+            show=False,
+        ),
+        Binding(
             "f2",
             "show('expenses')",
             "Expenses",
@@ -154,10 +193,34 @@ class BudgetApp(App[None]):
             tooltip="Spend by category and by month",
             show=False,
         ),
+        Binding(
+            "f5",
+            "show('history')",
+            "History",
+            id="history-f",
+            tooltip="Every change, newest first",
+            show=False,
+        ),
     ]
 
     month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
     report_period: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
+
+    @dataclass
+    class BookChanged(Message):
+        """Changes were committed elsewhere (another terminal, the CLI, an MCP client)."""
+
+        ids: tuple[int, ...]
+
+    @dataclass
+    class Undone(Message):
+        """An undo or redo was made."""
+
+        result: UndoResult
+
+    @dataclass
+    class UndoFailed(Message):
+        error: BudgetError
 
     def __init__(
         self,
@@ -166,12 +229,16 @@ class BudgetApp(App[None]):
         echo_sql: bool = False,
         location: str | None = None,
         prefetch: Prefetch | None = None,
+        live_interval: float = 0.5,
     ) -> None:
         """``location`` is the redacted place shown in the header (worked out from ``url`` when
         not given). ``prefetch`` is a child process reading the first screen's data
         (:mod:`budget_tui.tui.prefetch`): the list is painted from it while this process
-        imports SQLAlchemy and opens its own book."""
+        imports SQLAlchemy and opens its own book. ``live_interval`` is how often the live
+        watcher looks for changes made elsewhere, in seconds."""
         super().__init__()
+        self.live_interval = live_interval
+        self._stale = False
         if location is None:
             from budget_tui.db.engine import describe
 
@@ -216,7 +283,7 @@ class BudgetApp(App[None]):
 
         try:
             # SQL echo goes to the log file (setup_logging), never to the terminal under the app.
-            book = open_book(self.url)
+            book = open_book(self.url, source="tui")
         except BudgetError as error:
             self._book_settled.set()
             self.call_from_thread(self._open_failed, error)
@@ -272,9 +339,85 @@ class BudgetApp(App[None]):
         self.book_opened()
 
     def book_opened(self) -> None:
-        """Called on the UI thread once the book is open: show the home screen."""
+        """Called on the UI thread once the book is open: show the home screen (unless the
+        prefetched list already shows it), start listening."""
         if self.current_mode != "expenses":
             self.switch_mode("expenses")
+        self.watch_book()
+
+    # -- live: changes made elsewhere show by themselves ------------------------------------------
+
+    @work(thread=True, exclusive=True, group=LIVE, exit_on_error=False)
+    def watch_book(self) -> None:
+        """Wait for changes committed elsewhere (see controller.watch) until the app ends."""
+        from budget_tui.controller.watch import ChangeWatcher
+
+        book = self.book
+        assert book is not None
+        worker = get_current_worker()
+        watcher = ChangeWatcher(book, interval=self.live_interval)
+        try:
+            while not worker.is_cancelled:
+                ids = watcher.wait(1.0)
+                others = tuple(i for i in ids if not book.wrote(i))
+                if (others or self._stale) and not worker.is_cancelled:
+                    self.post_message(self.BookChanged(others))
+        finally:
+            watcher.close()
+
+    @on(BookChanged)
+    def _book_changed(self, _message: BookChanged) -> None:
+        self._stale = True
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        """Have the screen on show read the book again, unless a form or dialog is open over it
+        (then it is done when the dialog closes: the watcher asks again every second)."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        hook = getattr(self.screen, "book_changed", None)
+        self._stale = False
+        if hook is not None:
+            hook()
+
+    # -- undo and redo ----------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self.undo_change(None, redo=False)
+
+    def action_redo(self) -> None:
+        self.undo_change(None, redo=True)
+
+    @work(thread=True, group="undo", exit_on_error=False)
+    def undo_change(self, change_id: int | None, *, redo: bool) -> None:
+        """Undo ``change_id``, or (None) the last change made in the app, in this terminal or
+        another, before a restart or after; or redo the change the app's last undo took back.
+        Changes made by the CLI or an assistant are undone from History, by their id."""
+        from budget_tui.controller import history
+        from budget_tui.tui import runner
+
+        try:
+            if redo:
+                result = runner.call(self, history.redo, source="tui")
+            elif change_id is None:
+                result = runner.call(self, history.undo, source="tui")
+            else:
+                result = runner.call(self, history.undo, change_id)
+        except BudgetError as error:
+            self.post_message(self.UndoFailed(error))
+        else:
+            self.post_message(self.Undone(result))
+
+    @on(Undone)
+    def _undone(self, message: Undone) -> None:
+        self.notify(message.result.message, timeout=5)
+        self.refresh_screen()
+
+    @on(UndoFailed)
+    def _undo_failed(self, message: UndoFailed) -> None:
+        from budget_tui.tui.runner import report_error
+
+        report_error(self.screen, message.error)
 
     def action_retry_connect(self) -> None:
         if isinstance(self.screen, ConnectingScreen):
@@ -284,6 +427,9 @@ class BudgetApp(App[None]):
     # -- switching and help ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("undo", "redo"):
+            # Not while a form or dialog is open (its keys are its own), nor before the book is.
+            return self.book is not None and not isinstance(self.screen, ModalScreen)
         if action == "show":
             # Nothing to show before the book (or the prefetched list) is there; the screen
             # already shown is dimmed.

@@ -69,19 +69,32 @@ def seeded(book: Book) -> Seeded:
 
 
 @asynccontextmanager
-async def connect(url: str, *, allow_write: bool = False, read_only: bool | None = None):
-    """An SDK client talking in-process to a server on its own book at ``url``.
+async def connect(
+    url: str,
+    *,
+    allow_write: bool = False,
+    read_only: bool | None = None,
+    client_name: str | None = None,
+):
+    """An SDK client talking in-process to a server on its own book at ``url``; it introduces
+    itself as ``client_name`` in the handshake when given.
 
     ``read_only`` defaults to ``not allow_write``, as ``run_stdio`` opens it; giving both lets a
     test put the write tools over a read-only book, to see the database itself refuse.
     """
     from mcp import Client
+    from mcp_types import Implementation
 
     from budget_tui.mcp_server import create_server
 
-    server_book = open_book(url, read_only=(not allow_write) if read_only is None else read_only)
+    server_book = open_book(
+        url, read_only=(not allow_write) if read_only is None else read_only, source="mcp"
+    )
+    info = None if client_name is None else Implementation(name=client_name, version="1.0")
     try:
-        async with Client(create_server(server_book, allow_write=allow_write)) as client:
+        async with Client(
+            create_server(server_book, allow_write=allow_write), client_info=info
+        ) as client:
             yield client
     finally:
         server_book.close()
@@ -107,7 +120,13 @@ class Tools:
 
 @asynccontextmanager
 async def tools_for(
-    url: str, *, allow_write: bool = False, read_only: bool | None = None
+    url: str,
+    *,
+    allow_write: bool = False,
+    read_only: bool | None = None,
+    client_name: str | None = None,
 ) -> AsyncIterator[Tools]:
-    async with connect(url, allow_write=allow_write, read_only=read_only) as client:
+    async with connect(
+        url, allow_write=allow_write, read_only=read_only, client_name=client_name
+    ) as client:
         yield Tools(client)

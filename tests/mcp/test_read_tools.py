@@ -19,8 +19,9 @@ READ_TOOLS = {
     "summarize_spending",
     "spending_by_month",
     "budget_status",
+    "list_changes",
 }
-WRITE_TOOLS = {"add_expense", "update_expense", "delete_expense", "create_category"}
+WRITE_TOOLS = {"add_expense", "update_expense", "delete_expense", "create_category", "undo_change"}
 
 
 async def test_read_only_server_lists_only_read_tools(seeded: Seeded) -> None:

@@ -28,6 +28,8 @@ VALID: dict[str, dict[str, Any]] = {
     "update_expense": {"expense_id": None},
     "delete_expense": {"expense_id": None},
     "create_category": {"name": "Pets"},
+    "list_changes": {},
+    "undo_change": {"change_id": 1},
 }
 
 

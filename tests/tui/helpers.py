@@ -18,10 +18,11 @@ def make_app(url: str):
 
 def _busy(app) -> list:
     """The workers still running, but for those waiting for a dialog's answer (runner.DIALOG):
-    they wait for the person, who is the test."""
+    they wait for the person, who is the test; and the live watcher, which runs as long as the app."""
+    from budget_tui.tui.app import LIVE
     from budget_tui.tui.runner import DIALOG
 
-    return [w for w in app.workers if w.is_running and w.group != DIALOG]
+    return [w for w in app.workers if w.is_running and w.group not in (DIALOG, LIVE)]
 
 
 async def settle(pilot: Pilot) -> None:

@@ -25,6 +25,9 @@ def loaded_after_import(module: str) -> set[str]:
         "budget_tui.controller.export",
         "budget_tui.controller.demo",
         "budget_tui.controller.book",
+        "budget_tui.controller.ledger",
+        "budget_tui.controller.history",
+        "budget_tui.controller.watch",
     ],
 )
 def test_controller_never_imports_textual(module: str) -> None:

@@ -298,3 +298,6 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    # Changes made elsewhere (the app hears of them) or undone: read again, the cursor kept.
+    book_changed = action_reload

@@ -340,3 +340,6 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if self.query_state is not None:
             current = self.current
             self.reload(current.id if current else None)
+
+    # Changes made elsewhere (the app hears of them) or undone: read again, the cursor kept.
+    book_changed = action_reload

@@ -300,3 +300,6 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         if message.chart.highlight == self.period:
             self.chart_category = message.chart.category_id
             self.query_one(MonthChartPanel).data = message.chart
+
+    # Changes made elsewhere (the app hears of them) or undone: read again, the cursor kept.
+    book_changed = action_reload

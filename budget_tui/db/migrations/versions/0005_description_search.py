@@ -2,7 +2,7 @@
 look-up, not a read of every row.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 pg_trgm is a trusted extension (PostgreSQL 13+), so the database's owner can create it; Neon
 offers it too. Where it can't be created (an older server, no privilege) the search still works,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,178 @@
+"""History: every change to the book, newest first, with who made it; any of them can be undone.
+
+A load is one controller call (``history.history_page``): the changes (filtered by source) and
+the sources there are to filter by. ``f`` cycles the filter (all, then each source: tui, cli,
+import, mcp:<client>...), so "what did the assistant change?" is a key or two away; ``u`` on a
+row undoes that change (the app's ``u`` elsewhere undoes the last one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from budget_tui.tui import runner
+
+if TYPE_CHECKING:
+    from budget_tui.controller.views import ChangeView, HistoryPage
+
+LIMIT = 200
+
+
+def when(change: ChangeView) -> str:
+    """The change's time in the local time zone, to the minute."""
+    return change.at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class HistoryScreen(runner.DatabaseWork, Screen[None]):
+    """The change log. Reloads whenever it is shown again and when the book changes."""
+
+    TITLE = "History"
+    AUTO_FOCUS = "#history"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "u", "undo_selected", "Undo", id="undo-selected", tooltip="Undo the selected change"
+        ),
+        Binding(
+            "f",
+            "next_source",
+            "Source",
+            id="source",
+            tooltip="Show one source's changes: all, tui, cli, import, each MCP client",
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Reload",
+            id="reload",
+            tooltip="Read the history again",
+            show=False,
+        ),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The changes for ``source`` came back; ``select_id`` is the one to select."""
+
+        source: str | None
+        page: HistoryPage
+        select_id: int | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source: str | None = None
+        self.rows: list[ChangeView] = []
+        self.sources: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static("Loading…", id="history-empty")
+        yield Static("", id="history-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.display = False
+        table.add_column("#", key="id")
+        table.add_column("When", key="when")
+        table.add_column("Source", key="source")
+        table.add_column("Change", key="summary")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#history", DataTable)
+
+    @property
+    def current(self) -> ChangeView | None:
+        index = self.table.cursor_row
+        if self.rows and 0 <= index < len(self.rows):
+            return self.rows[index]
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_selected":
+            change = self.current
+            # Dimmed on an undo or redo record, and on a change already undone.
+            if change is None or change.undone or change.reverts is not None:
+                return None
+        return True
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+        self.table.focus()
+
+    def action_reload(self) -> None:
+        current = self.current
+        self.load(self.source, current.id if current else None)
+
+    # Changes made elsewhere (the app hears of them) or undone: read again, the cursor kept.
+    book_changed = action_reload
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, source: str | None, select_id: int | None) -> None:
+        from budget_tui.controller.history import history_page
+
+        page = runner.call(self.app, history_page, source=source, limit=LIMIT)
+        runner.deliver(self, self.Loaded(source, page, select_id))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.source != self.source:
+            return  # the filter changed while this was loading; a newer load is on its way
+        self.rows = list(message.page.changes)
+        self.sources = message.page.sources
+        table, empty = self.table, self.query_one("#history-empty", Static)
+        table.clear()
+        for change in self.rows:
+            summary = Text(change.summary)
+            if change.undone:
+                summary = Text.assemble(summary, (" (undone)", "italic"))
+                summary.stylize("dim")
+            table.add_row(str(change.id), when(change), change.source, summary, key=str(change.id))
+        table.display = bool(self.rows)
+        empty.display = not self.rows
+        if not self.rows:
+            empty.update(
+                "No changes yet." if self.source is None else f"No changes by {self.source}."
+            )
+        index = next((i for i, c in enumerate(self.rows) if c.id == message.select_id), 0)
+        if self.rows:
+            table.move_cursor(row=index, animate=False)
+        shown = "every source" if self.source is None else self.source
+        self.query_one("#history-status", Static).update(
+            f"{len(self.rows)} change{'s' if len(self.rows) != 1 else ''}, newest first · "
+            f"{shown} · f: source · u: undo the selected change · U: redo"
+        )
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_next_source(self) -> None:
+        choices: list[str | None] = [None, *self.sources]
+        following = (
+            choices[(choices.index(self.source) + 1) % len(choices)]
+            if (self.source in choices)
+            else None
+        )
+        self.source = following
+        self.load(following, None)
+
+    def action_undo_selected(self) -> None:
+        change = self.current
+        if change is not None:
+            self.app.undo_change(change.id, redo=False)  # type: ignore[attr-defined]
