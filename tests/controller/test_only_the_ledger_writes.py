@@ -51,7 +51,7 @@ def test_every_write_statement_of_every_action_comes_from_the_ledger(book) -> No
         )
         categories.delete_category(s, food.id, move_to=home.id)
         import_csv(s, io.StringIO("date,description,amount,category\n2026-03-03,Tea,2.00,New\n"))
-        fill_demo(s, 50, seed=1)
+        fill_demo(s, 50, seed=1, into_existing=True)
         history.undo(s)
         history.undo(s)
         history.redo(s)

@@ -17,9 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
     from budget_tui.controller.views import ChangeView, HistoryPage
@@ -73,7 +74,7 @@ class HistoryScreen(runner.DatabaseWork, Screen[None]):
         self.sources: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader("history")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="history-empty")
         yield Static("", id="history-status")
@@ -109,6 +110,8 @@ class HistoryScreen(runner.DatabaseWork, Screen[None]):
     # -- loading -------------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
+        if self.shown_again():
+            return
         self.action_reload()
         self.table.focus()
 
