@@ -258,7 +258,12 @@ def test_readers_answer_while_a_demo_fill_writes(
 
     thread, box = run_in_thread(
         lambda: fill_demo(
-            book.sessions, 5000, seed=3, today=dt.date(2026, 3, 15), progress=progress
+            book.sessions,
+            5000,
+            seed=3,
+            today=dt.date(2026, 3, 15),
+            progress=progress,
+            into_existing=True,
         )
     )
     assert gate.reached.wait(SAFETY_S), box.get("error")
