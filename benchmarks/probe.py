@@ -309,6 +309,14 @@ def queries(url: str) -> dict[str, Any]:
         "filter_text_totals_month": lambda: expenses.expense_totals(
             s, ExpenseFilter(period=month, text="pizza")
         ),
+        # `/`: a search of every month, as the Expenses screen loads it (page, totals,
+        # categories); a rare word reads the most rows, a common one counts the most.
+        "search_all_months_rare": lambda: expenses.browse_expenses(
+            s, ExpenseFilter(text="plumber")
+        ),
+        "search_all_months_common": lambda: expenses.browse_expenses(
+            s, ExpenseFilter(text="market")
+        ),
         "list_categories_month": lambda: categories.list_categories(s, month),
         "report_by_category_year": lambda: reports.spend_by_category_report(s, year),
         "report_by_month_12": lambda: reports.spend_by_month(s, Period.last_months(today, 12)),

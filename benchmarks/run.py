@@ -358,6 +358,8 @@ def table(results: list[dict[str, Any]]) -> str:
         ("list_expenses_month", "  sql: month's first page, ms"),
         ("expense_totals_month", "  sql: month's totals, ms"),
         ("filter_text_totals_month", "  sql: text filter totals, ms"),
+        ("search_all_months_rare", "  sql: search every month, rare word, ms"),
+        ("search_all_months_common", "  sql: search every month, common word, ms"),
         ("list_categories_month", "  sql: categories + spend, ms"),
         ("report_by_category_year", "  sql: year by category, ms"),
         ("largest_year", "  sql: year's largest, ms"),

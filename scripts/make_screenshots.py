@@ -32,12 +32,22 @@ SHOTS: list[tuple[str, tuple[str, ...]]] = [
     ("categories", ("2",)),
     ("reports", ("3",)),
     ("reports-by-month", ("p", "p", "p", "tab")),
-    ("expense-form", ("1", "a")),
+    ("expense-form", ("escape", "1", "a")),
+    # Enter on the empty form: every field's error at once.
+    ("expense-form-errors", ("enter",)),
+    # A few letters of a category: the names they match, to choose with the arrows.
+    (
+        "expense-form-category",
+        ("escape", "a", *"Bus", "tab", *"2.80", "tab", "tab", "t", "r", "down"),
+    ),
+    # A search of every month (Esc closes the list, Esc asks, y drops the form).
+    ("search", ("escape", "escape", "y", "slash", *"market", "enter")),
     ("help", ("escape", "f1")),
 ]
 # The same app in a small terminal (80x24, as over SSH): saved as NAME-80x24.svg.
 SMALL_SHOTS: list[tuple[str, tuple[str, ...]]] = [
     ("expenses", ("1",)),
+    ("categories", ("2",)),
     ("reports", ("3",)),
 ]
 SMALL_SIZE = (80, 24)
@@ -64,8 +74,14 @@ def _make_demo_book(url: str) -> None:
 
 
 async def _settle(pilot: Pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the database work, not for the workers that wait for a dialog's answer."""
+    from budget_tui.tui.runner import DIALOG
+
+    for _ in range(3):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.is_running and w.group != DIALOG]
+        if busy:  # (an empty list would mean every worker)
+            await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 

@@ -267,7 +267,7 @@ def _check_date(value: dt.date, field: str) -> dt.date:
     return value
 
 
-_ZERO = re.compile(r"^0*([.,]0*)?$")
+_ZERO = re.compile(r"^(?:0+(?:[.,]0*)?|[.,]0+)?$")  # "", "0", "0.00", ".0": no budget
 
 
 def budget(value: object, field: str = "budget") -> Decimal | None:
@@ -276,7 +276,9 @@ def budget(value: object, field: str = "budget") -> Decimal | None:
     Otherwise an amount as :func:`amount` reads it; a refusal speaks of the budget."""
     if value is None or (isinstance(value, str) and _ZERO.match(value.strip())):
         return None
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value == 0:
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return None
+    if isinstance(value, Decimal) and value.is_zero():
         return None
     if isinstance(value, str) and value.strip().startswith("-"):
         raise InvalidInput(field, "A budget can't be negative; leave it empty (or 0) for none.")

@@ -51,6 +51,13 @@ def test_unicode_names_compare_by_casefold(sessions) -> None:
     assert names(sessions) == ["Café ☕", "Straße"]
 
 
+def test_a_budget_of_zero_is_no_budget(sessions) -> None:
+    food = categories.create_category(sessions, "Food", "0")
+    assert food.monthly_budget is None
+    food = categories.set_budget(sessions, food.id, "40")
+    assert categories.set_budget(sessions, food.id, "0.00").monthly_budget is None
+
+
 @pytest.mark.parametrize(
     ("name", "budget", "field"),
     [
@@ -60,7 +67,6 @@ def test_unicode_names_compare_by_casefold(sessions) -> None:
         ("x" * 51, None, "name"),
         (None, None, "name"),
         ("Food", "-5", "budget"),
-        ("Food", "0", "budget"),
         ("Food", "1.234", "budget"),
         ("Food", "abc", "budget"),
     ],

@@ -202,7 +202,7 @@ async def test_create_category_with_and_without_a_budget(seeded: Seeded) -> None
         ({"name": "x" * 51}, "name: The category name is 51 characters long; the limit is 50."),
         (
             {"name": "Pets", "monthly_budget": "-1"},
-            "monthly_budget: The amount must be more than zero.",
+            "monthly_budget: A budget can't be negative; leave it empty (or 0) for none.",
         ),
     ],
 )

@@ -146,6 +146,7 @@ def test_create_category(shared_book: Book, name: object, budget: object) -> Non
         assert err.field in ("name", "budget")
         assert not (err.field == "name" and text_must_be_accepted(name, validate.NAME_MAX))
         assert not (err.field == "budget" and amount_must_be_accepted(budget))
+        assert not (err.field == "budget" and means_no_budget(budget))
         assert categories.list_categories(s) == ()
         return
     (stored,) = categories.list_categories(s)
@@ -155,11 +156,22 @@ def test_create_category(shared_book: Book, name: object, budget: object) -> Non
         view.monthly_budget,
     )
     check_text(stored.name, name, validate.NAME_MAX)
-    if budget is None or (isinstance(budget, str) and not budget.strip()):
+    if means_no_budget(budget):
         assert stored.monthly_budget is None
     else:
         check_amount(stored.monthly_budget, budget)
     assert categories.get_category(s, stored.name).id == stored.id  # found by what is shown
+
+
+def means_no_budget(budget: object) -> bool:
+    """Nothing, blank or zero: "no budget" (validate.budget)."""
+    if budget is None:
+        return True
+    if isinstance(budget, str):
+        return re.fullmatch(r"(?:0+(?:[.,]0*)?|[.,]0+)?", budget.strip()) is not None
+    if isinstance(budget, Decimal):
+        return budget.is_zero()
+    return isinstance(budget, int) and not isinstance(budget, bool) and budget == 0
 
 
 @SETTINGS
@@ -178,6 +190,7 @@ def test_rename_category_and_set_budget(shared_book: Book, name: object, budget:
         budgeted = categories.set_budget(s, food.id, budget)
     except InvalidInput as err:
         assert err.field == "budget" and not amount_must_be_accepted(budget)
+        assert not means_no_budget(budget)
         budgeted = None
     stored = categories.get_category(s, food.id)
     if renamed is None:
@@ -187,7 +200,7 @@ def test_rename_category_and_set_budget(shared_book: Book, name: object, budget:
         assert stored.name == renamed.name
     if budgeted is None:
         assert stored.monthly_budget == Decimal("100.00")
-    elif budget is None or (isinstance(budget, str) and not budget.strip()):
+    elif means_no_budget(budget):
         assert stored.monthly_budget is None
     else:
         check_amount(stored.monthly_budget, budget)
