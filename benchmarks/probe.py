@@ -54,7 +54,8 @@ async def _settle(app: Any, pilot: Any, timeout: float = 30.0) -> None:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         await pilot.pause()
-        busy = [w for w in app.workers if not w.is_finished]
+        # The live watcher runs as long as the app does: it is never "done".
+        busy = [w for w in app.workers if not w.is_finished and w.group != "live"]
         if not busy and not getattr(app, "_in_flight", 0):
             break
         # A worker superseded by a newer one (exclusive) ends cancelled.
