@@ -98,7 +98,7 @@ def timed_process(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "exit": code,
         "stderr_tail": err.strip().splitlines()[-1][-300:] if code and err.strip() else "",
-        "stdout": out[-2000:],
+        "stdout": out[-100_000:],  # the probes print one long JSON line last
     }
 
 
