@@ -43,6 +43,8 @@ SHOTS: list[tuple[str, tuple[str, ...]]] = [
     # A search of every month (Esc closes the list, Esc asks, y drops the form).
     ("search", ("escape", "escape", "y", "slash", *"market", "enter")),
     ("help", ("escape", "f1")),
+    # Every change with who made it (here the demo fill), each undoable.
+    ("history", ("escape", "4")),
 ]
 # The same app in a small terminal (80x24, as over SSH): saved as NAME-80x24.svg.
 SMALL_SHOTS: list[tuple[str, tuple[str, ...]]] = [
@@ -74,12 +76,14 @@ def _make_demo_book(url: str) -> None:
 
 
 async def _settle(pilot: Pilot) -> None:
-    """Wait for the database work, not for the workers that wait for a dialog's answer."""
+    """Wait for the database work, not for the workers that wait for a dialog's answer nor for
+    the live watcher (it runs as long as the app)."""
+    from budget_tui.tui.app import LIVE
     from budget_tui.tui.runner import DIALOG
 
     for _ in range(3):
         await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.is_running and w.group != DIALOG]
+        busy = [w for w in pilot.app.workers if w.is_running and w.group not in (DIALOG, LIVE)]
         if busy:  # (an empty list would mean every worker)
             await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
