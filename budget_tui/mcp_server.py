@@ -80,15 +80,20 @@ def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
 
 
 def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) -> None:
-    """Serve the book at ``url`` over stdio until the client disconnects.
+    """Serve the book at ``url`` over stdio until the client's input ends and every request it
+    sent has been answered (:mod:`budget_tui.mcp.stdio`).
 
     Read-only unless ``allow_write``: the database itself refuses writes. Raises ConfigError or
     DatabaseUnavailable (never quoting the URL) when the book can't be opened; a read-only open
     needs a database that budget-tui has created already.
     """
+    import anyio
+
+    from budget_tui.mcp.stdio import serve_stdio
+
     book = _open(url, allow_write=allow_write, echo_sql=echo_sql)
     try:
-        create_server(book, allow_write=allow_write).run("stdio")
+        anyio.run(serve_stdio, create_server(book, allow_write=allow_write))
     finally:
         book.close()
 
