@@ -54,7 +54,7 @@ async def serve_stdio(server: MCPServer, *, drain_seconds: float = DRAIN_SECONDS
                 async for reply in replies:
                     await write_stream.send(reply)
                     if isinstance(reply.message, JSONRPCResponse | JSONRPCError):
-                        waiting.discard(reply.message.id)  # type: ignore[arg-type]
+                        waiting.discard(reply.message.id)
 
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(read_input)
