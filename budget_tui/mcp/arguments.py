@@ -13,14 +13,13 @@ from typing import Annotated, ParamSpec, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from budget_tui.controller import expenses, validate
+from budget_tui.controller import validate
 from budget_tui.controller.periods import Period, month_start
 from budget_tui.errors import BudgetError, InvalidInput, render
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-MAX_LIMIT = expenses.MAX_PAGE
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 FIRST_MONTH = month_start(validate.EARLIEST)
 LAST_MONTH = month_start(validate.LATEST)
@@ -43,7 +42,6 @@ Month = Annotated[
     Field(description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month"),
 ]
 Amount = Annotated[str | float, Field(description="Positive, at most two decimals, like 12.50")]
-Limit = Annotated[int, Field(description="How many expenses to list, 1 to 1000")]
 
 
 def parse_month(value: str | None, field: str) -> dt.date:
@@ -82,12 +80,6 @@ def parse_search_text(text: str | None) -> str | None:
     return validate.clean_text(
         text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
     )
-
-
-def check_limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} expenses.")
-    return limit
 
 
 def error_text(error: BudgetError) -> str:

@@ -19,15 +19,23 @@ from budget_tui.mcp.arguments import (
     Amount,
     CategoryName,
     EndDate,
-    Limit,
     Month,
     StartDate,
-    check_limit,
     parse_amount_limit,
     parse_month,
     parse_range,
     parse_search_text,
     tool_errors,
+)
+from budget_tui.mcp.paging import (
+    DEFAULT_LIMIT,
+    ExpenseLimit,
+    PageCursor,
+    SortExpenses,
+    check_limit,
+    encode,
+    expense_cursor,
+    split_sort,
 )
 from budget_tui.mcp.results import (
     BudgetLine,
@@ -45,7 +53,6 @@ from budget_tui.mcp.results import (
 from budget_tui.mcp.toolbox import ToolBox
 from budget_tui.money import currency_code, plain
 
-DEFAULT_LIMIT = 50
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
@@ -63,8 +70,17 @@ def read_tools(book: Book) -> list[Tool]:
                 error.message, hint=f"Known categories: {names or 'none yet'}."
             ) from None
 
-    def expense_list(flt: ExpenseFilter, limit: int) -> ExpenseList:
-        page = expenses.list_expenses(sessions, flt, limit=check_limit(limit))
+    def expense_list(flt: ExpenseFilter, sort: str, cursor: str | None, limit: int) -> ExpenseList:
+        key, descending = split_sort(sort)
+        page = expenses.list_expenses(
+            sessions,
+            flt,
+            sort="amount" if key == "amount" else "date",
+            descending=descending,
+            after=expense_cursor(cursor, sort),
+            limit=check_limit(limit, "expenses"),
+        )
+        last = page.next_cursor
         totals = expenses.expense_totals(sessions, flt)
         period = flt.period
         return ExpenseList(
@@ -76,7 +92,9 @@ def read_tools(book: Book) -> list[Tool]:
             total=plain(totals.total),
             count=totals.count,
             shown=len(page.items),
-            more=page.next_cursor is not None,
+            more=last is not None,
+            next_cursor=None if last is None else encode(sort, last.value, last.id),
+            sort=sort,
             expenses=[expense_result(e) for e in page.items],
         )
 
@@ -101,18 +119,23 @@ def read_tools(book: Book) -> list[Tool]:
         category: CategoryName,
         start: StartDate = None,
         end: EndDate = None,
-        limit: Limit = DEFAULT_LIMIT,
+        sort: SortExpenses = "date-desc",
+        cursor: PageCursor = None,
+        limit: ExpenseLimit = DEFAULT_LIMIT,
     ) -> ExpenseList:
-        """The expenses of one category, newest first, with the total and count of all that match.
+        """The expenses of one category, one page at a time (newest first unless sort says
+        otherwise), with the total and count of all that match.
 
         category: the category name, any case (see list_categories).
         start, end: ISO dates, both included; either may be left out for an open range, and
-        leaving both out means all time. limit: how many expenses to list (1-1000, default 50);
-        total and count always cover every match.
+        leaving both out means all time. limit: expenses per page (1-500, default 50); total
+        and count always cover every match. When next_cursor is not null, call again with
+        cursor=next_cursor (same other arguments) for the next page; following the cursors
+        lists every match exactly once.
         """
         found = find_category(category)
         flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
-        return expense_list(flt, limit)
+        return expense_list(flt, sort, cursor, limit)
 
     @box.tool(annotations=READ)
     @tool_errors
@@ -123,14 +146,19 @@ def read_tools(book: Book) -> list[Tool]:
         min_amount: Amount | None = None,
         max_amount: Amount | None = None,
         category: CategoryName | None = None,
-        limit: Limit = DEFAULT_LIMIT,
+        sort: SortExpenses = "date-desc",
+        cursor: PageCursor = None,
+        limit: ExpenseLimit = DEFAULT_LIMIT,
     ) -> ExpenseList:
         """Find expenses by words in their description, a date range, an amount range and/or a
-        category; newest first, with the total and count of all that match.
+        category, one page at a time, with the total and count of all that match.
 
         text: found anywhere in the description, any case. start, end: ISO dates, both included.
         min_amount, max_amount: like 12.50, both included. category: a name, any case.
-        limit: how many to list (1-1000, default 50). Every filter is optional.
+        Every filter is optional. sort: date-desc (default), date-asc, amount-desc (largest
+        first) or amount-asc. limit: expenses per page (1-500, default 50). When next_cursor is
+        not null, call again with cursor=next_cursor (same other arguments) for the next page;
+        following the cursors lists every match exactly once.
         """
         flt = ExpenseFilter(
             period=parse_range(start, end),
@@ -139,7 +167,7 @@ def read_tools(book: Book) -> list[Tool]:
             min_amount=parse_amount_limit(min_amount, "min_amount"),
             max_amount=parse_amount_limit(max_amount, "max_amount"),
         )
-        return expense_list(flt, limit)
+        return expense_list(flt, sort, cursor, limit)
 
     @box.tool(annotations=READ)
     @tool_errors

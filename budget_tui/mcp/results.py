@@ -26,9 +26,13 @@ class ExpenseList(BaseModel):
     end: str | None = Field(description="Last day included (ISO), or null for no upper bound")
     total: str = Field(description="Sum of every matching expense, not only those listed")
     count: int = Field(description="How many expenses match, not only those listed")
-    shown: int
-    more: bool = Field(description="True when more expenses match than are listed")
-    expenses: list[Expense] = Field(description="Newest first")
+    shown: int = Field(description="How many expenses are on this page")
+    more: bool = Field(description="True when more expenses follow this page")
+    next_cursor: str | None = Field(
+        description="Give it as cursor (same filters and sort) for the next page; null at the end"
+    )
+    sort: str = Field(description="The order of the list, e.g. date-desc")
+    expenses: list[Expense] = Field(description="This page, in the order sort names")
 
 
 class Category(BaseModel):
