@@ -12,7 +12,6 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from budget_tui.controller import history, ledger
@@ -28,9 +27,7 @@ from budget_tui.mcp.paging import (
     check_limit,
     encode,
 )
-from budget_tui.mcp.toolbox import ToolBox
-
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+from budget_tui.mcp.toolbox import ToolBox, reads, writes
 
 
 def client_source(ctx: Context) -> str:
@@ -86,7 +83,7 @@ def history_tools(book: Book, *, allow_write: bool) -> list[Tool]:
     sessions = book.sessions
     box = ToolBox()
 
-    @box.tool(annotations=READ)
+    @box.tool(title="List changes", annotations=reads())
     @tool_errors
     def list_changes(
         source: Annotated[
@@ -127,7 +124,7 @@ def history_tools(book: Book, *, allow_write: bool) -> list[Tool]:
 
     if allow_write:
 
-        @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+        @box.tool(title="Undo a change", annotations=writes(destructive=True, idempotent=False))
         @tool_errors
         def undo_change(
             change_id: RowId,

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from budget_tui.controller import categories, expenses, reports, validate
@@ -16,8 +15,10 @@ from budget_tui.controller.views import CategoryView, ExpenseFilter
 from budget_tui.errors import InvalidInput, NotFound
 from budget_tui.mcp.arguments import (
     FIRST_MONTH,
-    Amount,
+    AmountBound,
+    AnyCategory,
     CategoryName,
+    Day,
     EndDate,
     Month,
     StartDate,
@@ -49,11 +50,10 @@ from budget_tui.mcp.results import (
     category_result,
     expense_result,
     money,
+    progress,
 )
-from budget_tui.mcp.toolbox import ToolBox
+from budget_tui.mcp.toolbox import ToolBox, reads
 from budget_tui.money import currency_code, plain
-
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
 def read_tools(book: Book) -> list[Tool]:
@@ -98,7 +98,7 @@ def read_tools(book: Book) -> list[Tool]:
             expenses=[expense_result(e) for e in page.items],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="List categories", annotations=reads())
     @tool_errors
     def list_categories(month: Month = None) -> CategoryList:
         """List every category with its monthly budget and what was spent in a month.
@@ -110,10 +110,11 @@ def read_tools(book: Book) -> list[Tool]:
         return CategoryList(
             currency=currency_code(),
             month=first.strftime("%Y-%m"),
+            **progress(first, Period.month(first).last_day),
             categories=[category_result(c) for c in rows],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Expenses in a category", annotations=reads())
     @tool_errors
     def query_expenses_by_category(
         category: CategoryName,
@@ -137,15 +138,15 @@ def read_tools(book: Book) -> list[Tool]:
         flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
         return expense_list(flt, sort, cursor, limit)
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Search expenses", annotations=reads())
     @tool_errors
     def search_expenses(
         text: Annotated[str | None, Field(description="Words found in the description")] = None,
         start: StartDate = None,
         end: EndDate = None,
-        min_amount: Amount | None = None,
-        max_amount: Amount | None = None,
-        category: CategoryName | None = None,
+        min_amount: AmountBound = None,
+        max_amount: AmountBound = None,
+        category: AnyCategory = None,
         sort: SortExpenses = "date-desc",
         cursor: PageCursor = None,
         limit: ExpenseLimit = DEFAULT_LIMIT,
@@ -169,11 +170,11 @@ def read_tools(book: Book) -> list[Tool]:
         )
         return expense_list(flt, sort, cursor, limit)
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Summarize spending", annotations=reads())
     @tool_errors
     def summarize_spending(
-        start: Annotated[str, Field(description="First day included, YYYY-MM-DD")],
-        end: Annotated[str, Field(description="Last day included, YYYY-MM-DD")],
+        start: Annotated[Day, Field(description="First day included, YYYY-MM-DD")],
+        end: Annotated[Day, Field(description="Last day included, YYYY-MM-DD")],
     ) -> SpendingSummary:
         """Total spending between two dates, by category (total, count, share), with the daily
         average and the five largest expenses.
@@ -187,6 +188,7 @@ def read_tools(book: Book) -> list[Tool]:
             currency=currency_code(),
             start=result.period.start.isoformat(),
             end=result.period.last_day.isoformat(),
+            **progress(result.period.start, result.period.last_day),
             days=result.period.days,
             total=plain(result.total),
             count=result.count,
@@ -200,10 +202,10 @@ def read_tools(book: Book) -> list[Tool]:
             largest=[expense_result(e) for e in result.largest],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Spending by month", annotations=reads())
     @tool_errors
     def spending_by_month(
-        category: CategoryName | None = None,
+        category: AnyCategory = None,
         months: Annotated[int, Field(description="How many months, 1 to 1200")] = 12,
         end_month: Month = None,
     ) -> MonthlySpending:
@@ -230,6 +232,7 @@ def read_tools(book: Book) -> list[Tool]:
         return MonthlySpending(
             currency=currency_code(),
             category=name,
+            **progress(period.start, period.last_day),
             months=[
                 MonthTotal(month=r.month.strftime("%Y-%m"), total=plain(r.total), count=r.count)
                 for r in rows
@@ -238,7 +241,7 @@ def read_tools(book: Book) -> list[Tool]:
             count=sum(r.count for r in rows),
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Budget status", annotations=reads())
     @tool_errors
     def budget_status(month: Month = None) -> BudgetStatus:
         """Each category's monthly budget against what was spent in a month: budget, spent, left.
@@ -267,6 +270,7 @@ def read_tools(book: Book) -> list[Tool]:
         return BudgetStatus(
             currency=currency_code(),
             month=report.month.start.strftime("%Y-%m"),
+            **progress(report.month.start, report.month.last_day),
             total_budget=plain(report.total_budget),
             total_spent=plain(report.total_spent),
             lines=lines,
