@@ -24,6 +24,8 @@ _POLL_SECONDS = 0.01
 async def serve_stdio(server: MCPServer, *, drain_seconds: float = DRAIN_SECONDS) -> None:
     """Serve ``server`` on this process's stdin/stdout until the client's input ends and every
     request read has been answered."""
+    # The low-level server is what MCPServer.run_stdio_async itself runs on the stdio streams;
+    # here it runs on streams that see the client's EOF only once its requests are answered.
     lowlevel = server._lowlevel_server
     waiting: set[str | int] = set()
     to_server: tuple[
