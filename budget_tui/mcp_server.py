@@ -27,6 +27,7 @@ from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import ConfigError
 from budget_tui.mcp.history_tools import history_tools
 from budget_tui.mcp.read_tools import read_tools
+from budget_tui.mcp.resources import add_resources
 from budget_tui.mcp.write_tools import write_tools
 
 SERVER_NAME = "budget-tui"
@@ -41,17 +42,20 @@ INSTRUCTIONS = (
 def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
     """An MCP server whose tools act on ``book``. Write tools exist only with ``allow_write``;
     open the book with ``read_only=not allow_write`` so the database enforces the same."""
-    return MCPServer(
+    reading = read_tools(book)
+    server = MCPServer(
         SERVER_NAME,
         title="budget-tui",
         version=__version__,
         instructions=INSTRUCTIONS
         + ("" if allow_write else " This server is read-only: it cannot change anything."),
         log_level="WARNING",
-        tools=read_tools(book)
+        tools=reading
         + (write_tools(book) if allow_write else [])
         + history_tools(book, allow_write=allow_write),
     )
+    add_resources(server, reading)
+    return server
 
 
 def _log_sql_to_stderr() -> None:
