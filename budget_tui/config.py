@@ -40,6 +40,15 @@ def log_dir() -> Path:
     return Path(override) / "logs" if override else user_log_path(APP_NAME, appauthor=False)
 
 
+def config_dir() -> Path:
+    """The per-user config directory (under ``BUDGET_TUI_DATA_DIR`` when that is set, so tests
+    and demos never touch the person's own)."""
+    from platformdirs import user_config_path
+
+    override = os.environ.get("BUDGET_TUI_DATA_DIR")
+    return Path(override) / "config" if override else user_config_path(APP_NAME, appauthor=False)
+
+
 def default_url() -> str:
     return f"sqlite:///{data_dir() / 'budget.db'}"
 

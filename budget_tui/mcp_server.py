@@ -1,6 +1,7 @@
 """An MCP server over the controller, so an AI assistant can answer questions from the book.
 
-``budget-tui mcp`` calls :func:`run_stdio`. The server is read-only unless ``allow_write`` is
+``budget-tui mcp`` calls :func:`run_stdio`; ``budget-tui mcp --transport http`` calls
+:func:`run_http` (Streamable HTTP behind a bearer token, :mod:`budget_tui.mcp.http`). The server is read-only unless ``allow_write`` is
 given, and the database enforces it: the book is opened with ``read_only=True`` (a read-only
 SQLite connection, read-only PostgreSQL transactions), so even a write that slipped past the tool
 list would be refused. With ``allow_write`` the book opens normally and the write tools appear.
@@ -21,10 +22,12 @@ import sys
 
 from mcp.server.mcpserver import MCPServer
 
+from budget_tui import __version__
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import ConfigError
 from budget_tui.mcp.history_tools import history_tools
 from budget_tui.mcp.read_tools import read_tools
+from budget_tui.mcp.resources import add_resources
 from budget_tui.mcp.write_tools import write_tools
 
 SERVER_NAME = "budget-tui"
@@ -39,15 +42,20 @@ INSTRUCTIONS = (
 def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
     """An MCP server whose tools act on ``book``. Write tools exist only with ``allow_write``;
     open the book with ``read_only=not allow_write`` so the database enforces the same."""
-    return MCPServer(
+    reading = read_tools(book)
+    server = MCPServer(
         SERVER_NAME,
+        title="budget-tui",
+        version=__version__,
         instructions=INSTRUCTIONS
         + ("" if allow_write else " This server is read-only: it cannot change anything."),
         log_level="WARNING",
-        tools=read_tools(book)
+        tools=reading
         + (write_tools(book) if allow_write else [])
         + history_tools(book, allow_write=allow_write),
     )
+    add_resources(server, reading)
+    return server
 
 
 def _log_sql_to_stderr() -> None:
@@ -60,17 +68,11 @@ def _log_sql_to_stderr() -> None:
     sql_log.propagate = False
 
 
-def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) -> None:
-    """Serve the book at ``url`` over stdio until the client disconnects.
-
-    Read-only unless ``allow_write``: the database itself refuses writes. Raises ConfigError or
-    DatabaseUnavailable (never quoting the URL) when the book can't be opened; a read-only open
-    needs a database that budget-tui has created already.
-    """
+def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
     if echo_sql:
         _log_sql_to_stderr()
     try:
-        book = open_book(url, read_only=not allow_write, source="mcp")
+        return open_book(url, read_only=not allow_write, source="mcp")
     except ConfigError as error:
         if allow_write or error.hint:
             raise
@@ -79,7 +81,61 @@ def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) ->
             hint="The MCP server opens the book read-only, so it must exist: run "
             "`budget-tui db upgrade` (or open budget-tui once) first.",
         ) from None
+
+
+def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) -> None:
+    """Serve the book at ``url`` over stdio until the client's input ends and every request it
+    sent has been answered (:mod:`budget_tui.mcp.stdio`).
+
+    Read-only unless ``allow_write``: the database itself refuses writes. Raises ConfigError or
+    DatabaseUnavailable (never quoting the URL) when the book can't be opened; a read-only open
+    needs a database that budget-tui has created already.
+    """
+    import anyio
+
+    from budget_tui.mcp.stdio import serve_stdio
+
+    book = _open(url, allow_write=allow_write, echo_sql=echo_sql)
     try:
-        create_server(book, allow_write=allow_write).run("stdio")
+        anyio.run(serve_stdio, create_server(book, allow_write=allow_write))
+    finally:
+        book.close()
+
+
+def run_http(
+    url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8770,
+    allowed_hosts: tuple[str, ...] = (),
+    allow_write: bool = False,
+    echo_sql: bool = False,
+) -> None:
+    """Serve the book at ``url`` over Streamable HTTP at ``http://host:port/mcp`` until
+    interrupted. Every request needs the bearer token (made on first use; ``budget-tui mcp
+    token`` shows it); read-only unless ``allow_write``, exactly as :func:`run_stdio`."""
+    from budget_tui.mcp.http import PATH, is_loopback, serve
+    from budget_tui.mcp.token import load_token, token_path
+
+    token = load_token()
+    book = _open(url, allow_write=allow_write, echo_sql=echo_sql)
+    shown = f"[{host}]" if ":" in host else host
+    reach = "this machine only" if is_loopback(host) else "the network"
+    print(
+        f"budget-tui MCP server at http://{shown}:{port}{PATH} ({reach}; "
+        f"{'read and write' if allow_write else 'read-only'}). Clients send "
+        f"'Authorization: Bearer <token>'; the token is in {token_path()} "
+        "(`budget-tui mcp token` shows it).",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        serve(
+            create_server(book, allow_write=allow_write),
+            token=token,
+            host=host,
+            port=port,
+            allowed_hosts=allowed_hosts,
+        )
     finally:
         book.close()

@@ -53,10 +53,21 @@ def list_changes(
     source: str | None = None,
     limit: int = 50,
     before_id: int | None = None,
+    after_id: int | None = None,
+    oldest_first: bool = False,
 ) -> tuple[ChangeView, ...]:
-    """Changes newest first. ``source`` keeps one source ("tui", "cli", "import", "schedule",
-    "mcp:<client>", or "mcp" for every MCP client). Raises InvalidInput (limit)."""
-    return _changes(session, source=source, limit=limit, before_id=before_id)
+    """Changes newest first (oldest first with ``oldest_first``), by keyset on id:
+    ``before_id``/``after_id`` keep only the changes before/after that one. ``source`` keeps one
+    source ("tui", "cli", "import", "schedule", "mcp:<client>", or "mcp" for every MCP
+    client). Raises InvalidInput (limit)."""
+    return _changes(
+        session,
+        source=source,
+        limit=limit,
+        before_id=before_id,
+        after_id=after_id,
+        oldest_first=oldest_first,
+    )
 
 
 @read_action
@@ -71,6 +82,8 @@ def _changes(
     source: str | None = None,
     limit: int = 50,
     before_id: int | None = None,
+    after_id: int | None = None,
+    oldest_first: bool = False,
 ) -> tuple[ChangeView, ...]:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} changes.")
@@ -83,7 +96,10 @@ def _changes(
             stmt = stmt.where(c.source == source.strip())
     if before_id is not None:
         stmt = stmt.where(c.id < before_id)
-    return tuple(_view(r) for r in session.execute(stmt.order_by(c.id.desc()).limit(limit)))
+    if after_id is not None:
+        stmt = stmt.where(c.id > after_id)
+    order = c.id.asc() if oldest_first else c.id.desc()
+    return tuple(_view(r) for r in session.execute(stmt.order_by(order).limit(limit)))
 
 
 @read_action

@@ -13,14 +13,13 @@ from typing import Annotated, ParamSpec, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from budget_tui.controller import expenses, validate
+from budget_tui.controller import validate
 from budget_tui.controller.periods import Period, month_start
 from budget_tui.errors import BudgetError, InvalidInput, render
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-MAX_LIMIT = expenses.MAX_PAGE
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 FIRST_MONTH = month_start(validate.EARLIEST)
 LAST_MONTH = month_start(validate.LATEST)
@@ -29,21 +28,81 @@ MONTH_RANGE = f"The month must be between {FIRST_MONTH:%Y-%m} and {LAST_MONTH:%Y
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1, description="An id from a listing")]
 Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from a listing")]
 
-# Parameter types with the words an agent reads in the input schema. Ranges are checked in the
-# tools, not here, so that a refusal reads like the app's own messages.
+# Parameter types with the words an agent reads in the input schema. The schema states the
+# form (format, pattern); the tools check values themselves, so that a refusal reads like the
+# app's own messages. Optional ones carry their description at the top, not inside anyOf.
+_DATE = {"format": "date"}
+_MONTH_FORM = {"pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+_AMOUNT_FORM = {"pattern": r"^\d+(\.\d{1,2})?$"}
+_AMOUNT_WORDS = (
+    "a decimal string with a dot and at most two decimals, like 1234.50 (no thousands "
+    "separators, no currency sign; read the same whatever the server's locale)"
+)
 CategoryName = Annotated[str, Field(description="A category name, in any case")]
+AnyCategory = Annotated[
+    str | None, Field(description="A category name, in any case; leave out for every category")
+]
 StartDate = Annotated[
-    str | None, Field(description="First day included, YYYY-MM-DD; leave out for no lower bound")
+    str | None,
+    Field(
+        description="First day included, YYYY-MM-DD; leave out for no lower bound",
+        json_schema_extra=_DATE,
+    ),
 ]
 EndDate = Annotated[
-    str | None, Field(description="Last day included, YYYY-MM-DD; leave out for no upper bound")
+    str | None,
+    Field(
+        description="Last day included, YYYY-MM-DD; leave out for no upper bound",
+        json_schema_extra=_DATE,
+    ),
 ]
+Day = Annotated[str, Field(description="A day, YYYY-MM-DD", json_schema_extra=_DATE)]
 Month = Annotated[
     str | None,
-    Field(description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month"),
+    Field(
+        description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month",
+        json_schema_extra=_MONTH_FORM,
+    ),
 ]
-Amount = Annotated[str | float, Field(description="Positive, at most two decimals, like 12.50")]
-Limit = Annotated[int, Field(description="How many expenses to list, 1 to 1000")]
+Amount = Annotated[
+    str | float,
+    Field(description=f"Positive: {_AMOUNT_WORDS}", json_schema_extra=_AMOUNT_FORM),
+]
+AmountBound = Annotated[
+    str | float | None,
+    Field(
+        description=f"Included bound on the amount: {_AMOUNT_WORDS}; leave out for none",
+        json_schema_extra=_AMOUNT_FORM,
+    ),
+]
+NewAmount = Annotated[
+    str | float | None,
+    Field(
+        description=f"Positive: {_AMOUNT_WORDS}; leave out to keep it",
+        json_schema_extra=_AMOUNT_FORM,
+    ),
+]
+_DECIMAL = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+
+
+def decimal_text(value: object, field: str) -> object:
+    """A string amount as a Decimal, read as a plain decimal with a dot, never in the server's
+    locale (where "1,234" or "12.500" may mean something else); other values as they are.
+    Raises InvalidInput for a string of another form."""
+    if not isinstance(value, str):
+        return value
+    if not _DECIMAL.match(value) or len(value) > 40:
+        raise InvalidInput(
+            field,
+            f"{value.strip()[:40]!r} is not an amount: give a decimal with a dot, like "
+            "1234.50 (no thousands separators or currency sign).",
+        )
+    return Decimal(value.strip())
+
+
+def parse_amount(value: str | float | None, field: str) -> Decimal:
+    """An amount as MCP gives it (see :func:`decimal_text`). Raises InvalidInput."""
+    return validate.amount(decimal_text(value, field), field)
 
 
 def parse_month(value: str | None, field: str) -> dt.date:
@@ -73,7 +132,7 @@ def parse_range(start: str | None, end: str | None) -> Period | None:
 
 
 def parse_amount_limit(value: str | float | None, field: str) -> Decimal | None:
-    return None if value is None else validate.amount(value, field)
+    return None if value is None else parse_amount(value, field)
 
 
 def parse_search_text(text: str | None) -> str | None:
@@ -82,12 +141,6 @@ def parse_search_text(text: str | None) -> str | None:
     return validate.clean_text(
         text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
     )
-
-
-def check_limit(limit: int) -> int:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput("limit", f"Ask for 1 to {MAX_LIMIT} expenses.")
-    return limit
 
 
 def error_text(error: BudgetError) -> str:

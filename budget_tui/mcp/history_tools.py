@@ -12,16 +12,22 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from budget_tui.controller import history, ledger
 from budget_tui.controller.book import Book
 from budget_tui.controller.views import ChangeView
 from budget_tui.mcp.arguments import RowId, tool_errors
-from budget_tui.mcp.toolbox import ToolBox
-
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
+from budget_tui.mcp.paging import (
+    DEFAULT_LIMIT,
+    ChangeLimit,
+    PageCursor,
+    SortChanges,
+    change_cursor,
+    check_limit,
+    encode,
+)
+from budget_tui.mcp.toolbox import ToolBox, reads, writes
 
 
 def client_source(ctx: Context) -> str:
@@ -47,7 +53,11 @@ class ChangeItem(BaseModel):
 
 
 class ChangeList(BaseModel):
-    changes: list[ChangeItem] = Field(description="Newest first")
+    sort: str = Field(description="The order of the list: date-desc or date-asc")
+    next_cursor: str | None = Field(
+        description="Give it as cursor (same filters and sort) for the next page; null at the end"
+    )
+    changes: list[ChangeItem] = Field(description="This page, in the order sort names")
 
 
 class UndoOutcome(BaseModel):
@@ -73,7 +83,7 @@ def history_tools(book: Book, *, allow_write: bool) -> list[Tool]:
     sessions = book.sessions
     box = ToolBox()
 
-    @box.tool(annotations=READ)
+    @box.tool(title="List changes", annotations=reads())
     @tool_errors
     def list_changes(
         source: Annotated[
@@ -81,23 +91,40 @@ def history_tools(book: Book, *, allow_write: bool) -> list[Tool]:
             Field(description="Only this source: tui, cli, import, mcp (any client), mcp:<client>"),
         ] = None,
         mine: Annotated[bool, Field(description="Only the changes this client made")] = False,
-        limit: Annotated[int, Field(description="How many changes, 1 to 1000")] = 50,
+        sort: SortChanges = "date-desc",
+        cursor: PageCursor = None,
+        limit: ChangeLimit = DEFAULT_LIMIT,
         ctx: Context | None = None,
     ) -> ChangeList:
-        """The book's changes, newest first: who made each (source), when, and what it did.
+        """The book's changes, one page at a time (newest first unless sort is date-asc): who
+        made each (source), when, and what it did.
 
         mine: true for only the changes made by this client (source mcp:<your name>).
+        When next_cursor is not null, call again with cursor=next_cursor (same other arguments)
+        for the next page; following the cursors lists every change exactly once.
         """
         wanted = client_source(ctx) if (mine and ctx is not None) else source
+        boundary = change_cursor(cursor, sort)
+        oldest_first = sort == "date-asc"
+        rows = history.list_changes(
+            sessions,
+            source=wanted,
+            limit=check_limit(limit, "changes") + 1,
+            before_id=None if oldest_first else boundary,
+            after_id=boundary if oldest_first else None,
+            oldest_first=oldest_first,
+        )
+        page = rows[:limit]
+        more = len(rows) > limit
         return ChangeList(
-            changes=[
-                change_item(c) for c in history.list_changes(sessions, source=wanted, limit=limit)
-            ]
+            sort=sort,
+            next_cursor=encode(sort, None, page[-1].id) if more else None,
+            changes=[change_item(c) for c in page],
         )
 
     if allow_write:
 
-        @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+        @box.tool(title="Undo a change", annotations=writes(destructive=True, idempotent=False))
         @tool_errors
         def undo_change(
             change_id: RowId,

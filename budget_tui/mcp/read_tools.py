@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from budget_tui.controller import categories, expenses, reports, validate
@@ -16,18 +15,28 @@ from budget_tui.controller.views import CategoryView, ExpenseFilter
 from budget_tui.errors import InvalidInput, NotFound
 from budget_tui.mcp.arguments import (
     FIRST_MONTH,
-    Amount,
+    AmountBound,
+    AnyCategory,
     CategoryName,
+    Day,
     EndDate,
-    Limit,
     Month,
     StartDate,
-    check_limit,
     parse_amount_limit,
     parse_month,
     parse_range,
     parse_search_text,
     tool_errors,
+)
+from budget_tui.mcp.paging import (
+    DEFAULT_LIMIT,
+    ExpenseLimit,
+    PageCursor,
+    SortExpenses,
+    check_limit,
+    encode,
+    expense_cursor,
+    split_sort,
 )
 from budget_tui.mcp.results import (
     BudgetLine,
@@ -41,12 +50,10 @@ from budget_tui.mcp.results import (
     category_result,
     expense_result,
     money,
+    progress,
 )
-from budget_tui.mcp.toolbox import ToolBox
+from budget_tui.mcp.toolbox import ToolBox, reads
 from budget_tui.money import currency_code, plain
-
-DEFAULT_LIMIT = 50
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=False)
 
 
 def read_tools(book: Book) -> list[Tool]:
@@ -63,8 +70,17 @@ def read_tools(book: Book) -> list[Tool]:
                 error.message, hint=f"Known categories: {names or 'none yet'}."
             ) from None
 
-    def expense_list(flt: ExpenseFilter, limit: int) -> ExpenseList:
-        page = expenses.list_expenses(sessions, flt, limit=check_limit(limit))
+    def expense_list(flt: ExpenseFilter, sort: str, cursor: str | None, limit: int) -> ExpenseList:
+        key, descending = split_sort(sort)
+        page = expenses.list_expenses(
+            sessions,
+            flt,
+            sort="amount" if key == "amount" else "date",
+            descending=descending,
+            after=expense_cursor(cursor, sort),
+            limit=check_limit(limit, "expenses"),
+        )
+        last = page.next_cursor
         totals = expenses.expense_totals(sessions, flt)
         period = flt.period
         return ExpenseList(
@@ -76,11 +92,13 @@ def read_tools(book: Book) -> list[Tool]:
             total=plain(totals.total),
             count=totals.count,
             shown=len(page.items),
-            more=page.next_cursor is not None,
+            more=last is not None,
+            next_cursor=None if last is None else encode(sort, last.value, last.id),
+            sort=sort,
             expenses=[expense_result(e) for e in page.items],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="List categories", annotations=reads())
     @tool_errors
     def list_categories(month: Month = None) -> CategoryList:
         """List every category with its monthly budget and what was spent in a month.
@@ -92,45 +110,56 @@ def read_tools(book: Book) -> list[Tool]:
         return CategoryList(
             currency=currency_code(),
             month=first.strftime("%Y-%m"),
+            **progress(first, Period.month(first).last_day),
             categories=[category_result(c) for c in rows],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Expenses in a category", annotations=reads())
     @tool_errors
     def query_expenses_by_category(
         category: CategoryName,
         start: StartDate = None,
         end: EndDate = None,
-        limit: Limit = DEFAULT_LIMIT,
+        sort: SortExpenses = "date-desc",
+        cursor: PageCursor = None,
+        limit: ExpenseLimit = DEFAULT_LIMIT,
     ) -> ExpenseList:
-        """The expenses of one category, newest first, with the total and count of all that match.
+        """The expenses of one category, one page at a time (newest first unless sort says
+        otherwise), with the total and count of all that match.
 
         category: the category name, any case (see list_categories).
         start, end: ISO dates, both included; either may be left out for an open range, and
-        leaving both out means all time. limit: how many expenses to list (1-1000, default 50);
-        total and count always cover every match.
+        leaving both out means all time. limit: expenses per page (1-500, default 50); total
+        and count always cover every match. When next_cursor is not null, call again with
+        cursor=next_cursor (same other arguments) for the next page; following the cursors
+        lists every match exactly once.
         """
         found = find_category(category)
         flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
-        return expense_list(flt, limit)
+        return expense_list(flt, sort, cursor, limit)
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Search expenses", annotations=reads())
     @tool_errors
     def search_expenses(
         text: Annotated[str | None, Field(description="Words found in the description")] = None,
         start: StartDate = None,
         end: EndDate = None,
-        min_amount: Amount | None = None,
-        max_amount: Amount | None = None,
-        category: CategoryName | None = None,
-        limit: Limit = DEFAULT_LIMIT,
+        min_amount: AmountBound = None,
+        max_amount: AmountBound = None,
+        category: AnyCategory = None,
+        sort: SortExpenses = "date-desc",
+        cursor: PageCursor = None,
+        limit: ExpenseLimit = DEFAULT_LIMIT,
     ) -> ExpenseList:
         """Find expenses by words in their description, a date range, an amount range and/or a
-        category; newest first, with the total and count of all that match.
+        category, one page at a time, with the total and count of all that match.
 
         text: found anywhere in the description, any case. start, end: ISO dates, both included.
         min_amount, max_amount: like 12.50, both included. category: a name, any case.
-        limit: how many to list (1-1000, default 50). Every filter is optional.
+        Every filter is optional. sort: date-desc (default), date-asc, amount-desc (largest
+        first) or amount-asc. limit: expenses per page (1-500, default 50). When next_cursor is
+        not null, call again with cursor=next_cursor (same other arguments) for the next page;
+        following the cursors lists every match exactly once.
         """
         flt = ExpenseFilter(
             period=parse_range(start, end),
@@ -139,13 +168,13 @@ def read_tools(book: Book) -> list[Tool]:
             min_amount=parse_amount_limit(min_amount, "min_amount"),
             max_amount=parse_amount_limit(max_amount, "max_amount"),
         )
-        return expense_list(flt, limit)
+        return expense_list(flt, sort, cursor, limit)
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Summarize spending", annotations=reads())
     @tool_errors
     def summarize_spending(
-        start: Annotated[str, Field(description="First day included, YYYY-MM-DD")],
-        end: Annotated[str, Field(description="Last day included, YYYY-MM-DD")],
+        start: Annotated[Day, Field(description="First day included, YYYY-MM-DD")],
+        end: Annotated[Day, Field(description="Last day included, YYYY-MM-DD")],
     ) -> SpendingSummary:
         """Total spending between two dates, by category (total, count, share), with the daily
         average and the five largest expenses.
@@ -159,6 +188,7 @@ def read_tools(book: Book) -> list[Tool]:
             currency=currency_code(),
             start=result.period.start.isoformat(),
             end=result.period.last_day.isoformat(),
+            **progress(result.period.start, result.period.last_day),
             days=result.period.days,
             total=plain(result.total),
             count=result.count,
@@ -172,10 +202,10 @@ def read_tools(book: Book) -> list[Tool]:
             largest=[expense_result(e) for e in result.largest],
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Spending by month", annotations=reads())
     @tool_errors
     def spending_by_month(
-        category: CategoryName | None = None,
+        category: AnyCategory = None,
         months: Annotated[int, Field(description="How many months, 1 to 1200")] = 12,
         end_month: Month = None,
     ) -> MonthlySpending:
@@ -202,6 +232,7 @@ def read_tools(book: Book) -> list[Tool]:
         return MonthlySpending(
             currency=currency_code(),
             category=name,
+            **progress(period.start, period.last_day),
             months=[
                 MonthTotal(month=r.month.strftime("%Y-%m"), total=plain(r.total), count=r.count)
                 for r in rows
@@ -210,7 +241,7 @@ def read_tools(book: Book) -> list[Tool]:
             count=sum(r.count for r in rows),
         )
 
-    @box.tool(annotations=READ)
+    @box.tool(title="Budget status", annotations=reads())
     @tool_errors
     def budget_status(month: Month = None) -> BudgetStatus:
         """Each category's monthly budget against what was spent in a month: budget, spent, left.
@@ -239,6 +270,7 @@ def read_tools(book: Book) -> list[Tool]:
         return BudgetStatus(
             currency=currency_code(),
             month=report.month.start.strftime("%Y-%m"),
+            **progress(report.month.start, report.month.last_day),
             total_budget=plain(report.total_budget),
             total_spent=plain(report.total_spent),
             lines=lines,

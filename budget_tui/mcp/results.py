@@ -3,10 +3,13 @@ conversions from the controller's views. Amounts are strings with two decimals; 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
+from budget_tui.clock import today
 from budget_tui.controller.views import CategoryView, ExpenseView
 from budget_tui.money import plain
 
@@ -26,9 +29,13 @@ class ExpenseList(BaseModel):
     end: str | None = Field(description="Last day included (ISO), or null for no upper bound")
     total: str = Field(description="Sum of every matching expense, not only those listed")
     count: int = Field(description="How many expenses match, not only those listed")
-    shown: int
-    more: bool = Field(description="True when more expenses match than are listed")
-    expenses: list[Expense] = Field(description="Newest first")
+    shown: int = Field(description="How many expenses are on this page")
+    more: bool = Field(description="True when more expenses follow this page")
+    next_cursor: str | None = Field(
+        description="Give it as cursor (same filters and sort) for the next page; null at the end"
+    )
+    sort: str = Field(description="The order of the list, e.g. date-desc")
+    expenses: list[Expense] = Field(description="This page, in the order sort names")
 
 
 class Category(BaseModel):
@@ -42,6 +49,14 @@ class Category(BaseModel):
 class CategoryList(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM the spend figures are for")
+    partial: bool = Field(
+        description="True while the period is still in progress (or yet to come): its figures "
+        "will grow"
+    )
+    through: str | None = Field(
+        description="Last day the figures cover so far (ISO): the period's end, or today while "
+        "it is in progress; null for a period yet to begin"
+    )
     categories: list[Category]
 
 
@@ -56,6 +71,14 @@ class SpendingSummary(BaseModel):
     currency: str
     start: str
     end: str = Field(description="Last day included")
+    partial: bool = Field(
+        description="True while the period is still in progress (or yet to come): its figures "
+        "will grow"
+    )
+    through: str | None = Field(
+        description="Last day the figures cover so far (ISO): the period's end, or today while "
+        "it is in progress; null for a period yet to begin"
+    )
     days: int
     total: str
     count: int
@@ -75,6 +98,14 @@ class MonthTotal(BaseModel):
 class MonthlySpending(BaseModel):
     currency: str
     category: str | None = Field(description="The category, or null for all spending")
+    partial: bool = Field(
+        description="True while the period is still in progress (or yet to come): its figures "
+        "will grow"
+    )
+    through: str | None = Field(
+        description="Last day the figures cover so far (ISO): the period's end, or today while "
+        "it is in progress; null for a period yet to begin"
+    )
     months: list[MonthTotal] = Field(description="Oldest first; months without spend are 0.00")
     total: str
     count: int
@@ -92,6 +123,14 @@ class BudgetLine(BaseModel):
 class BudgetStatus(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM")
+    partial: bool = Field(
+        description="True while the period is still in progress (or yet to come): its figures "
+        "will grow"
+    )
+    through: str | None = Field(
+        description="Last day the figures cover so far (ISO): the period's end, or today while "
+        "it is in progress; null for a period yet to begin"
+    )
     total_budget: str
     total_spent: str = Field(description="Spent in all categories, with or without a budget")
     lines: list[BudgetLine]
@@ -109,6 +148,19 @@ class CategoryChange(BaseModel):
     currency: str
     action: str = Field(description="created")
     category: Category
+
+
+class Progress(TypedDict):
+    partial: bool
+    through: str | None
+
+
+def progress(first: dt.date, last: dt.date) -> Progress:
+    """``partial`` and ``through`` for the period from ``first`` to ``last`` (both included)."""
+    now = today()
+    if last < now:
+        return Progress(partial=False, through=last.isoformat())
+    return Progress(partial=True, through=None if first > now else now.isoformat())
 
 
 def money(amount: Decimal | None) -> str | None:

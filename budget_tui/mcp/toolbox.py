@@ -33,6 +33,8 @@ class StrictTool(Tool):
     def from_function(cls, fn: Callable[..., Any], **kwargs: Any) -> StrictTool:  # type: ignore[override]
         tool = super().from_function(fn, **kwargs)
         tool.parameters["additionalProperties"] = False
+        for schema in tool.parameters.get("properties", {}).values():
+            _hoist_description(schema)
         return tool  # type: ignore[return-value]
 
     async def run(
@@ -67,6 +69,17 @@ def argument_problem(tool: str, schema: dict[str, Any], arguments: dict[str, Any
     return None
 
 
+def _hoist_description(schema: dict[str, Any]) -> None:
+    """Lift a description found only inside ``anyOf`` (``Name | None``) to the parameter
+    itself, where clients show it."""
+    if "description" in schema:
+        return
+    for branch in schema.get("anyOf", ()):
+        if "description" in branch:
+            schema["description"] = branch.pop("description")
+            return
+
+
 def _takes_a_number(schema: dict[str, Any]) -> bool:
     types = set(_types(schema))
     return bool(types & _NUMBERS) and "boolean" not in types
@@ -97,15 +110,35 @@ def _sentences(error: ValidationError) -> Iterable[str]:
         yield f"{field}: {item['msg']}" if field else item["msg"]
 
 
+def reads() -> ToolAnnotations:
+    """A tool that only reads the book."""
+    return ToolAnnotations(
+        read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+    )
+
+
+def writes(*, destructive: bool, idempotent: bool) -> ToolAnnotations:
+    """A tool that changes the book: ``destructive`` when it changes or removes what is there
+    (not only adds), ``idempotent`` when repeating a call with the same arguments changes
+    nothing more."""
+    return ToolAnnotations(
+        read_only_hint=False,
+        destructive_hint=destructive,
+        idempotent_hint=idempotent,
+        open_world_hint=False,
+    )
+
+
 class ToolBox:
-    """Collects tools, as ``@server.tool`` would, to hand to ``MCPServer(tools=...)``."""
+    """Collects tools, as ``@server.tool`` would, to hand to ``MCPServer(tools=...)``. Every
+    tool has a title and all four annotation hints (none is left to a client's default)."""
 
     def __init__(self) -> None:
         self.tools: list[Tool] = []
 
-    def tool(self, *, annotations: ToolAnnotations) -> Callable[[F], F]:
+    def tool(self, *, title: str, annotations: ToolAnnotations) -> Callable[[F], F]:
         def add(fn: F) -> F:
-            self.tools.append(StrictTool.from_function(fn, annotations=annotations))
+            self.tools.append(StrictTool.from_function(fn, title=title, annotations=annotations))
             return fn
 
         return add

@@ -8,15 +8,23 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from budget_tui.controller import categories, expenses, ledger, validate
 from budget_tui.controller.book import Book
-from budget_tui.mcp.arguments import Amount, CategoryName, RowId, Version, tool_errors
+from budget_tui.mcp.arguments import (
+    Amount,
+    CategoryName,
+    NewAmount,
+    RowId,
+    Version,
+    decimal_text,
+    parse_amount,
+    tool_errors,
+)
 from budget_tui.mcp.history_tools import client_source
 from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
-from budget_tui.mcp.toolbox import ToolBox
+from budget_tui.mcp.toolbox import ToolBox, writes
 from budget_tui.money import currency_code
 
 
@@ -29,7 +37,7 @@ def write_tools(book: Book) -> list[Tool]:
     sessions = book.sessions
     box = ToolBox()
 
-    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @box.tool(title="Add an expense", annotations=writes(destructive=False, idempotent=False))
     @tool_errors
     def add_expense(
         description: Annotated[str, Field(description="What it was, 1 to 200 characters")],
@@ -54,7 +62,7 @@ def write_tools(book: Book) -> list[Tool]:
             saved = expenses.create_expense(
                 sessions,
                 description=description,
-                amount=validate.amount(amount, "amount"),
+                amount=parse_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
                 uid=uid,
@@ -63,14 +71,19 @@ def write_tools(book: Book) -> list[Tool]:
             currency=currency_code(), action="created", expense=expense_result(saved)
         )
 
-    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @box.tool(title="Change an expense", annotations=writes(destructive=True, idempotent=True))
     @tool_errors
     def update_expense(
         expense_id: RowId,
         description: Annotated[str | None, Field(description="New description")] = None,
-        amount: Amount | None = None,
-        date: Annotated[str | None, Field(description="YYYY-MM-DD, today, yesterday or -3")] = None,
-        category: CategoryName | None = None,
+        amount: NewAmount = None,
+        date: Annotated[
+            str | None,
+            Field(description="YYYY-MM-DD, today, yesterday or -3; leave out to keep it"),
+        ] = None,
+        category: Annotated[
+            str | None, Field(description="A category name, any case; leave out to keep it")
+        ] = None,
         version: Version | None = None,
         ctx: Context | None = None,
     ) -> ExpenseChange:
@@ -89,7 +102,7 @@ def write_tools(book: Book) -> list[Tool]:
                 expense_id,
                 version=version if version is not None else before.version,
                 description=description,
-                amount=None if amount is None else validate.amount(amount, "amount"),
+                amount=None if amount is None else parse_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
             )
@@ -103,7 +116,7 @@ def write_tools(book: Book) -> list[Tool]:
             currency=currency_code(), action="updated", expense=new, before=old, changed=changed
         )
 
-    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True))
+    @box.tool(title="Delete an expense", annotations=writes(destructive=True, idempotent=True))
     @tool_errors
     def delete_expense(
         expense_id: RowId, version: Version | None = None, ctx: Context | None = None
@@ -122,18 +135,27 @@ def write_tools(book: Book) -> list[Tool]:
             currency=currency_code(), action="deleted", expense=expense_result(gone)
         )
 
-    @box.tool(annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False))
+    @box.tool(title="Create a category", annotations=writes(destructive=False, idempotent=False))
     @tool_errors
     def create_category(
         name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
-        monthly_budget: Amount | None = None,
+        monthly_budget: Annotated[
+            str | float | None,
+            Field(
+                description="Like 300.00 (a decimal with a dot); leave out for no budget",
+                json_schema_extra={"pattern": r"^\d+(\.\d{1,2})?$"},
+            ),
+        ] = None,
         ctx: Context | None = None,
     ) -> CategoryChange:
         """Create a category, optionally with a monthly budget, and return it.
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
         """
-        budget = validate.budget(monthly_budget, "monthly_budget")
+        given: object = monthly_budget
+        if isinstance(given, str) and given.strip() and not given.strip().startswith("-"):
+            given = decimal_text(given, "monthly_budget")
+        budget = validate.budget(given, "monthly_budget")
         with ledger.acting_as(_source(ctx)):
             made = categories.create_category(sessions, name, budget)
         return CategoryChange(

@@ -30,7 +30,7 @@ async def test_list_changes_newest_first_mine_and_by_source(seeded: Seeded) -> N
         await t.ok("add_expense", description="Tea", amount="2", category="coffee")
         every = await t.ok("list_changes", limit=3)
         mine = await t.ok("list_changes", mine=True)
-        cli = await t.ok("list_changes", source="cli", limit=1000)
+        cli = await t.ok("list_changes", source="cli", limit=500)
         refused = await t.error("list_changes", limit=0)
     assert [c["source"] for c in every["changes"]] == ["mcp:helper", "cli", "cli"]
     assert [c["summary"] for c in mine["changes"]] == ["add 'Tea' 2.00 on 2026-03-15 in 'Coffee'"]

@@ -153,8 +153,8 @@ async def test_query_by_unknown_category_names_the_known_ones(seeded: Seeded) ->
             {"start": "2026-03-01", "end": "2026-02-01"},
             "end: The end date is before the start date.",
         ),
-        ({"limit": 0}, "limit: Ask for 1 to 1000 expenses."),
-        ({"limit": 5000}, "limit: Ask for 1 to 1000 expenses."),
+        ({"limit": 0}, "limit: Ask for 1 to 500 expenses."),
+        ({"limit": 5000}, "limit: Ask for 1 to 500 expenses."),
         ({"category": "   "}, "category: Choose a category."),
     ],
 )
@@ -214,6 +214,8 @@ async def test_search_with_a_category_and_a_miss(seeded: Seeded) -> None:
         "count": 0,
         "shown": 0,
         "more": False,
+        "next_cursor": None,
+        "sort": "date-desc",
         "expenses": [],
     }
 

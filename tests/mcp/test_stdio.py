@@ -3,6 +3,7 @@ book: its answers are the controller's numbers, and without ``--allow-write`` no
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from budget_tui.controller.book import Book, info
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.periods import Period
 from budget_tui.money import plain
-from tests.mcp.conftest import book_url
+from tests.mcp.conftest import Seeded, book_url
 from tests.mcp.test_read_tools import READ_TOOLS, WRITE_TOOLS
 
 COMMAND = Path(sys.executable).parent / "budget-tui"
@@ -185,3 +186,48 @@ async def test_hostile_arguments_get_a_reason_and_no_traceback(demo: Book, tmp_p
         assert reason != result.content[0].text and len(reason) > 10, (name, reason)
     assert "Traceback" not in (tmp_path / "server-stderr.log").read_text()
     assert info(demo.sessions) == before
+
+
+def test_a_piped_one_shot_call_gets_its_answer(seeded: Seeded, tmp_path: Path) -> None:
+    """A client that writes its requests and closes stdin at once (``printf ... | budget-tui
+    mcp``) still reads every answer, and the server then exits by itself."""
+    requests = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "shell", "version": "1"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "search_expenses", "arguments": {"text": "rent"}},
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "budget_status", "arguments": {"month": "2026-02"}},
+        },
+    ]
+    done = subprocess.run(
+        [str(COMMAND), "--db", seeded.url, "mcp"],
+        env={"PATH": "/usr/bin:/bin", **server_env(tmp_path)},
+        cwd=tmp_path,
+        input="".join(json.dumps(r) + "\n" for r in requests),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    replies = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert set(replies) == {1, 2, 3}, done.stdout
+    found = replies[2]["result"]["structuredContent"]
+    assert (found["count"], found["total"]) == (3, "4500.00")
+    assert replies[3]["result"]["structuredContent"]["month"] == "2026-02"
