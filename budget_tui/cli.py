@@ -449,7 +449,7 @@ def add(ctx: click.Context, amount: str, description: str, category: str, day: s
     from budget_tui.controller.expenses import create_expense
     from budget_tui.money import format_money
 
-    clean_amount = validate.amount(amount)
+    clean_amount = validate.entry_amount(amount)
     book = _book(ctx)
     saved = create_expense(
         book.sessions,

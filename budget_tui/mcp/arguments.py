@@ -43,6 +43,10 @@ Month = Annotated[
     Field(description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month"),
 ]
 Amount = Annotated[str | float, Field(description="Positive, at most two decimals, like 12.50")]
+EntryAmount = Annotated[
+    str | float,
+    Field(description="At most two decimals, like 12.50; negative (-45.00) for a refund; not 0"),
+]
 Limit = Annotated[int, Field(description="How many expenses to list, 1 to 1000")]
 
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from budget_tui.controller import categories, expenses, ledger, validate
 from budget_tui.controller.book import Book
-from budget_tui.mcp.arguments import Amount, CategoryName, RowId, Version, tool_errors
+from budget_tui.mcp.arguments import Amount, CategoryName, EntryAmount, RowId, Version, tool_errors
 from budget_tui.mcp.history_tools import client_source
 from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
 from budget_tui.mcp.toolbox import ToolBox
@@ -33,7 +33,7 @@ def write_tools(book: Book) -> list[Tool]:
     @tool_errors
     def add_expense(
         description: Annotated[str, Field(description="What it was, 1 to 200 characters")],
-        amount: Amount,
+        amount: EntryAmount,
         category: CategoryName,
         date: Annotated[
             str, Field(description="YYYY-MM-DD, or today, yesterday, -3 (three days ago)")
@@ -45,7 +45,8 @@ def write_tools(book: Book) -> list[Tool]:
     ) -> ExpenseChange:
         """Record a new expense and return it as saved.
 
-        amount: positive, at most two decimals, like 12.50. category: an existing category name,
+        amount: at most two decimals, like 12.50; negative (-45.00) for a refund or credit
+        in a spending category (it lowers that category's spend); never 0. category: an existing category name,
         any case (create_category makes a new one). date: ISO YYYY-MM-DD, or today, yesterday,
         -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
         a lost reply returns the saved expense instead of adding it twice.
@@ -54,7 +55,7 @@ def write_tools(book: Book) -> list[Tool]:
             saved = expenses.create_expense(
                 sessions,
                 description=description,
-                amount=validate.amount(amount, "amount"),
+                amount=validate.entry_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
                 uid=uid,
@@ -68,7 +69,7 @@ def write_tools(book: Book) -> list[Tool]:
     def update_expense(
         expense_id: RowId,
         description: Annotated[str | None, Field(description="New description")] = None,
-        amount: Amount | None = None,
+        amount: EntryAmount | None = None,
         date: Annotated[str | None, Field(description="YYYY-MM-DD, today, yesterday or -3")] = None,
         category: CategoryName | None = None,
         version: Version | None = None,
@@ -89,7 +90,7 @@ def write_tools(book: Book) -> list[Tool]:
                 expense_id,
                 version=version if version is not None else before.version,
                 description=description,
-                amount=None if amount is None else validate.amount(amount, "amount"),
+                amount=None if amount is None else validate.entry_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
             )

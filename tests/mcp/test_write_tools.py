@@ -70,7 +70,7 @@ async def test_add_expense_retried_with_its_uid_saves_once(seeded: Seeded) -> No
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ({"amount": "-3"}, "amount: The amount must be more than zero."),
+        ({"amount": "-0"}, "amount: The amount must be more than zero."),
         ({"amount": "1.005"}, "amount: The amount can have at most two decimal places."),
         ({"amount": "a lot"}, "amount: 'a lot' is not an amount"),
         ({"description": " "}, "description: The description can't be empty."),
