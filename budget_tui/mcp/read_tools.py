@@ -147,8 +147,9 @@ def read_tools(book: Book) -> list[Tool]:
         start: Annotated[str, Field(description="First day included, YYYY-MM-DD")],
         end: Annotated[str, Field(description="Last day included, YYYY-MM-DD")],
     ) -> SpendingSummary:
-        """Total spending between two dates, by category (total, count, share), with the daily
-        average and the five largest expenses.
+        """Income, spending (refunds taken off) and net between two dates; spending by category
+        (total, count, share), the daily average and the five largest expenses. A range that
+        holds today is marked in_progress (its totals are so far).
 
         start, end: ISO dates (YYYY-MM-DD), both included; end must not be before start.
         """
@@ -160,6 +161,13 @@ def read_tools(book: Book) -> list[Tool]:
             start=result.period.start.isoformat(),
             end=result.period.last_day.isoformat(),
             days=result.period.days,
+            in_progress=result.in_progress,
+            income=plain(result.flows.income),
+            spending=plain(result.flows.spending),
+            net=plain(result.flows.net),
+            savings_rate=None
+            if result.flows.savings_rate is None
+            else str(result.flows.savings_rate),
             total=plain(result.total),
             count=result.count,
             daily_average=plain(result.daily_average),

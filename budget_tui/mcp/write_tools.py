@@ -4,7 +4,7 @@ history as made by ``mcp:<client>`` (the client's name from the handshake)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
@@ -128,15 +128,21 @@ def write_tools(book: Book) -> list[Tool]:
     def create_category(
         name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
         monthly_budget: Amount | None = None,
+        kind: Annotated[
+            Literal["spending", "income"],
+            Field(description="spending (the default) or income (salary, interest, gifts)"),
+        ] = "spending",
         ctx: Context | None = None,
     ) -> CategoryChange:
         """Create a category, optionally with a monthly budget, and return it.
 
-        name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
+        name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out
+        (spending categories only). kind: spending or income; entries in an income category
+        count as income, never as spend.
         """
         budget = validate.budget(monthly_budget, "monthly_budget")
         with ledger.acting_as(_source(ctx)):
-            made = categories.create_category(sessions, name, budget)
+            made = categories.create_category(sessions, name, budget, kind=kind)
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)
         )
