@@ -30,13 +30,16 @@ def period_label(period: Period) -> str:
     return period.label + (" (so far)" if period.start <= today() < period.end else "")
 
 
-def flows_parts(flows: Flows) -> list[str | tuple[str, str]]:
-    """`` · spent X · income Y · net Z · saved N%``: a period's money in and out, for a
-    status line (``Content.assemble`` parts)."""
+def spent_parts(flows: Flows) -> list[str | tuple[str, str]]:
+    """`` · spent X``: a period's spending (refunds taken off), for a status line."""
+    return [" · spent ", (money(flows.spending), "bold")]
+
+
+def income_parts(flows: Flows) -> list[str | tuple[str, str]]:
+    """`` · income Y · net Z · saved N%``: what came in and what was left of it, for a status
+    line (``Content.assemble`` parts)."""
     net = flows.net
     parts: list[str | tuple[str, str]] = [
-        " · spent ",
-        (money(flows.spending), "bold"),
         " · income ",
         (money(flows.income), "bold"),
         " · net ",

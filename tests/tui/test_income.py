@@ -52,12 +52,20 @@ async def test_a_salary_a_purchase_and_a_refund_from_the_keyboard(empty_url, db)
         await enter(pilot, "Returned shoes", "-45.50", "shop")
         line = status(app, "#expenses-status")
         assert "March 2026 (so far)" in line
-        assert "spent $74.50 · income $2,000.00 · net $1,925.50 · saved 96%" in line
-        assert "left $125.50 of $200.00" in line  # the refund gave back to the budget
+        assert "3 expenses · $74.50 · left $125.50 of $200.00" in line  # the refund gave back
+        assert "income $2,000.00 · net $1,925.50 · saved 96%" in line
         await pilot.press("2")
         await settle(pilot)
         line = status(app, "#categories-status")
-        assert "spent $74.50 · income $2,000.00 · net $1,925.50" in line
+        assert "spent $74.50 of $200.00 budgeted" in line
+        assert "income $2,000.00 · net $1,925.50 · saved 96%" in line
+        await pilot.press("3")
+        await settle(pilot)
+        summary = status(app, "#summary")
+        assert "March 2026 (so far)  $74.50 spent · 2 expenses" in summary
+        assert "income $2,000.00 · net $1,925.50 · saved 96%" in summary
+        await pilot.press("2")
+        await settle(pilot)
         names = [c.name for c in app.screen.rows]
         assert names == ["Salary", "Shopping"]
     kinds = {c.name: c.kind for c in list_categories(db.sessions)}

@@ -17,7 +17,13 @@ from textual.widgets import DataTable, Footer, Static
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
-from budget_tui.tui.format import amount_width, flows_parts, money, period_label
+from budget_tui.tui.format import (
+    amount_width,
+    income_parts,
+    money,
+    period_label,
+    spent_parts,
+)
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.budget_bar import budget_bar
@@ -208,12 +214,15 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         parts: list[str | tuple[str, str]] = [
             (period_label(o.period), "bold"),
             f" · {n} categor{'ies' if n != 1 else 'y'}",
-            *flows_parts(o.flows),
+            *spent_parts(o.flows),
         ]
         if o.budgeted:
             parts.append(f" of {money(o.budget)} budgeted")
             if o.over_budget:
                 parts.append((f" · {o.over_budget} over", "$text-error"))
+        if any(c.is_income for c in o.categories):
+            parts.append("\n")
+            parts += ["income ", *income_parts(o.flows)[1:]]
         self.query_one("#categories-status", Static).update(Content.assemble(*parts))
 
     # -- actions -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from budget_tui.controller.views import (
     Flows,
     Totals,
 )
-from budget_tui.tui.format import flows_parts, money, period_label
+from budget_tui.tui.format import income_parts, money, period_label
 from budget_tui.tui.widgets.expense_table import Source
 
 if TYPE_CHECKING:
@@ -83,10 +83,12 @@ def status_line(
         ("All months" if query.all_months else period_label(query.period), "bold"),
         f" · {count}",
     ]
+    has_income = any(c.is_income for c in categories)
+    # Unfiltered, the total is the month's spending (refunds taken off; income is not in it).
+    shown_total = totals.total
     if flows is not None and not query.filtered and not query.all_months:
-        parts += flows_parts(flows)
-    else:
-        parts += [" · ", (money(totals.total), "bold")]
+        shown_total = flows.spending
+    parts += [" · ", (money(shown_total), "bold")]
     shown = [c for c in categories if query.category_id in (None, c.id)]
     budgeted = [c for c in shown if c.monthly_budget is not None and not c.is_income]
     if budgeted and not query.all_months:
@@ -94,6 +96,9 @@ def status_line(
         left = budget - sum((c.spent for c in budgeted), ZERO)
         parts += [" · left ", (money(left), "$text-error" if left < 0 else "$text-success")]
         parts.append(f" of {money(budget)}")
+    if flows is not None and has_income and not query.filtered and not query.all_months:
+        parts.append("\n")
+        parts += ["income ", *income_parts(flows)[1:]]  # a line of its own
     extra = [f"order: {SORTS[query.sort][2]}"]
     if query.category_id is not None:
         name = next((c.name for c in categories if c.id == query.category_id), "?")

@@ -265,7 +265,16 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         rate = flows.savings_rate
         theme = self.app.theme_variables
         net_style = theme.get("text-error" if flows.net < 0 else "text-success", "")
-        so_far = f" over {summary.days} days" if summary.in_progress else ""
+        so_far = f" ({summary.days} days)" if summary.in_progress else ""
+        income: list[str | tuple[str, str]] = []
+        if flows.income:
+            income = [
+                "\nincome ",
+                (format_money(flows.income), "bold"),
+                " · net ",
+                (format_money(flows.net), f"bold {net_style}".strip()),
+                f" · saved {rate * 100:.0f}%" if rate is not None else "",
+            ]
         self.query_one("#summary", Static).update(
             Text.assemble(
                 (period_label(report.period), "bold"),
@@ -273,12 +282,8 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
                 "  ",
                 (format_money(summary.total), "bold"),
                 f" spent · {summary.count:,} {noun} · "
-                f"{format_money(summary.daily_average)} a day{so_far}\n",
-                "income ",
-                (format_money(flows.income), "bold"),
-                " · net ",
-                (format_money(flows.net), f"bold {net_style}".strip()),
-                f" · saved {rate * 100:.0f}%" if rate is not None else "",
+                f"{format_money(summary.daily_average)} a day{so_far}",
+                *income,
             )
         )
         self.query_one(CategorySpendPanel).data = summary
