@@ -366,18 +366,18 @@ def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> 
             f"Spend by category, {period.start.isoformat()} to {period.last_day.isoformat()}"
             + so_far
         )
-        click.echo(line(header))
-        click.echo("  ".join("-" * w for w in widths))
-        for row in rows:
-            click.echo(line(row))
-        click.echo("  ".join("-" * w for w in widths))
-        click.echo(line(total))
         rate = flows.savings_rate
         saved = f" (saved {rate * 100:.0f}%)" if rate is not None else ""
         click.echo(
             f"Income {format_money(flows.income)} · spending {format_money(flows.spending)} · "
             f"net {format_money(flows.net)}{saved}"
         )
+        click.echo(line(header))
+        click.echo("  ".join("-" * w for w in widths))
+        for row in rows:
+            click.echo(line(row))
+        click.echo("  ".join("-" * w for w in widths))
+        click.echo(line(total))
 
 
 @main.group()
@@ -481,9 +481,17 @@ class _SignedAmount(click.Command):
     minus is read as the minus sign U+2212, which the amount check accepts as well."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Options that take a value: "--date -2" (two days ago) keeps its hyphen.
+        valued = {
+            name
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag
+            for name in p.opts
+        }
         out: list[str] = []
         for i, arg in enumerate(args):
-            negative = _NEGATIVE.match(arg) is not None
+            after_option = i > 0 and args[i - 1] in valued
+            negative = _NEGATIVE.match(arg) is not None and not after_option
             following = i + 1 < len(args) and _NEGATIVE.match(args[i + 1]) is not None
             if arg == "--" and following and "--" not in args[:i]:
                 continue  # only there to protect the amount, which is protected here

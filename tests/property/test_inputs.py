@@ -115,12 +115,18 @@ def check_amount(stored: Decimal, given: object) -> None:
         raise AssertionError(f"accepted a {type(given).__name__} as an amount")
 
 
-def amount_must_be_accepted(given: object) -> bool:
+def amount_must_be_accepted(given: object, *, signed: bool = False) -> bool:
+    """Whether a plain amount must be accepted: an expense's may be negative (``signed``: a
+    refund), a budget's may not."""
     if isinstance(given, str):
-        _, text = _unsigned(given.strip())
+        negative, text = _unsigned(given.strip())
+        if negative and not signed:
+            return False
         if PLAIN.match(text):
             return Decimal("0.01") <= Decimal(text) <= validate.MAX_AMOUNT
     if isinstance(given, Decimal) and given.is_finite():
+        if given < 0 and not signed:
+            return False
         return Decimal("0.01") <= abs(given) <= validate.MAX_AMOUNT and given == given.quantize(
             Decimal("0.01")
         )
@@ -233,7 +239,7 @@ def test_create_expense(
         assert err.field in ("description", "amount", "date")
         valid = {
             "description": text_must_be_accepted(description, validate.DESCRIPTION_MAX),
-            "amount": amount_must_be_accepted(amount),
+            "amount": amount_must_be_accepted(amount, signed=True),
             "date": date_must_be_accepted(occurred_on),
         }
         assert not valid[err.field], err
