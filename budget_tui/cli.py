@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -297,7 +298,8 @@ def _remove_demo_book() -> None:
 )
 @click.pass_context
 def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> None:
-    """Spend by category between two dates: category, total, count, share."""
+    """Spend by category between two dates: category, total, count, share; and the period's
+    income, spending (refunds taken off) and net. Income categories are not in the rows."""
     from budget_tui.clock import today
     from budget_tui.controller.periods import Period
     from budget_tui.controller.reports import spend_by_category_report
@@ -308,11 +310,17 @@ def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> 
     period = Period.between(first, last)
     book = _book(ctx, create=False)
     result = spend_by_category_report(book.sessions, period)
+    flows = result.flows
+    in_progress = period.start <= today() < period.end
     if fmt == "json":
         payload = {
             "from": period.start.isoformat(),
             "to": period.last_day.isoformat(),
             "currency": currency_code(),
+            "in_progress": in_progress,
+            "income": plain(flows.income),
+            "spending": plain(flows.spending),
+            "net": plain(flows.net),
             "total": plain(result.total),
             "count": result.count,
             "categories": [
@@ -353,8 +361,16 @@ def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> 
                 [first_cell, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))]
             )
 
+        so_far = " (so far)" if in_progress else ""
         click.echo(
             f"Spend by category, {period.start.isoformat()} to {period.last_day.isoformat()}"
+            + so_far
+        )
+        rate = flows.savings_rate
+        saved = f" (saved {rate * 100:.0f}%)" if rate is not None else ""
+        click.echo(
+            f"Income {format_money(flows.income)} · spending {format_money(flows.spending)} · "
+            f"net {format_money(flows.net)}{saved}"
         )
         click.echo(line(header))
         click.echo("  ".join("-" * w for w in widths))
@@ -362,6 +378,33 @@ def report(ctx: click.Context, start: str | None, end: str | None, fmt: str) -> 
             click.echo(line(row))
         click.echo("  ".join("-" * w for w in widths))
         click.echo(line(total))
+
+
+@main.group()
+def category() -> None:
+    """Categories: spending (with an optional monthly budget) or income."""
+
+
+@category.command("add")
+@common
+@click.argument("name")
+@click.option("--income", is_flag=True, help="An income category (salary, interest, gifts).")
+@click.option("--budget", metavar="AMOUNT", help="A monthly budget (spending categories only).")
+@click.pass_context
+def category_add(ctx: click.Context, name: str, income: bool, budget: str | None) -> None:
+    """Add a category NAME (unique in any case). Prints the saved category."""
+    from budget_tui.controller.categories import create_category
+    from budget_tui.money import format_money
+
+    book = _book(ctx)
+    made = create_category(book.sessions, name, budget, kind="income" if income else "spending")
+    what = "income category" if made.is_income else "category"
+    budget_text = (
+        f" with a budget of {format_money(made.monthly_budget)} a month"
+        if made.monthly_budget is not None
+        else ""
+    )
+    click.echo(f"Added {what} {made.name!r}{budget_text}.")
 
 
 @main.command("import")
@@ -432,7 +475,34 @@ def export(
         exports.export_csv(book.sessions, sys.stdout, flt)
 
 
-@main.command()
+class _SignedAmount(click.Command):
+    """``add``: a negative AMOUNT (a refund, ``-45.00``) is an argument, not an option, with
+    or without ``--`` in front of it; options after it (``--category``) still count. The
+    minus is read as the minus sign U+2212, which the amount check accepts as well."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Options that take a value: "--date -2" (two days ago) keeps its hyphen.
+        valued = {
+            name
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag
+            for name in p.opts
+        }
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            after_option = i > 0 and args[i - 1] in valued
+            negative = _NEGATIVE.match(arg) is not None and not after_option
+            following = i + 1 < len(args) and _NEGATIVE.match(args[i + 1]) is not None
+            if arg == "--" and following and "--" not in args[:i]:
+                continue  # only there to protect the amount, which is protected here
+            out.append("\u2212" + arg[1:] if negative else arg)
+        return super().parse_args(ctx, out)
+
+
+_NEGATIVE = re.compile(r"^-\d[\d.,\u00a0\u202f]*$")
+
+
+@main.command(cls=_SignedAmount)
 @common
 @click.argument("amount")
 @click.argument("description")
@@ -442,6 +512,10 @@ def export(
 def add(ctx: click.Context, amount: str, description: str, category: str, day: str) -> None:
     """Add an expense: AMOUNT (like 12.50) and DESCRIPTION, in an existing category.
 
+    A refund is a negative AMOUNT in a spending category, after ``--`` so it is not read as
+    an option: ``budget-tui add -- -45.00 "Returned shoes" --category Shopping``. In an
+    income category the entry is income (a salary, say).
+
     The same checks as the app's form; a bad value exits 1 with the field's message.
     Prints the saved expense.
     """
@@ -449,7 +523,7 @@ def add(ctx: click.Context, amount: str, description: str, category: str, day: s
     from budget_tui.controller.expenses import create_expense
     from budget_tui.money import format_money
 
-    clean_amount = validate.amount(amount)
+    clean_amount = validate.entry_amount(amount)
     book = _book(ctx)
     saved = create_expense(
         book.sessions,

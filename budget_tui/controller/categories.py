@@ -31,6 +31,7 @@ def _view(category: Category, cents: int = 0, count: int = 0) -> CategoryView:
         version=category.version,
         spent=from_cents(cents),
         count=count,
+        kind=category.kind,
     )
 
 
@@ -82,13 +83,21 @@ def ensure_unique(session: Session, name: str) -> None:
 
 @action
 def create_category(
-    session: Session, name: str, monthly_budget: Decimal | str | None = None
+    session: Session,
+    name: str,
+    monthly_budget: Decimal | str | None = None,
+    *,
+    kind: str = "spending",
 ) -> CategoryView:
-    """Add a category. Raises InvalidInput (name, budget) or Conflict (the name is taken, in any case)."""
+    """Add a category, a spending one or (``kind="income"``) an income one. Raises InvalidInput
+    (name, budget, kind) or Conflict (the name is taken, in any case)."""
     clean = validate.category_name(name)
+    clean_kind = validate.kind(kind)
     budget = validate.budget(monthly_budget)
+    if clean_kind == "income" and budget is not None:
+        raise InvalidInput("monthly_budget", "An income category has no budget.")
     _ensure_unique(session, clean)
-    return _view(ledger.add_category(session, clean, budget))
+    return _view(ledger.add_category(session, clean, budget, kind=clean_kind))
 
 
 @action
@@ -116,6 +125,8 @@ def set_budget(
     budget = validate.budget(monthly_budget)
     category = load(session, category_id)
     _check_version(category, version)
+    if category.kind == "income" and budget is not None:
+        raise InvalidInput("monthly_budget", "An income category has no budget.")
     ledger.edit_category(session, category, monthly_budget=budget)
     return _view(category)
 

@@ -34,6 +34,7 @@ from budget_tui.controller.views import (
     ExpensePage,
     ExpenseView,
     Totals,
+    flows_of,
 )
 from budget_tui.db.models import Category, Expense
 from budget_tui.db.money import from_cents
@@ -97,7 +98,7 @@ def create_expense(
     Raises InvalidInput (description, amount, date, category), NotFound (category), Conflict.
     """
     clean_description = validate.description(description)
-    clean_amount = validate.amount(amount)
+    clean_amount = validate.entry_amount(amount)
     day = validate.date(occurred_on)
     clean_uid = _clean_uid(uid)
     target = load_category(session, category)
@@ -152,7 +153,7 @@ def _change(
         session,
         expense,
         description=None if description is None else validate.description(description),
-        amount=None if amount is None else validate.amount(amount),
+        amount=None if amount is None else validate.entry_amount(amount),
         occurred_on=None if occurred_on is None else validate.date(occurred_on),
         category=None if category is None else load_category(session, category),
     )
@@ -404,11 +405,13 @@ def _browse(
         including = Cursor(anchor.value, anchor.id + (1 if descending else -1))
         below = _page(session, flt, sort, descending, after=including, limit=limit)
         page = ExpensePage(above.items + below.items, below.next_cursor, above.prev_cursor)
+    listed = category_list(session, spend)
     return ExpenseListing(
         page=page,
         totals=_totals(session, flt, spend),
-        categories=category_list(session, spend),
+        categories=listed,
         anchor_id=None if anchor is None else anchor.id,
+        flows=flows_of(listed),
     )
 
 

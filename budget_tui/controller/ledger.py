@@ -134,6 +134,7 @@ def category_row(category: Category) -> Row:
         "name_key": category.name_key,
         "monthly_budget": None if budget is None else to_cents(budget),
         "version": category.version,
+        "kind": category.kind,
     }
 
 
@@ -293,20 +294,27 @@ def delete_expense(session: Session, expense: Expense) -> None:
 # -- categories ----------------------------------------------------------------------------------
 
 
-def _insert_category(session: Session, name: str, monthly_budget: Decimal | None) -> Category:
-    category = Category(name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget)
+def _insert_category(
+    session: Session, name: str, monthly_budget: Decimal | None, kind: str = "spending"
+) -> Category:
+    category = Category(
+        name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget, kind=kind
+    )
     session.add(category)
     session.flush()
     return category
 
 
-def add_category(session: Session, name: str, monthly_budget: Decimal | None = None) -> Category:
+def add_category(
+    session: Session, name: str, monthly_budget: Decimal | None = None, *, kind: str = "spending"
+) -> Category:
     """Insert a category (``name`` already checked for uniqueness) and record it."""
-    category = _insert_category(session, name, monthly_budget)
+    category = _insert_category(session, name, monthly_budget, kind)
     record = _Record("category.add")
     record.category(category.id, None, category_row(category))
     budget = "" if monthly_budget is None else f" (budget {plain(monthly_budget)})"
-    _record(session, record, f"add category {name!r}{budget}")
+    what = "income category" if kind == "income" else "category"
+    _record(session, record, f"add {what} {name!r}{budget}")
     return category
 
 
@@ -484,6 +492,7 @@ def _current_category(session: Session, cat_id: int) -> Row | None:
         "name_key": found["name_key"],
         "monthly_budget": None if budget is None else to_cents(budget),
         "version": found["version"],
+        "kind": found["kind"],
     }
 
 
@@ -682,6 +691,8 @@ def apply_state(
             "monthly_budget": None
             if row["monthly_budget"] is None
             else from_cents(row["monthly_budget"]),
+            # Rows recorded before income categories (0006) were all spending categories.
+            "kind": row.get("kind", "spending"),
         }
         if current is None:
             version = row["version"] + 1

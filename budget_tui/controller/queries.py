@@ -106,6 +106,11 @@ def _spend(session: Session, stmt: Select[int, Any, Any]) -> dict[int, tuple[int
     }
 
 
+def income_ids(session: Session) -> set[int]:
+    """The ids of the income categories (a handful of rows)."""
+    return set(session.scalars(select(Category.id).where(Category.kind == "income")))
+
+
 def bump(session: Session, deltas: Mapping[tuple[int, dt.date], tuple[int, int]]) -> None:
     """Add ``(cents, count)`` to each ``(category_id, month)`` of the roll-up, creating rows as needed."""
     rows = [

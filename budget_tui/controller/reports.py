@@ -10,11 +10,13 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from budget_tui.clock import today as clock_today
 from budget_tui.controller._tx import read_action
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period, add_months, month_start
 from budget_tui.controller.queries import (
     expenses_t,
+    income_ids,
     spend_by_category,
     totals_t,
     view_of,
@@ -52,6 +54,8 @@ def _by_category(
             "Iterable[tuple[int, str]]", session.execute(select(Category.id, Category.name))
         )
         names = {category_id: name for category_id, name in found}
+    income = income_ids(session)
+    spend = {cat: v for cat, v in spend.items() if cat not in income}
     total = sum(c for c, _ in spend.values())
     count = sum(n for _, n in spend.values())
     rows = [
@@ -73,8 +77,20 @@ def _by_category(
 @read_action
 def spend_by_category_report(session: Session, period: Period) -> SpendReport:
     """Spend per category in a period: total, count and share, largest first."""
-    total, count, rows = _by_category(session, period)
-    return SpendReport(period=period, total=from_cents(total), count=count, rows=rows)
+    spend = spend_by_category(session, period)
+    total, count, rows = _by_category(session, period, spend)
+    return SpendReport(
+        period=period,
+        total=from_cents(total),
+        count=count,
+        rows=rows,
+        income=_income(session, spend),
+    )
+
+
+def _income(session: Session, spend: dict[int, tuple[int, int]]) -> Decimal:
+    """What came in: the income categories' entries in ``spend``."""
+    return from_cents(sum(c for cat, (c, _) in spend.items() if cat in income_ids(session)))
 
 
 @read_action
@@ -94,20 +110,33 @@ def _months(session: Session, period: Period, category_id: int | None) -> tuple[
     months = period.months()
     if len(months) > MAX_MONTHS:
         raise InvalidInput("period", "That range is too long; choose at most 100 years.")
+    is_income = Category.kind == "income"
     stmt = (
-        select(totals_t.c.month, func.sum(totals_t.c.total_cents), func.sum(totals_t.c.count))
+        select(
+            totals_t.c.month,
+            is_income,
+            func.sum(totals_t.c.total_cents),
+            func.sum(totals_t.c.count),
+        )
+        .join(Category, Category.id == totals_t.c.category_id)
         .where(totals_t.c.month >= months[0], totals_t.c.month < add_months(months[-1], 1))
-        .group_by(totals_t.c.month)
+        .group_by(totals_t.c.month, is_income)
     )
     if category_id is not None:
         stmt = stmt.where(totals_t.c.category_id == category_id)
-    found = {
-        month_start(m): (int(c or 0), int(n or 0))
-        for m, c, n in cast("Iterable[tuple[dt.date, Any, Any]]", session.execute(stmt))
-    }
+    spent: dict[dt.date, tuple[int, int]] = {}
+    received: dict[dt.date, int] = {}
+    for m, income, c, n in cast("Iterable[tuple[dt.date, Any, Any, Any]]", session.execute(stmt)):
+        if income:
+            received[month_start(m)] = int(c or 0)
+        else:
+            spent[month_start(m)] = (int(c or 0), int(n or 0))
     return tuple(
         MonthSpend(
-            month=m, total=from_cents(found.get(m, (0, 0))[0]), count=found.get(m, (0, 0))[1]
+            month=m,
+            total=from_cents(spent.get(m, (0, 0))[0]),
+            count=spent.get(m, (0, 0))[1],
+            income=from_cents(received.get(m, 0)),
         )
         for m in months
     )
@@ -130,7 +159,10 @@ def _budget(
         spend = spend_by_category(session, period)
     lines = []
     total_budget = Decimal("0.00")
+    income = income_ids(session)
     for cat in categories:
+        if cat.id in income:
+            continue
         spent = from_cents(spend.get(cat.id, (0, 0))[0])
         lines.append(BudgetLine(cat.id, cat.name, cat.monthly_budget, spent))
         total_budget += cat.monthly_budget or 0
@@ -138,7 +170,7 @@ def _budget(
         month=period,
         lines=tuple(lines),
         total_budget=total_budget,
-        total_spent=from_cents(sum(c for c, _ in spend.values())),
+        total_spent=from_cents(sum(c for cat, (c, _) in spend.items() if cat not in income)),
     )
 
 
@@ -167,8 +199,9 @@ def largest_expenses(session: Session, period: Period, limit: int = 10) -> tuple
 
 @read_action
 def summary(session: Session, start: dt.date, end: dt.date, *, top: int = 5) -> Summary:
-    """Totals between two dates (both included): total, count, daily average, by category, largest."""
-    return _summary(session, Period.between(start, end), top)
+    """Totals between two dates (both included): spending, income, count, daily average (over
+    the days elapsed when the range holds today), spending by category, largest."""
+    return _summary(session, Period.between(start, end), top, today=clock_today())
 
 
 def _summary(
@@ -177,15 +210,23 @@ def _summary(
     top: int,
     spend: dict[int, tuple[int, int]] | None = None,
     names: dict[int, str] | None = None,
+    today: dt.date | None = None,
 ) -> Summary:
+    if spend is None:
+        spend = spend_by_category(session, period)
     total, count, rows = _by_category(session, period, spend, names)
+    in_progress = today is not None and period.start <= today < period.end
+    days = (today - period.start).days + 1 if in_progress and today is not None else period.days
     return Summary(
         period=period,
         total=from_cents(total),
         count=count,
-        daily_average=(from_cents(total) / period.days).quantize(Decimal("0.01")),
+        daily_average=(from_cents(total) / days).quantize(Decimal("0.01")),
         by_category=rows,
         largest=_largest(session, period, top),
+        income=_income(session, spend),
+        days=days,
+        in_progress=in_progress,
     )
 
 
@@ -236,7 +277,7 @@ def report(
     budget_spend = spend if focus == period else spend_by_category(session, focus)
     return Report(
         period=period,
-        summary=_summary(session, period, largest, spend, names),
+        summary=_summary(session, period, largest, spend, names, today),
         budget=_budget(session, focus.start, categories, budget_spend),
         chart=_chart(session, period, today, chart_category),
     )

@@ -73,6 +73,13 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
+def kind(value: object, field: str = "kind") -> str:
+    """A category's kind: "spending" or "income"."""
+    if isinstance(value, str) and value.strip().casefold() in ("spending", "income"):
+        return value.strip().casefold()
+    raise InvalidInput(field, "A category is either spending or income.")
+
+
 def description(value: object, field: str = "description") -> str:
     return clean_text(value, field, max_length=DESCRIPTION_MAX, what="The description")
 
@@ -112,6 +119,26 @@ def amount(value: object, field: str = "amount", *, locale: str | None = None) -
     if _PLAIN_AMOUNT.match(text):
         return _check_amount(Decimal(text), field)
     return _check_amount(_parse_localised(text, field, locale), field)
+
+
+_MINUS = ("-", "\u2212")  # ASCII hyphen-minus and the typographic minus sign
+
+
+def entry_amount(value: object, field: str = "amount", *, locale: str | None = None) -> Decimal:
+    """An expense's amount: like :func:`amount`, but it may be negative (a refund or credit,
+    "-45.00"); zero is still refused, and the cap and the two decimals hold either way."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return amount(value, field)  # refused there (NaN can't even be compared with 0)
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool) and value < 0:
+        return -amount(-value, field, locale=locale)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith(_MINUS):
+            rest = text[1:].lstrip()
+            if not rest or rest.startswith(_MINUS):
+                raise InvalidInput(field, f"{text!r} is not an amount; write it like -12.50.")
+            return -amount(rest, field, locale=locale)
+    return amount(value, field, locale=locale)
 
 
 def _parse_localised(text: str, field: str, locale: str | None) -> Decimal:

@@ -9,6 +9,28 @@ from decimal import Decimal
 from budget_tui.controller.periods import Period
 
 ZERO = Decimal("0.00")
+KINDS = ("spending", "income")
+
+
+@dataclass(frozen=True)
+class Flows:
+    """A period's money in and out: income (entries in income categories) and spending (entries
+    in spending categories, refunds already taken off), both exact to the cent."""
+
+    income: Decimal = ZERO
+    spending: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        """What was saved (negative: more went out than came in)."""
+        return self.income - self.spending
+
+    @property
+    def savings_rate(self) -> Decimal | None:
+        """Net as a share of income (0.25 = a quarter saved), four places; None without income."""
+        if self.income <= 0:
+            return None
+        return (self.net / self.income).quantize(Decimal("0.0001"))
 
 
 @dataclass(frozen=True)
@@ -17,8 +39,13 @@ class CategoryView:
     name: str
     monthly_budget: Decimal | None
     version: int
-    spent: Decimal = ZERO  # in the period the list was asked for
+    spent: Decimal = ZERO  # in the period the list was asked for (received, for income)
     count: int = 0
+    kind: str = "spending"  # or "income"
+
+    @property
+    def is_income(self) -> bool:
+        return self.kind == "income"
 
     @property
     def remaining(self) -> Decimal | None:
@@ -96,16 +123,22 @@ class CategorySpend:
 @dataclass(frozen=True)
 class SpendReport:
     period: Period
-    total: Decimal
+    total: Decimal  # spending (refunds taken off); income categories are not in ``rows``
     count: int
     rows: tuple[CategorySpend, ...]
+    income: Decimal = ZERO
+
+    @property
+    def flows(self) -> Flows:
+        return Flows(self.income, self.total)
 
 
 @dataclass(frozen=True)
 class MonthSpend:
     month: dt.date  # first day
-    total: Decimal
+    total: Decimal  # spending
     count: int
+    income: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -135,11 +168,19 @@ class BudgetReport:
 @dataclass(frozen=True)
 class Summary:
     period: Period
-    total: Decimal
+    total: Decimal  # spending (refunds taken off)
     count: int
-    daily_average: Decimal
-    by_category: tuple[CategorySpend, ...]
+    daily_average: Decimal  # of spending, over the days elapsed when the period is in progress
+    by_category: tuple[CategorySpend, ...]  # spending categories only
     largest: tuple[ExpenseView, ...] = field(default=())
+    income: Decimal = ZERO
+    # Days the average is over: the period's days, or up to today when it is in progress.
+    days: int = 0
+    in_progress: bool = False  # the period holds today: its totals are "so far"
+
+    @property
+    def flows(self) -> Flows:
+        return Flows(self.income, self.total)
 
 
 @dataclass(frozen=True)
@@ -150,6 +191,7 @@ class ExpenseListing:
     totals: Totals  # of everything the filter selects, not only the window
     categories: tuple[CategoryView, ...]  # all of them, with their spend in the filter's period
     anchor_id: int | None  # the row asked to stay selected, when the filter still shows it
+    flows: Flows = Flows()  # income, spending and net of the filter's period (this month without)
 
 
 @dataclass(frozen=True)
@@ -161,11 +203,16 @@ class CategoryOverview:
 
     @property
     def spent(self) -> Decimal:
-        return sum((c.spent for c in self.categories), ZERO)
+        """Spending (refunds taken off); income is not spend."""
+        return self.flows.spending
+
+    @property
+    def flows(self) -> Flows:
+        return flows_of(self.categories)
 
     @property
     def budgeted(self) -> tuple[CategoryView, ...]:
-        return tuple(c for c in self.categories if c.monthly_budget is not None)
+        return tuple(c for c in self.categories if c.monthly_budget is not None and not c.is_income)
 
     @property
     def budget(self) -> Decimal:
@@ -174,6 +221,13 @@ class CategoryOverview:
     @property
     def over_budget(self) -> int:
         return sum(1 for c in self.budgeted if (c.used or 0) > 1)
+
+
+def flows_of(categories: tuple[CategoryView, ...]) -> Flows:
+    """Income and spending of categories listed with their figures for one period."""
+    income = sum((c.spent for c in categories if c.is_income), ZERO)
+    spending = sum((c.spent for c in categories if not c.is_income), ZERO)
+    return Flows(income, spending)
 
 
 @dataclass(frozen=True)

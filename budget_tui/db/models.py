@@ -53,6 +53,9 @@ class Category(Base):
     name_key: Mapped[str] = mapped_column(String(50), unique=True)
     monthly_budget: Mapped[Decimal | None] = mapped_column(Money)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # "spending" or "income" (migration 0006): income categories hold salary, interest, gifts
+    # received; their entries count as income, never as spend.
+    kind: Mapped[str] = mapped_column(String(10), default="spending", server_default="spending")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -82,6 +82,21 @@ NewAmount = Annotated[
         json_schema_extra=_AMOUNT_FORM,
     ),
 ]
+_ENTRY_FORM = {"pattern": r"^-?\d+(\.\d{1,2})?$"}
+EntryAmount = Annotated[
+    str | float,
+    Field(
+        description=f"Not 0, negative (-45.00) for a refund: {_AMOUNT_WORDS}",
+        json_schema_extra=_ENTRY_FORM,
+    ),
+]
+NewEntryAmount = Annotated[
+    str | float | None,
+    Field(
+        description=f"Not 0, negative for a refund: {_AMOUNT_WORDS}; leave out to keep it",
+        json_schema_extra=_ENTRY_FORM,
+    ),
+]
 _DECIMAL = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
 
@@ -103,6 +118,11 @@ def decimal_text(value: object, field: str) -> object:
 def parse_amount(value: str | float | None, field: str) -> Decimal:
     """An amount as MCP gives it (see :func:`decimal_text`). Raises InvalidInput."""
     return validate.amount(decimal_text(value, field), field)
+
+
+def parse_entry_amount(value: str | float | None, field: str) -> Decimal:
+    """An entry's amount as MCP gives it (negative for a refund). Raises InvalidInput."""
+    return validate.entry_amount(decimal_text(value, field), field)
 
 
 def parse_month(value: str | None, field: str) -> dt.date:

@@ -176,8 +176,9 @@ def read_tools(book: Book) -> list[Tool]:
         start: Annotated[Day, Field(description="First day included, YYYY-MM-DD")],
         end: Annotated[Day, Field(description="Last day included, YYYY-MM-DD")],
     ) -> SpendingSummary:
-        """Total spending between two dates, by category (total, count, share), with the daily
-        average and the five largest expenses.
+        """Income, spending (refunds taken off) and net between two dates; spending by category
+        (total, count, share), the daily average and the five largest expenses. A range that
+        holds today is marked in_progress (its totals are so far).
 
         start, end: ISO dates (YYYY-MM-DD), both included; end must not be before start.
         """
@@ -190,6 +191,13 @@ def read_tools(book: Book) -> list[Tool]:
             end=result.period.last_day.isoformat(),
             **progress(result.period.start, result.period.last_day),
             days=result.period.days,
+            in_progress=result.in_progress,
+            income=plain(result.flows.income),
+            spending=plain(result.flows.spending),
+            net=plain(result.flows.net),
+            savings_rate=None
+            if result.flows.savings_rate is None
+            else str(result.flows.savings_rate),
             total=plain(result.total),
             count=result.count,
             daily_average=plain(result.daily_average),

@@ -42,8 +42,11 @@ class Category(BaseModel):
     id: int
     name: str
     monthly_budget: str | None
-    spent: str = Field(description="Spent in the month asked for")
+    spent: str = Field(
+        description="Spent in the month asked for (refunds taken off); received, for income"
+    )
     count: int = Field(description="Expenses in the month asked for")
+    kind: str = Field(description="spending or income")
 
 
 class CategoryList(BaseModel):
@@ -80,9 +83,18 @@ class SpendingSummary(BaseModel):
         "it is in progress; null for a period yet to begin"
     )
     days: int
-    total: str
+    in_progress: bool = Field(
+        description="True when the range holds today: its totals are so far, not final"
+    )
+    income: str = Field(description="Received in income categories")
+    spending: str = Field(description="Spent in spending categories, refunds taken off")
+    net: str = Field(description="income - spending (negative: more went out than came in)")
+    savings_rate: str | None = Field(description="net / income, 0.0000-style; null without income")
+    total: str = Field(description="The same as spending")
     count: int
-    daily_average: str
+    daily_average: str = Field(
+        description="Spending a day, over the days so far when the range is in progress"
+    )
     by_category: list[CategoryTotal] = Field(
         description="Largest first; only categories with spend"
     )
@@ -185,4 +197,5 @@ def category_result(view: CategoryView) -> Category:
         monthly_budget=money(view.monthly_budget),
         spent=plain(view.spent),
         count=view.count,
+        kind=view.kind,
     )

@@ -4,7 +4,7 @@ history as made by ``mcp:<client>`` (the client's name from the handshake)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
@@ -13,13 +13,13 @@ from pydantic import Field
 from budget_tui.controller import categories, expenses, ledger, validate
 from budget_tui.controller.book import Book
 from budget_tui.mcp.arguments import (
-    Amount,
     CategoryName,
-    NewAmount,
+    EntryAmount,
+    NewEntryAmount,
     RowId,
     Version,
     decimal_text,
-    parse_amount,
+    parse_entry_amount,
     tool_errors,
 )
 from budget_tui.mcp.history_tools import client_source
@@ -41,7 +41,7 @@ def write_tools(book: Book) -> list[Tool]:
     @tool_errors
     def add_expense(
         description: Annotated[str, Field(description="What it was, 1 to 200 characters")],
-        amount: Amount,
+        amount: EntryAmount,
         category: CategoryName,
         date: Annotated[
             str, Field(description="YYYY-MM-DD, or today, yesterday, -3 (three days ago)")
@@ -53,7 +53,8 @@ def write_tools(book: Book) -> list[Tool]:
     ) -> ExpenseChange:
         """Record a new expense and return it as saved.
 
-        amount: positive, at most two decimals, like 12.50. category: an existing category name,
+        amount: at most two decimals, like 12.50; negative (-45.00) for a refund or credit
+        in a spending category (it lowers that category's spend); never 0. category: an existing category name,
         any case (create_category makes a new one). date: ISO YYYY-MM-DD, or today, yesterday,
         -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
         a lost reply returns the saved expense instead of adding it twice.
@@ -62,7 +63,7 @@ def write_tools(book: Book) -> list[Tool]:
             saved = expenses.create_expense(
                 sessions,
                 description=description,
-                amount=parse_amount(amount, "amount"),
+                amount=parse_entry_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
                 uid=uid,
@@ -76,7 +77,7 @@ def write_tools(book: Book) -> list[Tool]:
     def update_expense(
         expense_id: RowId,
         description: Annotated[str | None, Field(description="New description")] = None,
-        amount: NewAmount = None,
+        amount: NewEntryAmount = None,
         date: Annotated[
             str | None,
             Field(description="YYYY-MM-DD, today, yesterday or -3; leave out to keep it"),
@@ -102,7 +103,7 @@ def write_tools(book: Book) -> list[Tool]:
                 expense_id,
                 version=version if version is not None else before.version,
                 description=description,
-                amount=None if amount is None else parse_amount(amount, "amount"),
+                amount=None if amount is None else parse_entry_amount(amount, "amount"),
                 occurred_on=date,
                 category=category,
             )
@@ -146,18 +147,24 @@ def write_tools(book: Book) -> list[Tool]:
                 json_schema_extra={"pattern": r"^\d+(\.\d{1,2})?$"},
             ),
         ] = None,
+        kind: Annotated[
+            Literal["spending", "income"],
+            Field(description="spending (the default) or income (salary, interest, gifts)"),
+        ] = "spending",
         ctx: Context | None = None,
     ) -> CategoryChange:
         """Create a category, optionally with a monthly budget, and return it.
 
-        name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out.
+        name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out
+        (spending categories only). kind: spending or income; entries in an income category
+        count as income, never as spend.
         """
         given: object = monthly_budget
         if isinstance(given, str) and given.strip() and not given.strip().startswith("-"):
             given = decimal_text(given, "monthly_budget")
         budget = validate.budget(given, "monthly_budget")
         with ledger.acting_as(_source(ctx)):
-            made = categories.create_category(sessions, name, budget)
+            made = categories.create_category(sessions, name, budget, kind=kind)
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)
         )

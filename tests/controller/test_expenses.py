@@ -46,7 +46,7 @@ def test_create_and_get(book, sessions, food) -> None:
         ({"description": "x" * 201}, "description"),
         ({"description": "a\nb"}, "description"),
         ({"amount": "0"}, "amount"),
-        ({"amount": "-1"}, "amount"),
+        ({"amount": "-0"}, "amount"),  # a refund is negative, never zero
         ({"amount": "1.001"}, "amount"),
         ({"amount": "lots"}, "amount"),
         ({"occurred_on": "someday"}, "date"),
@@ -140,7 +140,7 @@ def test_update_refuses_bad_input_and_changes_nothing(book, sessions, food) -> N
     e = add(sessions, food.id, "10.00")
     # Description is valid but the amount is not: the description must not be saved either.
     with pytest.raises(InvalidInput) as err:
-        expenses.update_expense(sessions, e.id, description="New", amount="-3")
+        expenses.update_expense(sessions, e.id, description="New", amount="-0")
     assert err.value.field == "amount"
     with pytest.raises(NotFound):
         expenses.update_expense(sessions, e.id, description="New", category=food.id + 9)

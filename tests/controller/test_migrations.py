@@ -197,3 +197,66 @@ def test_upgrade_from_0002_adds_import_keys_and_keeps_rows(empty_url: str) -> No
         assert_rollup_consistent(book)
     finally:
         book.close()
+
+
+def test_upgrade_from_0005_makes_every_category_a_spending_one(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    migrate.upgrade(engine, "0005")
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO categories (id, name, name_key, monthly_budget, version) "
+                "VALUES (1, 'Food', 'food', 30000, 2)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO expenses (id, uid, description, amount, occurred_on, category_id, "
+                "created_at, updated_at, version) VALUES (1, :uid, 'Bread', 250, :o, 1, :t, :t, 1)"
+            ),
+            {"uid": str(uuid.uuid4()), "o": D(2026, 3, 2), "t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO monthly_totals (category_id, month, total_cents, count) "
+                "VALUES (1, :m, 250, 1)"
+            ),
+            {"m": D(2026, 3, 1)},
+        )
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval('categories_id_seq', 1)"))
+            conn.execute(text("SELECT setval('expenses_id_seq', 1)"))
+    engine.dispose()
+    book = open_book(empty_url)
+    try:
+        assert migrate.current_revision(book.engine) == migrate.HEAD
+        (food,) = categories.list_categories(book.sessions, Period.month(D(2026, 3, 1)))
+        assert (food.kind, food.monthly_budget, food.spent) == (
+            "spending",
+            Decimal("300.00"),
+            Decimal("2.50"),
+        )
+        salary = categories.create_category(book.sessions, "Salary", kind="income")
+        expenses.create_expense(
+            book.sessions,
+            description="Pay",
+            amount="1000",
+            occurred_on="2026-03-01",
+            category=salary.id,
+        )
+        expenses.create_expense(
+            book.sessions,
+            description="Refund",
+            amount="-0.50",
+            occurred_on="2026-03-03",
+            category=1,
+        )
+        overview = categories.category_overview(book.sessions, Period.month(D(2026, 3, 1)))
+        assert (overview.flows.income, overview.flows.spending) == (
+            Decimal("1000.00"),
+            Decimal("2.00"),
+        )
+        assert_rollup_consistent(book)
+    finally:
+        book.close()

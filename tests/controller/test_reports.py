@@ -137,7 +137,9 @@ def test_summary_between_two_dates(sessions, spending) -> None:
     s = reports.summary(sessions, D(2026, 3, 1), D(2026, 3, 31), top=1)
     assert s.period == MARCH
     assert (s.total, s.count) == (Decimal("150.50"), 3)
-    assert s.daily_average == Decimal("4.85")  # 150.50 / 31 days
+    # March is in progress (the test's today is the 15th): the average is over the 15 days so far.
+    assert (s.in_progress, s.days) == (True, 15)
+    assert s.daily_average == Decimal("10.03")  # 150.50 / 15 days
     assert [r.name for r in s.by_category] == ["Travel", "Food"]
     assert [e.description for e in s.largest] == ["Train"]
     one_day = reports.summary(sessions, D(2026, 3, 31), D(2026, 3, 31))
@@ -189,7 +191,7 @@ def test_money_sums_are_exact_at_large_values(book, sessions) -> None:
         assert {r.name: r.total for r in report.rows} == {"Big": big * n, "Small": small * n}
     s = reports.summary(sessions, D(2026, 3, 1), D(2026, 3, 31))
     assert s.total == expected
-    assert s.daily_average == (expected / 31).quantize(Decimal("0.01"))
+    assert s.daily_average == (expected / s.days).quantize(Decimal("0.01"))
     months = reports.spend_by_month(sessions, Period.year(2026))
     assert months[2].total == expected
     assert reports.budget_vs_actual(sessions, D(2026, 3, 1)).total_spent == expected

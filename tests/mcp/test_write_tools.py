@@ -70,7 +70,7 @@ async def test_add_expense_retried_with_its_uid_saves_once(seeded: Seeded) -> No
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ({"amount": "-3"}, "amount: The amount must be more than zero."),
+        ({"amount": "-0"}, "amount: The amount must be more than zero."),
         ({"amount": "1.005"}, "amount: The amount can have at most two decimal places."),
         ({"amount": "a lot"}, "amount: 'a lot' is not an amount"),
         ({"description": " "}, "description: The description can't be empty."),
@@ -182,6 +182,7 @@ async def test_create_category_with_and_without_a_budget(seeded: Seeded) -> None
         "monthly_budget": "80.00",
         "spent": "0.00",
         "count": 0,
+        "kind": "spending",
     }
     assert gifts["category"]["monthly_budget"] is None
     assert [c["name"] for c in listed["categories"]] == [
@@ -192,6 +193,27 @@ async def test_create_category_with_and_without_a_budget(seeded: Seeded) -> None
         "Rent",
     ]
     assert categories.get_category(seeded.book.sessions, "pets").monthly_budget == Decimal("80.00")
+
+
+async def test_income_a_refund_and_the_summary_through_the_tools(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        salary = await t.ok("create_category", name="Salary", kind="income")
+        await t.ok("add_expense", description="Pay", amount="2500", category="salary")
+        refund = await t.ok(
+            "add_expense", description="Returned kettle", amount="-19.99", category="groceries"
+        )
+        summary = await t.ok("summarize_spending", start="2026-03-01", end="2026-03-31")
+        listed = await t.ok("list_categories")
+        refused = await t.error("create_category", name="Odd", kind="savings")
+    assert salary["category"]["kind"] == "income"
+    assert refund["expense"]["amount"] == "-19.99"
+    assert summary["in_progress"] is True
+    assert Decimal(summary["income"]) == Decimal("2500.00")
+    assert Decimal(summary["net"]) == Decimal(summary["income"]) - Decimal(summary["spending"])
+    assert summary["spending"] == summary["total"]
+    assert "Salary" not in [c["category"] for c in summary["by_category"]]
+    assert {c["name"]: c["kind"] for c in listed["categories"]}["Salary"] == "income"
+    assert "kind" in refused
 
 
 @pytest.mark.parametrize(

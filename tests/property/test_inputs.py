@@ -87,18 +87,27 @@ def text_must_be_accepted(given: object, limit: int) -> bool:
     return isinstance(given, str) and showable(clean(given), limit)
 
 
+def _unsigned(text: str) -> tuple[bool, str]:
+    """(negative, the rest): a refund is written with one leading minus sign."""
+    if text[:1] in ("-", "\u2212"):
+        return True, text[1:].lstrip()
+    return False, text
+
+
 def check_amount(stored: Decimal, given: object) -> None:
-    """An accepted amount is positive, in cents, within the cap, and the value that was given."""
+    """An accepted amount is non-zero (negative: a refund), in cents, within the cap, and the
+    value that was given."""
     assert isinstance(stored, Decimal) and stored.as_tuple().exponent == -2
-    assert Decimal("0.01") <= stored <= validate.MAX_AMOUNT
+    assert Decimal("0.01") <= abs(stored) <= validate.MAX_AMOUNT
     if isinstance(given, Decimal | int) and not isinstance(given, bool):
         assert stored == given
     elif isinstance(given, float):
         assert stored == Decimal(repr(given))
     elif isinstance(given, str):
-        text = given.strip()
+        negative, text = _unsigned(given.strip())
+        assert (stored < 0) == negative
         if PLAIN.match(text):
-            assert stored == Decimal(text)
+            assert abs(stored) == Decimal(text)
         # Only digits (any script's) and separators, after the currency symbol: no 1e5, no NaN.
         rest = text.lstrip("$").strip()
         assert all(c.isdecimal() or c in ".,\u00a0\u202f" for c in rest), given
@@ -106,11 +115,19 @@ def check_amount(stored: Decimal, given: object) -> None:
         raise AssertionError(f"accepted a {type(given).__name__} as an amount")
 
 
-def amount_must_be_accepted(given: object) -> bool:
-    if isinstance(given, str) and PLAIN.match(given.strip()):
-        return Decimal("0.01") <= Decimal(given.strip()) <= validate.MAX_AMOUNT
+def amount_must_be_accepted(given: object, *, signed: bool = False) -> bool:
+    """Whether a plain amount must be accepted: an expense's may be negative (``signed``: a
+    refund), a budget's may not."""
+    if isinstance(given, str):
+        negative, text = _unsigned(given.strip())
+        if negative and not signed:
+            return False
+        if PLAIN.match(text):
+            return Decimal("0.01") <= Decimal(text) <= validate.MAX_AMOUNT
     if isinstance(given, Decimal) and given.is_finite():
-        return Decimal("0.01") <= given <= validate.MAX_AMOUNT and given == given.quantize(
+        if given < 0 and not signed:
+            return False
+        return Decimal("0.01") <= abs(given) <= validate.MAX_AMOUNT and given == given.quantize(
             Decimal("0.01")
         )
     return False
@@ -222,7 +239,7 @@ def test_create_expense(
         assert err.field in ("description", "amount", "date")
         valid = {
             "description": text_must_be_accepted(description, validate.DESCRIPTION_MAX),
-            "amount": amount_must_be_accepted(amount),
+            "amount": amount_must_be_accepted(amount, signed=True),
             "date": date_must_be_accepted(occurred_on),
         }
         assert not valid[err.field], err

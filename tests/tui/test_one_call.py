@@ -66,7 +66,9 @@ async def test_every_screen_load_is_one_transaction(demo_url: str) -> None:
         assert await press_and_count(pilot, "3") == 1
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
-        assert str(screen.query_one("#summary", Static).render()).startswith("March 2026  $")
+        assert str(screen.query_one("#summary", Static).render()).startswith(
+            "March 2026 (so far)  $"
+        )
         assert await press_and_count(pilot, "p") == 1  # the next preset: last month
         assert str(screen.query_one("#summary", Static).render()).startswith("February 2026  $")
         assert await press_and_count(pilot, "right_square_bracket") == 1

@@ -460,7 +460,9 @@ async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
     app = make_app(empty_url)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_reports(pilot)
-        assert summary_text(screen) == "March 2026  $0.00 spent · 0 expenses · $0.00 a day"
+        assert summary_text(screen) == (
+            "March 2026 (so far)  $0.00 spent · 0 expenses · $0.00 a day (15 days)"
+        )
         assert table_rows(screen, "#by-category", 1) == [("No expenses in this period.",)]
         assert table_rows(screen, "#largest", 1) == [("No expenses in this period.",)]
         assert table_rows(screen, "#budget", 1) == [

@@ -65,3 +65,12 @@ def test_last_twelve_months_with_the_chart_focused(
         terminal_size=size,
         run_before=show_reports("p", "p", "p", "tab", "left", "left"),
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_this_month_with_income(snap_compare, reports_url: str, size: tuple[int, int]) -> None:
+    """The summary's second line: March's income, net and savings rate."""
+    from tests.tui.test_snapshots import _with_income
+
+    _with_income(reports_url)
+    assert snap_compare(make_app(reports_url), terminal_size=size, run_before=show_reports())

@@ -141,3 +141,43 @@ def test_database_unavailable(snap_compare, tmp_path, monkeypatch, size) -> None
 
     app = make_app("sqlite:///folder.db")
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _with_income(url: str) -> None:
+    """The demo book plus a salary (an income category) and a refund in Shopping."""
+    from budget_tui.controller.book import open_book
+    from budget_tui.controller.categories import create_category
+    from budget_tui.controller.expenses import create_expense
+
+    book = open_book(url)
+    try:
+        salary = create_category(book.sessions, "Salary", kind="income")
+        for description, amount, category in (
+            ("March pay", "4200.00", salary.id),
+            ("Returned jacket", "-59.90", "Shopping"),
+        ):
+            create_expense(
+                book.sessions,
+                description=description,
+                amount=amount,
+                occurred_on="2026-03-15",
+                category=category,
+            )
+    finally:
+        book.close()
+
+
+@sizes
+def test_expenses_with_income_and_a_refund(snap_compare, snapshot_url, size) -> None:
+    """The refund (first row, the cursor is on the row below it) shows as -$59.90 in green; the
+    status line's second line has March's income, net and savings rate; March is "so far"."""
+    _with_income(snapshot_url)
+    assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=keys("down"))
+
+
+@sizes
+def test_categories_with_income(snap_compare, snapshot_url, size) -> None:
+    """Salary is marked (income) and has no budget; the status line adds income, net, saved."""
+    _with_income(snapshot_url)
+    run_before = keys(mode="categories")
+    assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)

@@ -17,7 +17,13 @@ from textual.widgets import DataTable, Footer, Static
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
-from budget_tui.tui.format import amount_width, money
+from budget_tui.tui.format import (
+    amount_width,
+    income_parts,
+    money,
+    period_label,
+    spent_parts,
+)
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.budget_bar import budget_bar
@@ -29,7 +35,14 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     TITLE = "Categories"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="add", tooltip="Create a category"),
+        Binding("a", "add", "Add", id="add", tooltip="Create a spending category"),
+        Binding(
+            "i",
+            "add_income",
+            "Income",
+            id="add-income",
+            tooltip="Create an income category (salary, interest, gifts received)",
+        ),
         Binding("r", "rename", "Rename", id="rename", tooltip="Rename the selected category"),
         Binding("b", "budget", "Budget", id="budget", tooltip="Set or clear the monthly budget"),
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected category"),
@@ -171,7 +184,11 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             left = c.remaining
             left_style = theme.get("text-error", "") if left is not None and left < 0 else ""
             table.add_row(
-                Text(c.name, no_wrap=True, overflow="ellipsis"),
+                Text(
+                    c.name + (" (income)" if c.is_income else ""),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 Text(money(c.spent), justify="right"),
                 Text(
                     money(c.monthly_budget) if c.monthly_budget is not None else "—",
@@ -195,14 +212,17 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             return
         n = len(o.categories)
         parts: list[str | tuple[str, str]] = [
-            (o.period.label, "bold"),
-            f" · {n} categor{'ies' if n != 1 else 'y'} · spent ",
-            (money(o.spent), "bold"),
+            (period_label(o.period), "bold"),
+            f" · {n} categor{'ies' if n != 1 else 'y'}",
+            *spent_parts(o.flows),
         ]
         if o.budgeted:
             parts.append(f" of {money(o.budget)} budgeted")
             if o.over_budget:
                 parts.append((f" · {o.over_budget} over", "$text-error"))
+        if any(c.is_income for c in o.categories):
+            parts.append("\n")
+            parts += ["income ", *income_parts(o.flows)[1:]]
         self.query_one("#categories-status", Static).update(Content.assemble(*parts))
 
     # -- actions -----------------------------------------------------------------------------
@@ -217,6 +237,9 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     def action_add(self) -> None:
         self._form("add")
+
+    def action_add_income(self) -> None:
+        self._form("income")
 
     def action_rename(self) -> None:
         if (c := self.current) is not None:

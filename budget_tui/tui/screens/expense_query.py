@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import ZERO, CategoryView, ExpenseFilter, ExpenseView, Totals
-from budget_tui.tui.format import money
+from budget_tui.controller.views import (
+    ZERO,
+    CategoryView,
+    ExpenseFilter,
+    ExpenseView,
+    Flows,
+    Totals,
+)
+from budget_tui.tui.format import income_parts, money, period_label
 from budget_tui.tui.widgets.expense_table import Source
 
 if TYPE_CHECKING:
@@ -63,21 +70,35 @@ class Query:
         )
 
 
-def status_line(query: Query, totals: Totals, categories: tuple[CategoryView, ...]) -> Content:
-    """The month, count and total; what is left of the budgets shown; the filters and order."""
+def status_line(
+    query: Query,
+    totals: Totals,
+    categories: tuple[CategoryView, ...],
+    flows: Flows | None = None,
+) -> Content:
+    """The month ("so far" while it runs), count and total; unfiltered, the month's spending,
+    income, net and savings rate; what is left of the budgets shown; the filters and order."""
     count = f"{totals.count:,} expense{'s' if totals.count != 1 else ''}"
     parts: list[str | tuple[str, str] | Content] = [
-        ("All months" if query.all_months else query.period.label, "bold"),
-        f" · {count} · ",
-        (money(totals.total), "bold"),
+        ("All months" if query.all_months else period_label(query.period), "bold"),
+        f" · {count}",
     ]
+    has_income = any(c.is_income for c in categories)
+    # Unfiltered, the total is the month's spending (refunds taken off; income is not in it).
+    shown_total = totals.total
+    if flows is not None and not query.filtered and not query.all_months:
+        shown_total = flows.spending
+    parts += [" · ", (money(shown_total), "bold")]
     shown = [c for c in categories if query.category_id in (None, c.id)]
-    budgeted = [c for c in shown if c.monthly_budget is not None]
+    budgeted = [c for c in shown if c.monthly_budget is not None and not c.is_income]
     if budgeted and not query.all_months:
         budget = sum((c.monthly_budget or ZERO for c in budgeted), ZERO)
         left = budget - sum((c.spent for c in budgeted), ZERO)
         parts += [" · left ", (money(left), "$text-error" if left < 0 else "$text-success")]
         parts.append(f" of {money(budget)}")
+    if flows is not None and has_income and not query.filtered and not query.all_months:
+        parts.append("\n")
+        parts += ["income ", *income_parts(flows)[1:]]  # a line of its own
     extra = [f"order: {SORTS[query.sort][2]}"]
     if query.category_id is not None:
         name = next((c.name for c in categories if c.id == query.category_id), "?")

@@ -161,7 +161,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         page = listing.page
         table.show(message.query.source, page, select_id=listing.anchor_id)
         self.query_one("#expenses-status", Static).update(
-            status_line(message.query, listing.totals, self.categories)
+            status_line(message.query, listing.totals, self.categories, listing.flows)
         )
         self.refresh_bindings()
         self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]

@@ -261,12 +261,29 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
         summary = report.summary
         noun = "expense" if summary.count == 1 else "expenses"
+        flows = summary.flows
+        rate = flows.savings_rate
+        theme = self.app.theme_variables
+        net_style = theme.get("text-error" if flows.net < 0 else "text-success", "")
+        so_far = f" ({summary.days} days)" if summary.in_progress else ""
+        income: list[str | tuple[str, str]] = []
+        if flows.income:
+            income = [
+                "\nincome ",
+                (format_money(flows.income), "bold"),
+                " · net ",
+                (format_money(flows.net), f"bold {net_style}".strip()),
+                f" · saved {rate * 100:.0f}%" if rate is not None else "",
+            ]
         self.query_one("#summary", Static).update(
             Text.assemble(
                 (period_label(report.period), "bold"),
+                (" (so far)" if summary.in_progress else ""),
                 "  ",
                 (format_money(summary.total), "bold"),
-                f" spent · {summary.count:,} {noun} · {format_money(summary.daily_average)} a day",
+                f" spent · {summary.count:,} {noun} · "
+                f"{format_money(summary.daily_average)} a day{so_far}",
+                *income,
             )
         )
         self.query_one(CategorySpendPanel).data = summary

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 
 
 class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | None"]):
-    """Add a category (name and budget), rename one, or set its budget.
+    """Add a category (name and budget), an income category (name), rename one, or set its
+    budget.
 
-    ``mode`` is ``"add"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
+    ``mode`` is ``"add"``, ``"income"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +47,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
 
     TITLES: ClassVar[dict[str, str]] = {
         "add": "New category",
+        "income": "New income category",
         "rename": "Rename category",
         "budget": "Monthly budget",
     }
@@ -63,7 +65,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
             title = f"{title}: {c.name}"
         with VerticalScroll(id="category-form", classes="dialog"):
             yield Label(Content(title), classes="dialog-title")
-            if self.mode in ("add", "rename"):
+            if self.mode in ("add", "income", "rename"):
                 yield Field(
                     "name",
                     "Name",
@@ -132,7 +134,9 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
         from budget_tui.controller import categories as cats
 
         c = self.category
-        if self.mode == "add" or c is None:
+        if self.mode == "income":
+            view = runner.call(self.app, cats.create_category, name, kind="income")
+        elif self.mode == "add" or c is None:
             view = runner.call(self.app, cats.create_category, name, budget)
         elif self.mode == "rename":
             view = runner.call(self.app, cats.rename_category, c.id, name, version=c.version)
@@ -156,11 +160,12 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
         # A taken name belongs next to the name, like any other input problem.
         if (
             isinstance(error, Conflict)
-            and self.mode in ("add", "rename")
+            and self.mode in ("add", "income", "rename")
             and "already exists" in error.message
         ):
             return self.show_field_error("name", error.message)
         return False
 
     def action_cancel(self) -> None:
-        self.leave("Discard this category?" if self.mode == "add" else "Discard this change?")
+        adding = self.mode in ("add", "income")
+        self.leave("Discard this category?" if adding else "Discard this change?")

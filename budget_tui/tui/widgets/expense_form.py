@@ -135,7 +135,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
         errors: dict[str, str] = {}
         for key, check in (
             ("description", validate.description),
-            ("amount", validate.amount),
+            ("amount", validate.entry_amount),
             ("date", partial(validate.date, local=True)),
         ):
             try:

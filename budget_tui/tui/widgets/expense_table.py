@@ -282,12 +282,18 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         self.add_column("Description", width=description_width, key="description")
         self.add_column("Category", width=16, key="category")
         self.add_column(Text("Amount", justify="right"), width=amount_w, key="amount")
+        # A refund (a negative amount) shows its minus sign in the success colour.
+        refund_style = self.app.theme_variables.get("text-success", "")
         for row in self.window:
             self.add_row(
                 row.occurred_on.isoformat(),
                 Text(row.description, no_wrap=True, overflow="ellipsis"),
                 Text(row.category_name, no_wrap=True, overflow="ellipsis"),
-                Text(money(row.amount), justify="right"),
+                Text(
+                    money(row.amount),
+                    justify="right",
+                    style=refund_style if row.amount < 0 else "",
+                ),
                 key=str(row.id),
             )
         if self.window:
