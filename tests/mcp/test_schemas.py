@@ -51,7 +51,10 @@ async def test_every_input_schema_is_strict_valid_and_self_describing(seeded: Se
             if param in MONTHS:
                 assert prop["pattern"] == r"^\d{4}-\d{2}(-\d{2})?$", (name, param)
             if param in AMOUNTS:
-                assert prop["pattern"] == r"^\d+(\.\d{1,2})?$", (name, param)
+                # An entry's amount may be negative (a refund); a budget or a bound may not.
+                entry = name in ("add_expense", "update_expense") and param == "amount"
+                sign = "-?" if entry else ""
+                assert prop["pattern"] == rf"^{sign}\d+(\.\d{{1,2}})?$", (name, param)
                 assert "decimal" in prop["description"], (name, param)
             if param == "limit":
                 assert (prop["minimum"], prop["maximum"]) == (1, 500), name
