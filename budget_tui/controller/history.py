@@ -148,36 +148,28 @@ def _undo(session: Session, change: Change) -> UndoResult:
         )
     if change.undone:
         raise Conflict(f"#{change.id} ({change.summary}) is undone already.")
-    # What the rows should hold now: what the change left, or its latest redo left.
-    left_by = _latest(session, change, "redo")
-    expected = _state(left_by.after)
-    target = _state(change.before)
-    result = ledger.apply_state(session, expected, target, batch_change=change.id)
-    ledger.mark_undone(session, change.id, True)
-    new_id = ledger.write_change(
-        session,
-        "undo",
-        f"undo #{change.id}: {change.summary}",
-        expected,
-        result,
-        reverts=change.id,
-    )
-    session.expire(change)
-    return UndoResult(_view(_load(session, new_id)), _view(change))
+    return _reverse(session, change, "undo")
 
 
 def _redo(session: Session, change: Change) -> UndoResult:
     if change.action in _REVERSALS or not change.undone:
         raise Conflict(f"#{change.id} ({change.summary}) is not undone; there is nothing to redo.")
-    left_by = _latest(session, change, "undo")
+    return _reverse(session, change, "redo")
+
+
+def _reverse(session: Session, change: Change, action: str) -> UndoResult:
+    """Undo (back to ``before``) or redo (on to ``after``) ``change`` as a new change, after
+    checking the rows still hold what its latest redo (for an undo) or undo (for a redo) left."""
+    undoing = action == "undo"
+    left_by = _latest(session, change, "redo" if undoing else "undo")
     expected = _state(left_by.after)
-    target = _state(change.after)
+    target = _state(change.before if undoing else change.after)
     result = ledger.apply_state(session, expected, target, batch_change=change.id)
-    ledger.mark_undone(session, change.id, False)
+    ledger.mark_undone(session, change.id, undoing)
     new_id = ledger.write_change(
         session,
-        "redo",
-        f"redo #{change.id}: {change.summary}",
+        action,
+        f"{action} #{change.id}: {change.summary}",
         expected,
         result,
         reverts=change.id,
