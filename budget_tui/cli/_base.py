@@ -1,0 +1,193 @@
+"""The command group, its shared options, and how errors become exit codes (see the package
+docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from budget_tui import __version__
+from budget_tui.errors import BudgetError, ConfigError, DatabaseUnavailable, render
+
+DATE_HELP = "YYYY-MM-DD, today, yesterday, or -3 (three days ago)."
+EXIT_USER_ERROR = 1
+EXIT_NOT_SAVED = 3
+EXIT_SAVED = 4
+EXIT_NOT_KNOWN = 5
+
+
+class Options:
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.echo_sql = False
+        self.demo = False
+
+    def settings(self):
+        from budget_tui.config import load_settings
+
+        return load_settings(self.db)
+
+
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).db = value
+
+
+def _set_demo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        from budget_tui.config import demo_url
+
+        opts = ctx.ensure_object(Options)
+        opts.demo = True
+        opts.db = demo_url()
+
+
+def _set_echo(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Options).echo_sql = True
+
+
+def common(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db`` and ``--echo-sql``, accepted after the subcommand as well as before it."""
+    fn = click.option(
+        "--db",
+        "db",
+        metavar="URL",
+        expose_value=False,
+        callback=_set_db,
+        help="Database URL (default: DATABASE_URL, then .env, then SQLite in the data dir).",
+    )(fn)
+    return click.option(
+        "--echo-sql",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_echo,
+        help="Print SQL statements (never their parameters) to stderr.",
+    )(fn)
+
+
+def exit_code(error: BudgetError) -> int:
+    """The exit code for an error (see the module docstring)."""
+    if isinstance(error, DatabaseUnavailable):
+        if error.saved is True:
+            return EXIT_SAVED
+        if error.saved is None:
+            return EXIT_NOT_KNOWN
+        return EXIT_NOT_SAVED
+    return EXIT_USER_ERROR
+
+
+class Cli(click.Group):
+    """Turns every BudgetError into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _quiet_logs()
+        try:
+            return super().invoke(ctx)
+        except BudgetError as error:
+            click.echo(f"Error: {render(error).line()}", err=True)
+            ctx.exit(exit_code(error))
+
+
+def _quiet_logs() -> None:
+    # The controller logs each failure (a warning); with no handler configured, Python's
+    # last-resort handler would print it under our one-line message. The app logs to its file.
+    logger = logging.getLogger("budget_tui")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
+def _echo_sql() -> None:
+    sql_log = logging.getLogger("sqlalchemy.engine")
+    if not any(getattr(h, "budget_tui_echo", False) for h in sql_log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.budget_tui_echo = True  # type: ignore[attr-defined]
+        sql_log.addHandler(handler)
+    sql_log.setLevel(logging.INFO)
+
+
+def open_book_for(ctx: click.Context, *, create: bool = True, source: str = "cli"):
+    """Open the configured book; ``create=False`` for commands that only read (no book is made).
+    Changes are recorded as made by ``source`` (``cli``, or ``import`` for an import)."""
+    from budget_tui.controller.book import open_book
+
+    opts = ctx.ensure_object(Options)
+    if opts.echo_sql:
+        _echo_sql()
+    book = open_book(opts.settings().url, create=create, source=source)
+    ctx.call_on_close(book.close)
+    return book
+
+
+def parse_date(value: str | None, field: str) -> dt.date | None:
+    from budget_tui.controller import validate
+
+    return None if value is None else validate.date(value, field, local=True)
+
+
+@click.group(
+    cls=Cli, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@common
+@click.option(
+    "--demo",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_demo,
+    help="Open the demo book (made by `budget-tui demo`) instead of your own.",
+)
+@click.version_option(__version__, prog_name="budget-tui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """A keyboard-driven budget tracker for the terminal.
+
+    Without a command, opens the app on the configured database.
+    """
+    opts = ctx.ensure_object(Options)
+    if opts.demo and ctx.invoked_subcommand is None:
+        from budget_tui.config import demo_path
+
+        if not demo_path().exists():
+            raise ConfigError(
+                f"There is no demo book yet ({demo_path()}).",
+                hint="Make it with `budget-tui demo`, then run `budget-tui --demo`.",
+            )
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx)
+
+
+def _run_tui(ctx: click.Context) -> None:
+    from budget_tui.tui import prefetch
+
+    opts = ctx.ensure_object(Options)
+    url = opts.settings().url  # an unknown locale or currency is a one-line error here
+    # The first screen's data is read by a child process while this one imports Textual; its
+    # verdict on the URL comes first, so a URL that can't be read, or a file that is not a budget
+    # book, is still a one-line error before the screen opens.
+    early = prefetch.start(url, "budget_tui.controller.expenses:browse_this_month")
+    import budget_tui.tui.screens.expenses  # noqa: F401  (the first screen, while the child works)
+    from budget_tui.tui.app import BudgetApp, setup_logging
+
+    verdict = early.verdict() if early is not None else None
+    location: str | None
+    if verdict is None:  # no child (no fork), or it died: check here, as the app can
+        from budget_tui.db.engine import describe, parse_url
+        from budget_tui.db.files import check_sqlite_book
+
+        parse_url(url)
+        check_sqlite_book(url, create=True)
+        early, location = None, describe(url)
+    elif verdict.error is not None:
+        assert early is not None
+        early.close()
+        raise verdict.error
+    else:
+        location = verdict.location
+    setup_logging(opts.echo_sql)
+    BudgetApp(url=url, echo_sql=opts.echo_sql, location=location, prefetch=early).run()
