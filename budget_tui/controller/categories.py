@@ -2,36 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today
-from budget_tui.controller import ledger, validate
+from budget_tui.controller import budgets, ledger, validate
 from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import spend_by_category
 from budget_tui.controller.views import (
+    BudgetChange,
+    BudgetStatus,
     CategoryOverview,
     CategoryUsage,
     CategoryView,
     DeleteResult,
+    MonthBudget,
 )
 from budget_tui.db.models import Category, Expense, MonthlyTotal
-from budget_tui.db.money import from_cents
+from budget_tui.db.money import from_cents, to_cents
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 
 
-def _view(category: Category, cents: int = 0, count: int = 0) -> CategoryView:
+def _view(
+    category: Category, cents: int = 0, count: int = 0, budget: MonthBudget | None = None
+) -> CategoryView:
     return CategoryView(
         id=category.id,
         name=category.name,
-        monthly_budget=category.monthly_budget,
+        monthly_budget=None if budget is None else from_cents(budget.amount),
         version=category.version,
         spent=from_cents(cents),
         count=count,
         kind=category.kind,
+        carried=from_cents(budget.carried) if budget is not None else from_cents(0),
+        rollover=budget.rollover if budget is not None else False,
     )
 
 
@@ -58,7 +66,8 @@ def load(session: Session, ref: int | str, field: str = "category") -> Category:
     return category
 
 
-def _check_version(category: Category, version: int | None) -> None:
+def check_version(category: Category, version: int | None) -> None:
+    """Raise Conflict when the category is no longer at ``version`` (changed elsewhere)."""
     if version is not None and category.version != version:
         raise Conflict(
             f"The category {category.name!r} was changed elsewhere since you opened it; "
@@ -88,16 +97,28 @@ def create_category(
     monthly_budget: Decimal | str | None = None,
     *,
     kind: str = "spending",
+    rollover: bool = False,
+    month: dt.date | str | None = None,
 ) -> CategoryView:
-    """Add a category, a spending one or (``kind="income"``) an income one. Raises InvalidInput
-    (name, budget, kind) or Conflict (the name is taken, in any case)."""
+    """Add a category, a spending one or (``kind="income"``) an income one, with an optional
+    budget from ``month`` (default: this month) on, rolling over or not. Raises InvalidInput
+    (name, budget, kind, month) or Conflict (the name is taken, in any case)."""
     clean = validate.category_name(name)
     clean_kind = validate.kind(kind)
     budget = validate.budget(monthly_budget)
+    first = budgets.month_of(month)
     if clean_kind == "income" and budget is not None:
         raise InvalidInput("monthly_budget", "An income category has no budget.")
+    if rollover and budget is None:
+        raise InvalidInput("rollover", "Only a budget can roll over: give it an amount.")
     _ensure_unique(session, clean)
-    return _view(ledger.add_category(session, clean, budget, kind=clean_kind))
+    made = ledger.add_category(
+        session,
+        clean,
+        None if budget is None else (first, to_cents(budget), rollover),
+        kind=clean_kind,
+    )
+    return _view(made, budget=budgets.month_budgets(session, first, [made.id]).get(made.id))
 
 
 @action
@@ -107,28 +128,68 @@ def rename_category(
     """Rename a category. Raises InvalidInput, NotFound, Conflict (name taken, changed elsewhere)."""
     clean = validate.category_name(name)
     category = load(session, category_id)
-    _check_version(category, version)
+    check_version(category, version)
     _ensure_unique(session, clean, except_id=category.id)
     ledger.edit_category(session, category, name=clean)
-    return _view(category)
+    period = Period.month(today())
+    return category_list(
+        session, spend_by_category(session, period), period.start, only=category.id
+    )[0]
 
 
 @action
 def set_budget(
     session: Session,
-    category_id: int,
+    category_id: int | str,
     monthly_budget: Decimal | str | None,
     *,
+    month: dt.date | str | None = None,
+    rollover: bool | None = None,
+    only_month: bool = False,
     version: int | None = None,
 ) -> CategoryView:
-    """Set the monthly budget, or clear it with None / empty text."""
+    """Set a spending category's budget from ``month`` (default: this month) on; None, empty
+    text or 0 clears it. Earlier months keep theirs; later changes give way to it, unless
+    ``only_month``, which sets that one month and leaves the following ones as they were.
+    ``rollover`` True/False turns carrying over on or off from that month (None keeps it).
+
+    Returns the category as it stands in that month. Raises InvalidInput (budget, month, an
+    income category, rollover without a budget), NotFound, Conflict (changed elsewhere)."""
     budget = validate.budget(monthly_budget)
+    first = budgets.month_of(month)
     category = load(session, category_id)
-    _check_version(category, version)
+    check_version(category, version)
     if category.kind == "income" and budget is not None:
         raise InvalidInput("monthly_budget", "An income category has no budget.")
-    ledger.edit_category(session, category, monthly_budget=budget)
-    return _view(category)
+    if rollover and budget is None:
+        raise InvalidInput("rollover", "Only a budget can roll over: give it an amount.")
+    ledger.set_budget(
+        session,
+        category,
+        first,
+        None if budget is None else to_cents(budget),
+        rollover,
+        only_month=only_month,
+    )
+    return category_list(
+        session, spend_by_category(session, Period.month(first)), first, only=category.id
+    )[0]
+
+
+@read_action
+def budget_status(session: Session, month: dt.date | str | None = None) -> BudgetStatus:
+    """A month's budget (default: this month): every category with its budget, carried amount,
+    spend and what is available, and the month's income, spending and net; one snapshot."""
+    first = budgets.month_of(month)
+    period = Period.month(first)
+    listed = category_list(session, spend_by_category(session, period), first)
+    return BudgetStatus(period, listed, in_progress=period.start <= today() < period.end)
+
+
+@read_action
+def budget_history(session: Session, category_id: int | str) -> tuple[BudgetChange, ...]:
+    """When a category's budget changed, and to what (with rollover or not), oldest first."""
+    return budgets.history_of(session, load(session, category_id).id)
 
 
 @action
@@ -142,7 +203,7 @@ def delete_category(
     """Delete a category. If expenses use it, ``move_to`` must name the category that takes them
     (moved and deleted in one transaction); otherwise raises Conflict and changes nothing."""
     category = load(session, category_id)
-    _check_version(category, version)
+    check_version(category, version)
     in_use = (
         session.scalar(
             select(func.count()).select_from(Expense).where(Expense.category_id == category.id)
@@ -168,26 +229,46 @@ def delete_category(
 def get_category(session: Session, ref: int | str) -> CategoryView:
     """One category by id or name (spend is this month's)."""
     category = load(session, ref)
-    spend = spend_by_category(session, Period.month(today())).get(category.id, (0, 0))
-    return _view(category, *spend)
+    period = Period.month(today())
+    return category_list(
+        session, spend_by_category(session, period), period.start, only=category.id
+    )[0]
 
 
 @read_action
 def list_categories(session: Session, period: Period | None = None) -> tuple[CategoryView, ...]:
-    """All categories by name, each with its spend in ``period`` (default: this month)."""
-    return category_list(session, spend_by_category(session, period or Period.month(today())))
+    """All categories by name, each with its spend in ``period`` (default: this month) and the
+    budget of the period's month (see budgets.budget_month)."""
+    period = period or Period.month(today())
+    return category_list(session, spend_by_category(session, period), budgets.budget_month(period))
 
 
-def category_list(session: Session, spend: dict[int, tuple[int, int]]) -> tuple[CategoryView, ...]:
-    """All categories by name, each with its figures from ``spend`` (see spend_by_category)."""
-    categories = session.scalars(select(Category).order_by(Category.name_key)).all()
-    return tuple(_view(c, *spend.get(c.id, (0, 0))) for c in categories)
+def category_list(
+    session: Session,
+    spend: dict[int, tuple[int, int]],
+    month: dt.date,
+    *,
+    only: int | None = None,
+) -> tuple[CategoryView, ...]:
+    """All categories by name (or the one ``only`` names), each with its figures from ``spend``
+    (see spend_by_category) and its budget in ``month``."""
+    stmt = select(Category).order_by(Category.name_key)
+    if only is not None:
+        stmt = stmt.where(Category.id == only)
+    categories = session.scalars(stmt).all()
+    month_budgets = budgets.month_budgets(session, month, None if only is None else [only])
+    return tuple(
+        _view(c, *spend.get(c.id, (0, 0)), budget=month_budgets.get(c.id)) for c in categories
+    )
 
 
 @read_action
 def category_overview(session: Session, period: Period) -> CategoryOverview:
     """Every category with its spend and budget in ``period``: one snapshot for one screen."""
-    return CategoryOverview(period, category_list(session, spend_by_category(session, period)))
+    listed = category_list(
+        session, spend_by_category(session, period), budgets.budget_month(period)
+    )
+    return CategoryOverview(period, listed)
 
 
 @read_action

@@ -27,6 +27,7 @@ from budget_tui.controller._tx import action, read_action
 from budget_tui.controller.periods import add_months
 from budget_tui.controller.queries import expenses_t
 from budget_tui.db.models import Category, utcnow
+from budget_tui.db.money import to_cents
 from budget_tui.errors import Conflict
 from budget_tui.words import plural
 
@@ -67,9 +68,13 @@ CATEGORIES: list[tuple[str, str | None, tuple[float, float], int, list[str]]] = 
         ["Clothes", "Shoes", "Hardware store", "Electronics", "Homeware"],
     ),
     ("Subscriptions", "60", (11, 0.4), 4, ["Streaming", "Music", "Cloud storage", "News"]),
-    ("Gifts", None, (40, 0.7), 3, ["Birthday present", "Flowers", "Wedding gift"]),
-    ("Travel", None, (180, 0.9), 2, ["Hotel", "Flights", "Car rental", "Museum pass"]),
+    ("Gifts", "40", (40, 0.7), 3, ["Birthday present", "Flowers", "Wedding gift"]),
+    ("Travel", "150", (180, 0.9), 2, ["Hotel", "Flights", "Car rental", "Museum pass"]),
+    ("Salary", None, (4200, 0.0), 0, ["Salary"]),
 ]
+INCOME = frozenset({"Salary"})  # income categories; the others are spending ones
+ROLLOVER = frozenset({"Travel"})  # saved up month by month: what is left carries over
+DECEMBER = {"Gifts": "300"}  # a December budget for one month only, every year
 
 # Monthly bills: category, description, day of the month, typical amount, spread, months (None: all).
 BILLS: list[tuple[str, str, int, float, float, frozenset[int] | None]] = [
@@ -79,6 +84,7 @@ BILLS: list[tuple[str, str, int, float, float, frozenset[int] | None]] = [
     ("Utilities", "Electricity", 18, 60, 0.25, None),
     ("Utilities", "Water", 22, 30, 0.15, None),
     ("Utilities", "Gas", 25, 70, 0.3, frozenset({1, 2, 3, 10, 11, 12})),
+    ("Salary", "Salary", 25, 4200, 0.0, None),
 ]
 
 # Everyday expenses are drawn from a pool of this many (category, description, amount) picks,
@@ -276,12 +282,26 @@ def fill_demo(
     change = ledger.BulkChange(session, "demo", prefix)
     existing = {k: i for k, i in session.execute(select(Category.name_key, Category.id))}
     cat_ids: dict[str, int] = {}
+    first = add_months(day, -24)  # the month the demo's two years start in
     for name, budget, *_ in CATEGORIES:
         key = validate.name_key(name)
         if key in existing:
             cat_ids[name] = existing[key]
-        else:
-            cat_ids[name] = change.add_category(name, Decimal(budget) if budget else None).id
+            continue
+        cents = to_cents(Decimal(budget)) if budget else None
+        made = change.add_category(
+            name,
+            None if cents is None else (first, cents, name in ROLLOVER),
+            kind="income" if name in INCOME else "spending",
+        )
+        cat_ids[name] = made.id
+        if name in DECEMBER and cents is not None:
+            month = first
+            while month <= day:
+                if month.month == 12:
+                    change.budget(made.id, month, to_cents(Decimal(DECEMBER[name])), False)
+                    change.budget(made.id, add_months(month, 1), cents, False)
+                month = add_months(month, 1)
     if not expenses:
         change.finish(0, "demo: categories")
         return 0

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from budget_tui.clock import today
 from budget_tui.controller import ledger, validate
 from budget_tui.controller._tx import action, read_action
+from budget_tui.controller.budgets import budget_month
 from budget_tui.controller.categories import category_list
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period
@@ -395,7 +396,8 @@ def _browse(
     limit: int = 100,
 ) -> ExpenseListing:
     _check_filter(flt)
-    spend = spend_by_category(session, flt.period or Period.month(today()))
+    period = flt.period or Period.month(today())
+    spend = spend_by_category(session, period)
     anchor = None if around is None else _anchor(session, flt, sort, around)
     if anchor is None:
         page = _page(session, flt, sort, descending, limit=limit)
@@ -405,7 +407,7 @@ def _browse(
         including = Cursor(anchor.value, anchor.id + (1 if descending else -1))
         below = _page(session, flt, sort, descending, after=including, limit=limit)
         page = ExpensePage(above.items + below.items, below.next_cursor, above.prev_cursor)
-    listed = category_list(session, spend)
+    listed = category_list(session, spend, budget_month(period))
     return ExpenseListing(
         page=page,
         totals=_totals(session, flt, spend),

@@ -1,7 +1,7 @@
 """The ledger: the only module that writes the book.
 
-Every change (an expense added, edited, moved or deleted; a category added, renamed, given a
-budget or deleted with its expenses moved; an import; a demo fill; an undo or a redo) goes
+Every change (an expense added, edited, moved or deleted; a category added, renamed or deleted
+with its expenses moved; a budget set from a month on; an import; a demo fill; an undo or a redo) goes
 through a function here. In the same transaction as the change it keeps the monthly roll-up in
 step and appends one row to ``changes``: when, the source (``tui``, ``cli``, ``import``,
 ``mcp:<client>``, ``schedule``), a group id, a one-line summary, and the rows before and after
@@ -50,9 +50,9 @@ from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
 from budget_tui.controller.bulk import BulkWriter, ImportStage
-from budget_tui.controller.periods import month_start
+from budget_tui.controller.periods import add_months, month_start
 from budget_tui.controller.queries import bump, cents, expenses_t, merge_deltas, totals_t
-from budget_tui.db.models import ArchivedExpense, Category, Change, Expense, utcnow
+from budget_tui.db.models import ArchivedExpense, Budget, Category, Change, Expense, utcnow
 from budget_tui.db.money import from_cents, to_cents
 from budget_tui.errors import Conflict
 from budget_tui.money import plain
@@ -60,6 +60,7 @@ from budget_tui.money import plain
 changes_t = cast(Table, Change.__table__)
 categories_t = cast(Table, Category.__table__)
 archive_t = cast(Table, ArchivedExpense.__table__)
+budgets_t = cast(Table, Budget.__table__)
 
 SOURCES = ("tui", "cli", "import", "schedule")
 DEFAULT_SOURCE = "cli"
@@ -127,19 +128,33 @@ def expense_row(expense: Expense) -> Row:
 
 
 def category_row(category: Category) -> Row:
-    budget = category.monthly_budget
     return {
         "id": category.id,
         "name": category.name,
         "name_key": category.name_key,
-        "monthly_budget": None if budget is None else to_cents(budget),
         "version": category.version,
         "kind": category.kind,
     }
 
 
+def budget_key(category_id: int, month: dt.date | str) -> str:
+    """How the change log names a budget row: ``"3:2026-12-01"``."""
+    return f"{category_id}:{_iso_date(month)}"
+
+
+def _budget_row(category_id: int, month: dt.date | str, amount: Any, rollover: bool) -> Row:
+    return {
+        "category_id": category_id,
+        "month": _iso_date(month),
+        "amount": None
+        if amount is None
+        else (amount if isinstance(amount, int) else to_cents(amount)),
+        "rollover": bool(rollover),
+    }
+
+
 def _empty_state() -> State:
-    return {"expenses": {}, "categories": {}}
+    return {"expenses": {}, "categories": {}, "budgets": {}}
 
 
 def money_text(cents: int) -> str:
@@ -166,6 +181,10 @@ class _Record:
     def category(self, cat_id: int, before: Row | None, after: Row | None) -> None:
         self.before["categories"].setdefault(str(cat_id), before)
         self.after["categories"][str(cat_id)] = after
+
+    def budget(self, key: str, before: Row | None, after: Row | None) -> None:
+        self.before["budgets"].setdefault(key, before)
+        self.after["budgets"][key] = after
 
 
 def _dump(state: State) -> str:
@@ -294,57 +313,149 @@ def delete_expense(session: Session, expense: Expense) -> None:
 # -- categories ----------------------------------------------------------------------------------
 
 
-def _insert_category(
-    session: Session, name: str, monthly_budget: Decimal | None, kind: str = "spending"
-) -> Category:
-    category = Category(
-        name=name, name_key=validate.name_key(name), monthly_budget=monthly_budget, kind=kind
-    )
+def _insert_category(session: Session, name: str, kind: str = "spending") -> Category:
+    category = Category(name=name, name_key=validate.name_key(name), kind=kind)
     session.add(category)
     session.flush()
     return category
 
 
+BudgetFrom = tuple[dt.date, int, bool]  # from this month on: cents, rollover
+
+
 def add_category(
-    session: Session, name: str, monthly_budget: Decimal | None = None, *, kind: str = "spending"
+    session: Session, name: str, budget: BudgetFrom | None = None, *, kind: str = "spending"
 ) -> Category:
-    """Insert a category (``name`` already checked for uniqueness) and record it."""
-    category = _insert_category(session, name, monthly_budget, kind)
+    """Insert a category (``name`` already checked for uniqueness), with its budget from a
+    month on if given, and record it."""
+    category = _insert_category(session, name, kind)
     record = _Record("category.add")
     record.category(category.id, None, category_row(category))
-    budget = "" if monthly_budget is None else f" (budget {plain(monthly_budget)})"
+    text = ""
+    if budget is not None:
+        month, amount, rollover = budget
+        _write_budget(session, record, category.id, month, amount, rollover, None)
+        text = f" (budget {money_text(amount)} from {month:%Y-%m}{', rolling over' if rollover else ''})"
     what = "income category" if kind == "income" else "category"
-    _record(session, record, f"add {what} {name!r}{budget}")
+    _record(session, record, f"add {what} {name!r}{text}")
     return category
 
 
-_KEEP: Any = object()
-
-
-def edit_category(
-    session: Session, category: Category, *, name: str | None = None, monthly_budget: Any = _KEEP
-) -> None:
-    """Rename a category and/or set its budget (``None`` clears it), and record it."""
+def edit_category(session: Session, category: Category, *, name: str) -> None:
+    """Rename a category, and record it."""
     before = category_row(category)
-    if name is not None:
-        category.name = name
-        category.name_key = validate.name_key(name)
-    if monthly_budget is not _KEEP:
-        category.monthly_budget = monthly_budget
+    category.name = name
+    category.name_key = validate.name_key(name)
     session.flush()
     after = category_row(category)
     record = _Record("category.edit")
     record.category(category.id, before, after)
-    parts = []
-    if before["name"] != after["name"]:
-        parts.append(f"rename category {before['name']!r} to {after['name']!r}")
-    if before["monthly_budget"] != after["monthly_budget"]:
-        budget = after["monthly_budget"]
-        parts.append(
-            f"set the budget of {after['name']!r} to "
-            + ("none" if budget is None else money_text(budget))
+    _record(session, record, f"rename category {before['name']!r} to {after['name']!r}")
+
+
+# -- budgets -------------------------------------------------------------------------------------
+
+
+def _budget_rows(session: Session, category_id: int, *where: Any) -> dict[str, Row]:
+    b = Budget
+    rows = session.execute(
+        select(b.category_id, b.month, b.amount, b.rollover).where(
+            b.category_id == category_id, *where
         )
-    _record(session, record, "; ".join(parts) or f"edit category {after['name']!r}")
+    ).all()
+    return {budget_key(cat, m): _budget_row(cat, m, amount, r) for cat, m, amount, r in rows}
+
+
+def _write_budget(
+    session: Session,
+    record: _Record,
+    category_id: int,
+    month: dt.date,
+    amount: int | None,
+    rollover: bool,
+    before: Row | None,
+) -> None:
+    """Put the budget row of (category, month) to ``amount``/``rollover`` (insert or update)."""
+    c = budgets_t.c
+    values = {"amount": None if amount is None else from_cents(amount), "rollover": rollover}
+    if before is None:
+        session.execute(insert(budgets_t).values(category_id=category_id, month=month, **values))
+    else:
+        session.execute(
+            update(budgets_t).where(c.category_id == category_id, c.month == month).values(values)
+        )
+    record.budget(
+        budget_key(category_id, month), before, _budget_row(category_id, month, amount, rollover)
+    )
+
+
+def _delete_budget(session: Session, record: _Record, row: Row) -> None:
+    c = budgets_t.c
+    month = dt.date.fromisoformat(row["month"])
+    session.execute(delete(budgets_t).where(c.category_id == row["category_id"], c.month == month))
+    record.budget(budget_key(row["category_id"], month), row, None)
+
+
+def set_budget(
+    session: Session,
+    category: Category,
+    month: dt.date,
+    amount: int | None,
+    rollover: bool | None,
+    *,
+    only_month: bool = False,
+) -> None:
+    """Set ``category``'s budget (cents; None: no budget) from ``month`` on and record it.
+
+    Rows after ``month`` give way (the new budget holds for every later month), unless
+    ``only_month``: then the budget in effect in the next month is kept there by a row of its own.
+    ``rollover`` None keeps the one in effect. A row equal to the budget already in effect is
+    not written (a budget history shows changes only)."""
+    rows = _budget_rows(session, category.id)
+    ordered = sorted(rows.values(), key=lambda r: r["month"])
+    key_month = month.isoformat()
+
+    def in_effect(day: str) -> Row | None:
+        found = None
+        for row in ordered:
+            if row["month"] > day:
+                break
+            found = row
+        return found
+
+    current = in_effect(key_month)
+    earlier = next((r for r in reversed(ordered) if r["month"] < key_month), None)
+    carry = bool(current and current["rollover"]) if rollover is None else rollover
+    carry = carry and amount is not None
+    record = _Record("budget.set")
+    if only_month:
+        following = add_months(month, 1)
+        nxt = in_effect(following.isoformat())
+        if following.isoformat() not in rows and nxt is not None:
+            _write_budget(
+                session, record, category.id, following, nxt["amount"], nxt["rollover"], None
+            )
+        elif following.isoformat() not in rows and amount is not None:
+            _write_budget(session, record, category.id, following, None, False, None)
+    else:
+        for row in ordered:
+            if row["month"] > key_month:
+                _delete_budget(session, record, row)
+    same_as_earlier = (earlier is None and amount is None) or (
+        earlier is not None and earlier["amount"] == amount and earlier["rollover"] == carry
+    )
+    own = rows.get(budget_key(category.id, month))
+    if same_as_earlier:
+        if own is not None:
+            _delete_budget(session, record, own)
+    elif own is None or own["amount"] != amount or own["rollover"] != carry:
+        _write_budget(session, record, category.id, month, amount, carry, own)
+    if not record.after["budgets"]:
+        return  # nothing changes: the budget already was this
+    what = "none" if amount is None else money_text(amount)
+    span = f"for {month:%Y-%m} only" if only_month else f"from {month:%Y-%m} on"
+    extra = ", rolling over" if carry else ""
+    _record(session, record, f"set the budget of {category.name!r} to {what} {span}{extra}")
 
 
 def delete_category(session: Session, category: Category, move_to: Category | None) -> int:
@@ -378,6 +489,8 @@ def delete_category(session: Session, category: Category, move_to: Category | No
                 )
             bump(session, deltas)
             moved = len(befores)
+    for row in _budget_rows(session, category.id).values():
+        _delete_budget(session, record, row)
     record.category(category.id, category_row(category), None)
     session.execute(delete(totals_t).where(totals_t.c.category_id == category.id))
     session.delete(category)
@@ -428,10 +541,18 @@ class BulkChange:
         self.first_id = (session.scalar(select(func.max(expenses_t.c.id))) or 0) + 1
         self.created: dict[int, str] = {}
 
-    def add_category(self, name: str, monthly_budget: Decimal | None = None) -> Category:
-        category = _insert_category(self.session, name, monthly_budget)
+    def add_category(
+        self, name: str, budget: BudgetFrom | None = None, *, kind: str = "spending"
+    ) -> Category:
+        category = _insert_category(self.session, name, kind)
         self.created[category.id] = name
+        if budget is not None:
+            _write_budget(self.session, self.record, category.id, *budget, None)
         return category
+
+    def budget(self, category_id: int, month: dt.date, amount: int | None, rollover: bool) -> None:
+        """A budget row of one of this change's categories (its first row: ``add_category``)."""
+        _write_budget(self.session, self.record, category_id, month, amount, rollover, None)
 
     def stage(self) -> ImportStage:
         return ImportStage(self.session)
@@ -485,15 +606,24 @@ def _current_category(session: Session, cat_id: int) -> Row | None:
     )
     if found is None:
         return None
-    budget = found["monthly_budget"]
     return {
         "id": found["id"],
         "name": found["name"],
         "name_key": found["name_key"],
-        "monthly_budget": None if budget is None else to_cents(budget),
         "version": found["version"],
         "kind": found["kind"],
     }
+
+
+def _current_budget(session: Session, key: str) -> Row | None:
+    cat, month = key.split(":", 1)
+    c = budgets_t.c
+    found = session.execute(
+        select(c.amount, c.rollover).where(
+            c.category_id == int(cat), c.month == dt.date.fromisoformat(month)
+        )
+    ).first()
+    return None if found is None else _budget_row(int(cat), month, found[0], found[1])
 
 
 def _category_name(session: Session, cat_id: int) -> str:
@@ -537,12 +667,26 @@ def _check_category(expected: Row | None, current: Row | None) -> None:
         return
     if current is None:
         raise _refuse(f"the category {expected['name']!r} was deleted since")
-    if any(current[k] != expected[k] for k in ("name", "monthly_budget")):
-        budget = current["monthly_budget"]
+    if current["name"] != expected["name"]:
         raise _refuse(
-            f"the category {expected['name']!r} was changed since (now: {current['name']!r}, "
-            f"budget {'none' if budget is None else money_text(budget)})"
+            f"the category {expected['name']!r} was changed since (now: {current['name']!r})"
         )
+
+
+def _budget_text(row: Row | None) -> str:
+    if row is None or row["amount"] is None:
+        return "no budget"
+    return money_text(row["amount"]) + (" rolling over" if row["rollover"] else "")
+
+
+def _check_budget(session: Session, key: str, expected: Row | None, current: Row | None) -> None:
+    if expected == current:
+        return
+    cat, month = key.split(":", 1)
+    raise _refuse(
+        f"the budget of {_category_name(session, int(cat))} from {month[:7]} was changed since "
+        f"(now: {_budget_text(current)})"
+    )
 
 
 def _batch_filter(batch: Mapping[str, Any]) -> Any:
@@ -676,6 +820,10 @@ def apply_state(
     }
     for key, current in current_cat.items():
         _check_category(cat_rows.get(key), current)
+    bud_rows: dict[str, Row | None] = expected.get("budgets", {})
+    current_bud = {key: _current_budget(session, key) for key in target.get("budgets", {})}
+    for key, current in current_bud.items():
+        _check_budget(session, key, bud_rows.get(key), current)
     if "batch" in target:
         assert batch_change is not None
         _check_batch(session, expected["batch"], batch_change)
@@ -688,10 +836,9 @@ def apply_state(
         values = {
             "name": row["name"],
             "name_key": row["name_key"],
-            "monthly_budget": None
-            if row["monthly_budget"] is None
-            else from_cents(row["monthly_budget"]),
             # Rows recorded before income categories (0006) were all spending categories.
+            # (A "monthly_budget" in rows recorded before budgets by month (0007) is not applied:
+            # those budgets now live in ``budgets``, and their old changes undo as renames.)
             "kind": row.get("kind", "spending"),
         }
         if current is None:
@@ -700,7 +847,31 @@ def apply_state(
         else:
             version = current["version"] + 1
             _versioned_update(session, categories_t, int(key), current["version"], values, version)
-        result["categories"][key] = dict(row, version=version)
+        result["categories"][key] = {
+            k: v for k, v in dict(row, version=version).items() if k != "monthly_budget"
+        }
+    # 2b. Budget rows (their categories exist now; a category that goes loses its rows first).
+    for key, row in target.get("budgets", {}).items():
+        cat, month = key.split(":", 1)
+        where = and_(
+            budgets_t.c.category_id == int(cat), budgets_t.c.month == dt.date.fromisoformat(month)
+        )
+        if row is None:
+            session.execute(delete(budgets_t).where(where))
+        else:
+            values = {
+                "amount": None if row["amount"] is None else from_cents(row["amount"]),
+                "rollover": row["rollover"],
+            }
+            if current_bud[key] is None:
+                session.execute(
+                    insert(budgets_t).values(
+                        category_id=int(cat), month=dt.date.fromisoformat(month), **values
+                    )
+                )
+            else:
+                session.execute(update(budgets_t).where(where).values(values))
+        result["budgets"][key] = row
     # 3. Expenses, with the roll-up moved by exactly what changed.
     deltas: dict = {}
     now = utcnow()

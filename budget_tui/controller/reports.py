@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from budget_tui.clock import today as clock_today
+from budget_tui.controller import budgets
 from budget_tui.controller._tx import read_action
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period, add_months, month_start
@@ -160,12 +161,16 @@ def _budget(
     lines = []
     total_budget = Decimal("0.00")
     income = income_ids(session)
+    month_budgets = budgets.month_budgets(session, period.start)
     for cat in categories:
         if cat.id in income:
             continue
         spent = from_cents(spend.get(cat.id, (0, 0))[0])
-        lines.append(BudgetLine(cat.id, cat.name, cat.monthly_budget, spent))
-        total_budget += cat.monthly_budget or 0
+        budget = month_budgets.get(cat.id)
+        amount = None if budget is None else from_cents(budget.amount)
+        carried = from_cents(budget.carried if budget is not None else 0)
+        lines.append(BudgetLine(cat.id, cat.name, amount, spent, carried))
+        total_budget += amount or 0
     return BudgetReport(
         month=period,
         lines=tuple(lines),

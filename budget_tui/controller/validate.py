@@ -314,3 +314,22 @@ def budget(value: object, field: str = "budget") -> Decimal | None:
     except InvalidInput as error:
         message = error.message.replace("The amount", "The budget").replace("an amount", "a budget")
         raise InvalidInput(field, message) from None
+
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
+
+
+def month(value: object, field: str = "month") -> dt.date:
+    """A month as ``YYYY-MM`` (or any ``YYYY-MM-DD`` in it): its first day."""
+    found = _MONTH.match(value) if isinstance(value, str) else None
+    if found is None:
+        raise InvalidInput(field, "Give a month as YYYY-MM, like 2026-12.")
+    year, number = int(found.group(1)), int(found.group(2))
+    if not 1 <= number <= 12:
+        raise InvalidInput(field, f"There is no month {number}; months are 01 to 12.")
+    if found.group(3) is not None:
+        try:
+            dt.date(year, number, int(found.group(3)))
+        except ValueError:
+            raise InvalidInput(field, "That day is not in the month.") from None
+    return _check_date(dt.date(year, number, 1), field)

@@ -34,29 +34,67 @@ class Flows:
 
 
 @dataclass(frozen=True)
+class MonthBudget:
+    """A spending category's budget in one month, in cents: the budget in effect, what rollover
+    carried into the month (negative: an overspend taken off), and whether this month's own
+    leftover rolls over into the next."""
+
+    amount: int
+    carried: int = 0
+    rollover: bool = False
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """One row of a category's budget history: from ``month`` on, ``amount`` (None: no budget)."""
+
+    month: dt.date
+    amount: Decimal | None
+    rollover: bool
+
+
+@dataclass(frozen=True)
 class CategoryView:
     id: int
     name: str
+    # The budget of the month the category was listed for (None: no budget that month).
     monthly_budget: Decimal | None
     version: int
     spent: Decimal = ZERO  # in the period the list was asked for (received, for income)
     count: int = 0
     kind: str = "spending"  # or "income"
+    carried: Decimal = ZERO  # carried into the month by rollover (negative: overspent before)
+    rollover: bool = False  # this month's leftover carries into the next
 
     @property
     def is_income(self) -> bool:
         return self.kind == "income"
 
     @property
+    def funds(self) -> Decimal | None:
+        """What the month may spend: its budget and what was carried in; None without a budget."""
+        return None if self.monthly_budget is None else self.monthly_budget + self.carried
+
+    @property
+    def available(self) -> Decimal | None:
+        """What is left to spend this month (negative: overspent); None without a budget."""
+        funds = self.funds
+        return None if funds is None else funds - self.spent
+
+    @property
     def remaining(self) -> Decimal | None:
-        return None if self.monthly_budget is None else self.monthly_budget - self.spent
+        return self.available
 
     @property
     def used(self) -> float | None:
-        """Share of the budget spent (1.0 = all of it); None without a budget."""
-        if not self.monthly_budget:
+        """Share of the month's funds spent (1.0 = all of it); None without a budget. With
+        nothing to spend (an overspend carried in ate the budget), any spend is over."""
+        funds = self.funds
+        if funds is None or self.monthly_budget == 0:
             return None
-        return float(self.spent / self.monthly_budget)
+        if funds <= 0:
+            return 2.0 if self.spent > 0 else 0.0
+        return float(self.spent / funds)
 
 
 @dataclass(frozen=True)
@@ -145,16 +183,22 @@ class MonthSpend:
 class BudgetLine:
     category_id: int
     name: str
-    budget: Decimal | None
+    budget: Decimal | None  # the month's budget
     spent: Decimal
+    carried: Decimal = ZERO  # carried in by rollover
 
     @property
     def remaining(self) -> Decimal | None:
-        return None if self.budget is None else self.budget - self.spent
+        return None if self.budget is None else self.budget + self.carried - self.spent
 
     @property
     def used(self) -> float | None:
-        return None if not self.budget else float(self.spent / self.budget)
+        if not self.budget:
+            return None
+        funds = self.budget + self.carried
+        if funds <= 0:
+            return 2.0 if self.spent > 0 else 0.0
+        return float(self.spent / funds)
 
 
 @dataclass(frozen=True)
@@ -219,8 +263,35 @@ class CategoryOverview:
         return sum((c.monthly_budget or ZERO for c in self.budgeted), ZERO)
 
     @property
+    def carried(self) -> Decimal:
+        return sum((c.carried for c in self.budgeted), ZERO)
+
+    @property
+    def available(self) -> Decimal:
+        """Left to spend in the budgeted categories (their funds less their spend)."""
+        return sum((c.available or ZERO for c in self.budgeted), ZERO)
+
+    @property
     def over_budget(self) -> int:
         return sum(1 for c in self.budgeted if (c.used or 0) > 1)
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    """A month's budget: every category (spending and income) with its budget, carried amount,
+    spend and what is available; read in one transaction."""
+
+    period: Period
+    categories: tuple[CategoryView, ...]
+    in_progress: bool = False  # the month holds today: its figures are "so far"
+
+    @property
+    def flows(self) -> Flows:
+        return flows_of(self.categories)
+
+    @property
+    def spending(self) -> tuple[CategoryView, ...]:
+        return tuple(c for c in self.categories if not c.is_income)
 
 
 def flows_of(categories: tuple[CategoryView, ...]) -> Flows:

@@ -1,4 +1,5 @@
-"""The schema: categories, expenses, a per-month roll-up of spend, and the change log.
+"""The schema: categories, their budgets by month, expenses, a per-month roll-up of spend, and
+the change log.
 
 Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). Both editable tables carry a
 version counter, so two terminals editing one row get a Conflict instead of a lost update.
@@ -51,7 +52,6 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(50))
     # casefold(name): makes "Food" and "FOOD" one name on every backend, unicode included.
     name_key: Mapped[str] = mapped_column(String(50), unique=True)
-    monthly_budget: Mapped[Decimal | None] = mapped_column(Money)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # "spending" or "income" (migration 0006): income categories hold salary, interest, gifts
     # received; their entries count as income, never as spend.
@@ -61,6 +61,23 @@ class Category(Base):
 
     def __repr__(self) -> str:
         return f"Category(id={self.id!r}, name={self.name!r})"
+
+
+class Budget(Base):
+    """A spending category's budget from ``month`` on, until the category's next row (migration
+    0007). The budget of a month is the row with the latest ``month`` not after it; a NULL
+    ``amount`` means no budget from then on. With ``rollover``, what is left at the end of each
+    month the row covers (or overspent: negative) is carried into the next month.
+    """
+
+    __tablename__ = "budgets"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    rollover: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Expense(Base):

@@ -34,9 +34,17 @@ def book_state(book: Book) -> tuple:
             )
         ).all()
         cats = conn.execute(
-            text("SELECT id, name, name_key, monthly_budget FROM categories ORDER BY id")
+            text("SELECT id, name, name_key, kind FROM categories ORDER BY id")
         ).all()
-    return [tuple(map(str, r)) for r in exp], [tuple(map(str, r)) for r in cats], rollup(book)
+        budgets = conn.execute(
+            text("SELECT category_id, month, amount, rollover FROM budgets ORDER BY 1, 2")
+        ).all()
+    return (
+        [tuple(map(str, r)) for r in exp],
+        [tuple(map(str, r)) for r in cats],
+        [tuple(map(str, r)) for r in budgets],
+        rollup(book),
+    )
 
 
 def changes(book: Book) -> list[Change]:
@@ -61,14 +69,14 @@ def test_every_action_is_recorded_with_its_source_and_summary(sessions, book, fo
         ("expense.move", "cli"),
         ("expense.delete", "mcp:Claude Desktop"),
         ("category.edit", "cli"),
-        ("category.edit", "cli"),
+        ("budget.set", "cli"),
     ]
     assert log[2].summary == "add 'Lunch' 12.50 on 2026-03-10 in 'Food'"
     assert log[3].summary == "edit 'Lunch' 12.50 on 2026-03-10 -> 'Lunch' 13.00 on 2026-03-10"
     assert log[4].summary == "move 'Lunch' 13.00 on 2026-03-10 to 'Travel'"
     assert log[5].summary == "delete 'Lunch' 13.00 on 2026-03-10"
     assert log[6].summary == "rename category 'Travel' to 'Trips'"
-    assert log[7].summary == "set the budget of 'Trips' to 99.00"
+    assert log[7].summary == "set the budget of 'Trips' to 99.00 from 2026-03 on"
     deleted = json.loads(log[5].before)["expenses"][lunch.uid]
     assert (deleted["description"], deleted["amount"]) == ("Lunch", 1300)
     assert json.loads(log[5].after)["expenses"][lunch.uid] is None

@@ -21,13 +21,16 @@ def snapshot(book) -> tuple:
     """Everything a failed action must leave as it was."""
     with book.engine.connect() as conn:
         cats = conn.exec_driver_sql(
-            "SELECT id, name, monthly_budget, version FROM categories ORDER BY id"
+            "SELECT id, name, kind, version FROM categories ORDER BY id"
+        ).all()
+        budgets = conn.exec_driver_sql(
+            "SELECT category_id, month, amount, rollover FROM budgets ORDER BY 1, 2"
         ).all()
         rows = conn.exec_driver_sql(
             "SELECT id, uid, description, amount, occurred_on, category_id, version "
             "FROM expenses ORDER BY id"
         ).all()
-    return cats, rows, rollup(book)
+    return cats, budgets, rows, rollup(book)
 
 
 def test_every_kind_of_change_keeps_the_rollup_exact(book, sessions, food, travel) -> None:

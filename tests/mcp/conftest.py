@@ -49,8 +49,9 @@ def book_url(book: Book) -> str:
 
 
 def seed(book: Book) -> None:
-    categories.create_category(book.sessions, "Groceries", "600")
-    categories.create_category(book.sessions, "Rent", "1500")
+    # Budgets from before the first expense, so every month of the book has them.
+    categories.create_category(book.sessions, "Groceries", "600", month="2025-12")
+    categories.create_category(book.sessions, "Rent", "1500", month="2025-12")
     categories.create_category(book.sessions, "Coffee")
     for description, amount, day, category in EXPENSES:
         expenses.create_expense(

@@ -380,9 +380,12 @@ async def test_budget_status_shows_an_overspent_category(seeded: Seeded) -> None
     from budget_tui.controller import categories
 
     groceries = categories.get_category(seeded.book.sessions, "Groceries")
-    categories.set_budget(seeded.book.sessions, groceries.id, "200")
+    categories.set_budget(seeded.book.sessions, groceries.id, "200", month="2026-02")
     async with tools_for(seeded.url) as t:
         after = await t.ok("budget_status", month="2026-02")
+        january = await t.ok("budget_status", month="2026-01")
+    # Set from February on: January keeps the budget it had.
+    assert next(x for x in january["lines"] if x["category"] == "Groceries")["budget"] == "600.00"
     line = next(x for x in after["lines"] if x["category"] == "Groceries")
     assert line["left"] == "-55.25" and line["over_budget"] is True
     assert line["used_percent"] == "127.6"

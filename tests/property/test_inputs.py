@@ -360,7 +360,7 @@ def test_reports_over_any_dates(
 ) -> None:
     empty(shared_book)
     s = shared_book.sessions
-    food = categories.create_category(s, "Food", "50")
+    food = categories.create_category(s, "Food", "50", month=dt.date(1, 1, 1))  # every month
     expenses.create_expense(
         s, description="Bread", amount="3.20", occurred_on="2026-03-02", category=food.id
     )

@@ -34,7 +34,14 @@ steps = st.one_of(
     st.tuples(st.just("delete"), picks),
     st.tuples(st.just("category"), st.sampled_from(NAMES)),
     st.tuples(st.just("rename"), picks, st.sampled_from(NAMES)),
-    st.tuples(st.just("budget"), picks, st.sampled_from([None, "10", "250.50"])),
+    st.tuples(
+        st.just("budget"),
+        picks,
+        st.sampled_from([None, "10", "250.50"]),
+        st.sampled_from(["2026-02", "2026-03", "2026-04"]),
+        st.sampled_from([None, True, False]),  # rollover: keep, on, off
+        st.booleans(),  # this month only
+    ),
     st.tuples(st.just("drop"), picks, picks),
     st.tuples(
         st.just("import"),
@@ -56,7 +63,10 @@ def state(book: Book) -> tuple:
             )
         ).all()
         cats = conn.execute(
-            text("SELECT id, name, monthly_budget FROM categories ORDER BY id")
+            text(
+                "SELECT c.id, c.name, c.kind, b.month, b.amount, b.rollover FROM categories c "
+                "LEFT JOIN budgets b ON b.category_id = c.id ORDER BY 1, 4"
+            )
         ).all()
         rollup = conn.execute(
             text(
@@ -95,7 +105,10 @@ def run(book: Book, step: tuple) -> None:
     elif kind == "rename" and (c := cat(step[1])):
         categories.rename_category(s, c.id, step[2])
     elif kind == "budget" and (c := cat(step[1])):
-        categories.set_budget(s, c.id, step[2])
+        categories.set_budget(
+            s, c.id, step[2], month=step[3], rollover=step[4] and step[2] is not None,
+            only_month=step[5],
+        )
     elif kind == "drop" and (c := cat(step[1])) and (t := cat(step[2])):
         categories.delete_category(s, c.id, move_to=t.id if t.id != c.id else None)
     elif kind == "import":
