@@ -252,24 +252,28 @@ def read_tools(book: Book) -> list[Tool]:
     @box.tool(title="Budget status", annotations=reads())
     @tool_errors
     def budget_status(month: Month = None) -> BudgetStatus:
-        """Each category's monthly budget against what was spent in a month: budget, spent, left.
+        """Each spending category's budget in a month against what was spent: the month's
+        budget, what rollover carried in, spent, and what is available.
 
         month: YYYY-MM (or any ISO date in that month); defaults to the current month.
-        Categories without a budget show budget, left and used_percent as null.
+        Categories without a budget that month show budget, available and used_percent as null.
         """
         report = reports.budget_vs_actual(sessions, parse_month(month, "month"))
         lines = []
         for line in report.lines:
+            funds = None if line.budget is None else line.budget + line.carried
             used = (
-                (line.spent * 100 / line.budget).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                if line.budget
+                (line.spent * 100 / funds).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                if funds and funds > 0
                 else None
             )
             lines.append(
                 BudgetLine(
                     category=line.name,
                     budget=money(line.budget),
+                    carried=plain(line.carried),
                     spent=plain(line.spent),
+                    available=money(line.remaining),
                     left=money(line.remaining),
                     used_percent=None if used is None else str(used),
                     over_budget=line.remaining is not None and line.remaining < 0,

@@ -41,7 +41,16 @@ class ExpenseList(BaseModel):
 class Category(BaseModel):
     id: int
     name: str
-    monthly_budget: str | None
+    monthly_budget: str | None = Field(
+        description="The budget of the month asked for, or null when it has none"
+    )
+    carried: str = Field(
+        description="Carried into the month by rollover (negative: an overspend taken off)"
+    )
+    available: str | None = Field(
+        description="Budget plus carried minus spent (negative when over), or null"
+    )
+    rollover: bool = Field(description="Whether the month's leftover carries into the next")
     spent: str = Field(
         description="Spent in the month asked for (refunds taken off); received, for income"
     )
@@ -125,10 +134,18 @@ class MonthlySpending(BaseModel):
 
 class BudgetLine(BaseModel):
     category: str
-    budget: str | None = Field(description="Monthly budget, or null when none is set")
+    budget: str | None = Field(description="The month's budget, or null when none is set")
+    carried: str = Field(
+        description="Carried in from earlier months by rollover (negative: an overspend)"
+    )
     spent: str
-    left: str | None = Field(description="Budget minus spent (negative when over), or null")
-    used_percent: str | None = Field(description="Spent as a percentage of the budget, or null")
+    available: str | None = Field(
+        description="Budget plus carried minus spent (negative when over), or null"
+    )
+    left: str | None = Field(description="The same as available (kept for older clients)")
+    used_percent: str | None = Field(
+        description="Spent as a percentage of budget plus carried, or null"
+    )
     over_budget: bool
 
 
@@ -195,6 +212,9 @@ def category_result(view: CategoryView) -> Category:
         id=view.id,
         name=view.name,
         monthly_budget=money(view.monthly_budget),
+        carried=plain(view.carried),
+        available=money(view.available),
+        rollover=view.rollover,
         spent=plain(view.spent),
         count=view.count,
         kind=view.kind,

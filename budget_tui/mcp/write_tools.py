@@ -4,6 +4,7 @@ history as made by ``mcp:<client>`` (the client's name from the handshake)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
@@ -15,6 +16,7 @@ from budget_tui.controller.book import Book
 from budget_tui.mcp.arguments import (
     CategoryName,
     EntryAmount,
+    Month,
     NewEntryAmount,
     RowId,
     Version,
@@ -30,6 +32,14 @@ from budget_tui.money import currency_code
 
 def _source(ctx: Context | None) -> str:
     return client_source(ctx) if ctx is not None else "mcp:unknown"
+
+
+def _budget_argument(value: object, field: str) -> Decimal | None:
+    """A budget as a client gives it: a plain decimal string (never read in the server's
+    locale), a number, or null/0 for none."""
+    if isinstance(value, str) and value.strip() and not value.strip().startswith("-"):
+        value = decimal_text(value, field)
+    return validate.budget(value, field)
 
 
 def write_tools(book: Book) -> list[Tool]:
@@ -151,22 +161,65 @@ def write_tools(book: Book) -> list[Tool]:
             Literal["spending", "income"],
             Field(description="spending (the default) or income (salary, interest, gifts)"),
         ] = "spending",
+        rollover: Annotated[
+            bool,
+            Field(description="Carry what is left (or overspent) of the budget into next month"),
+        ] = False,
         ctx: Context | None = None,
     ) -> CategoryChange:
-        """Create a category, optionally with a monthly budget, and return it.
+        """Create a category, optionally with a monthly budget (from this month on), and
+        return it.
 
         name: 1-50 characters, unique in any case. monthly_budget: like 300.00, or leave out
         (spending categories only). kind: spending or income; entries in an income category
-        count as income, never as spend.
+        count as income, never as spend. rollover: only with a budget.
         """
-        given: object = monthly_budget
-        if isinstance(given, str) and given.strip() and not given.strip().startswith("-"):
-            given = decimal_text(given, "monthly_budget")
-        budget = validate.budget(given, "monthly_budget")
+        budget = _budget_argument(monthly_budget, "monthly_budget")
         with ledger.acting_as(_source(ctx)):
-            made = categories.create_category(sessions, name, budget, kind=kind)
+            made = categories.create_category(sessions, name, budget, kind=kind, rollover=rollover)
         return CategoryChange(
             currency=currency_code(), action="created", category=category_result(made)
+        )
+
+    @box.tool(title="Set a budget", annotations=writes(destructive=False, idempotent=True))
+    @tool_errors
+    def set_budget(
+        category: Annotated[str, Field(description="The category's name, any case")],
+        amount: Annotated[
+            str | None,
+            Field(
+                description="Like 300.00 (a decimal with a dot); null or 0 for no budget",
+                json_schema_extra={"pattern": r"^\d+(\.\d{1,2})?$"},
+            ),
+        ],
+        month: Month = None,
+        only_month: Annotated[
+            bool, Field(description="For that month only: later months keep their budget")
+        ] = False,
+        rollover: Annotated[
+            bool | None,
+            Field(description="Carry leftovers into the next month: true, false, or null to keep"),
+        ] = None,
+        ctx: Context | None = None,
+    ) -> CategoryChange:
+        """Set a spending category's budget from a month on (or for that month only), and
+        return the category as it stands in that month (budget, carried, spent, available).
+
+        month: the first month it holds for (YYYY-MM; default this month); earlier months keep
+        their budget. only_month: later months keep theirs too.
+        """
+        budget = _budget_argument(amount, "amount")
+        with ledger.acting_as(_source(ctx)):
+            view = categories.set_budget(
+                sessions,
+                category,
+                budget,
+                month=month,
+                rollover=rollover,
+                only_month=only_month,
+            )
+        return CategoryChange(
+            currency=currency_code(), action="budget set", category=category_result(view)
         )
 
     return box.tools

@@ -21,7 +21,14 @@ READ_TOOLS = {
     "budget_status",
     "list_changes",
 }
-WRITE_TOOLS = {"add_expense", "update_expense", "delete_expense", "create_category", "undo_change"}
+WRITE_TOOLS = {
+    "add_expense",
+    "update_expense",
+    "delete_expense",
+    "create_category",
+    "set_budget",
+    "undo_change",
+}
 
 
 async def test_read_only_server_lists_only_read_tools(seeded: Seeded) -> None:
@@ -350,7 +357,9 @@ async def test_budget_status_this_month(seeded: Seeded) -> None:
         {
             "category": "Coffee",
             "budget": None,
+            "carried": "0.00",
             "spent": "21.20",
+            "available": None,
             "left": None,
             "used_percent": None,
             "over_budget": False,
@@ -358,7 +367,9 @@ async def test_budget_status_this_month(seeded: Seeded) -> None:
         {
             "category": "Groceries",
             "budget": "600.00",
+            "carried": "0.00",
             "spent": "445.00",
+            "available": "155.00",
             "left": "155.00",
             "used_percent": "74.2",
             "over_budget": False,
@@ -366,7 +377,9 @@ async def test_budget_status_this_month(seeded: Seeded) -> None:
         {
             "category": "Rent",
             "budget": "1500.00",
+            "carried": "0.00",
             "spent": "1500.00",
+            "available": "0.00",
             "left": "0.00",
             "used_percent": "100.0",
             "over_budget": False,

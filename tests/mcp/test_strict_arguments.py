@@ -30,6 +30,7 @@ VALID: dict[str, dict[str, Any]] = {
     "create_category": {"name": "Pets"},
     "list_changes": {},
     "undo_change": {"change_id": 1},
+    "set_budget": {"category": "Groceries", "amount": "100"},
 }
 
 

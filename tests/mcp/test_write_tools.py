@@ -180,6 +180,9 @@ async def test_create_category_with_and_without_a_budget(seeded: Seeded) -> None
         "id": pets["category"]["id"],
         "name": "Pets",
         "monthly_budget": "80.00",
+        "carried": "0.00",
+        "available": "80.00",
+        "rollover": False,
         "spent": "0.00",
         "count": 0,
         "kind": "spending",
@@ -235,3 +238,36 @@ async def test_create_category_refuses_bad_arguments(
         message = await t.error("create_category", **arguments)
     assert expected in message
     assert info(seeded.book.sessions).categories == 3
+
+
+async def test_set_budget_from_a_month_on_and_for_one_month_with_rollover(seeded: Seeded) -> None:
+    async with tools_for(seeded.url, allow_write=True) as t:
+        made = await t.ok(
+            "set_budget", category="groceries", amount="400", month="2026-02", rollover=True
+        )
+        december = await t.ok(
+            "set_budget", category="Groceries", amount="900", month="2026-12", only_month=True
+        )
+        january = await t.ok("budget_status", month="2026-01")
+        march = await t.ok("budget_status", month="2026-03")
+        income = await t.error("set_budget", category="Nope", amount="1")
+    assert made["action"] == "budget set"
+    assert (made["category"]["monthly_budget"], made["category"]["rollover"]) == ("400.00", True)
+    assert december["category"]["monthly_budget"] == "900.00"
+    groceries = next(x for x in january["lines"] if x["category"] == "Groceries")
+    assert groceries["budget"] == "600.00"  # before February: as it was
+    line = next(x for x in march["lines"] if x["category"] == "Groceries")
+    # February: 400 budgeted, 445.00 spent -> -45.00 carried into March.
+    assert line["budget"] == "400.00"
+    assert Decimal(line["carried"]) == Decimal("400.00") - _spent(seeded, "2026-02")
+    assert Decimal(line["available"]) == (
+        Decimal("400.00") + Decimal(line["carried"]) - Decimal(line["spent"])
+    )
+    assert "There is no category named 'Nope'" in income
+
+
+def _spent(seeded: Seeded, month: str) -> Decimal:
+    from budget_tui.controller.categories import budget_status
+
+    status = budget_status(seeded.book.sessions, month)
+    return next(c.spent for c in status.categories if c.name == "Groceries")

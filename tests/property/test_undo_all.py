@@ -106,7 +106,11 @@ def run(book: Book, step: tuple) -> None:
         categories.rename_category(s, c.id, step[2])
     elif kind == "budget" and (c := cat(step[1])):
         categories.set_budget(
-            s, c.id, step[2], month=step[3], rollover=step[4] and step[2] is not None,
+            s,
+            c.id,
+            step[2],
+            month=step[3],
+            rollover=step[4] and step[2] is not None,
             only_month=step[5],
         )
     elif kind == "drop" and (c := cat(step[1])) and (t := cat(step[2])):

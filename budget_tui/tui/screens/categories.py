@@ -1,4 +1,5 @@
-"""Categories: each with the month's spend, its budget, what is left and a bar of the budget used."""
+"""Categories: each with the month's budget, what rollover carried in, the month's spend, what is
+left and a bar of the budget used. ↻ marks a category whose leftover rolls over."""
 
 from __future__ import annotations
 
@@ -44,7 +45,13 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             tooltip="Create an income category (salary, interest, gifts received)",
         ),
         Binding("r", "rename", "Rename", id="rename", tooltip="Rename the selected category"),
-        Binding("b", "budget", "Budget", id="budget", tooltip="Set or clear the monthly budget"),
+        Binding(
+            "b",
+            "budget",
+            "Budget",
+            id="budget",
+            tooltip="Set the budget from this month on (or this month only), rollover, history",
+        ),
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected category"),
         *MONTH_BINDINGS,
         Binding(
@@ -165,36 +172,48 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         width = max(60, table.size.width or self.size.width)
         self._width = width
         # Each amount column is as wide as its widest amount (never cut); with cell padding
-        # 2 x 5 columns and the scrollbar 2, the rest is name and bar.
+        # 2 x 6 columns and the scrollbar 2, the rest is name and bar.
         amount_w = {
-            "spent": amount_width("Spent", (c.spent for c in self.rows)),
             "budget": amount_width("Budget", (c.monthly_budget for c in self.rows)),
-            "left": amount_width("Left", (c.remaining for c in self.rows)),
+            "carried": amount_width("Carried", (c.carried for c in self.rows if c.carried)),
+            "spent": amount_width("Spent", (c.spent for c in self.rows)),
+            "left": amount_width("Left", (c.available for c in self.rows)),
         }
-        rest = width - sum(amount_w.values()) - 10 - 2
-        name_width = max(12, min(30, rest // 2 - 2))
-        bar_width = max(10, min(40, rest - name_width))
+        rest = width - sum(amount_w.values()) - 12 - 2
+        name_width = max(12, min(30, rest // 2))
+        bar_width = max(8, min(40, rest - name_width))
         theme = self.app.theme_variables
         table.clear(columns=True)
         table.add_column("Category", width=name_width, key="name")
-        for label, key in (("Spent", "spent"), ("Budget", "budget"), ("Left", "left")):
+        for label, key in (
+            ("Budget", "budget"),
+            ("Carried", "carried"),
+            ("Spent", "spent"),
+            ("Left", "left"),
+        ):
             table.add_column(Text(label, justify="right"), width=amount_w[key], key=key)
         table.add_column("Used", width=bar_width, key="bar")
+        error = theme.get("text-error", "")
         for c in self.rows:
-            left = c.remaining
-            left_style = theme.get("text-error", "") if left is not None and left < 0 else ""
+            left = c.available
+            name = c.name + (" (income)" if c.is_income else " ↻" if c.rollover else "")
             table.add_row(
-                Text(
-                    c.name + (" (income)" if c.is_income else ""),
-                    no_wrap=True,
-                    overflow="ellipsis",
-                ),
-                Text(money(c.spent), justify="right"),
+                Text(name, no_wrap=True, overflow="ellipsis"),
                 Text(
                     money(c.monthly_budget) if c.monthly_budget is not None else "—",
                     justify="right",
                 ),
-                Text(money(left) if left is not None else "—", justify="right", style=left_style),
+                Text(
+                    money(c.carried) if c.carried else "",
+                    justify="right",
+                    style=error if c.carried < 0 else "",
+                ),
+                Text(money(c.spent), justify="right"),
+                Text(
+                    money(left) if left is not None else "—",
+                    justify="right",
+                    style=error if left is not None and left < 0 else "",
+                ),
                 budget_bar(c.used, bar_width, theme),
                 key=str(c.id),
             )
@@ -218,6 +237,10 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         ]
         if o.budgeted:
             parts.append(f" of {money(o.budget)} budgeted")
+            if o.carried:
+                parts.append(f" ({money(o.carried)} carried in)")
+            left = o.available
+            parts += [" · left ", (money(left), "bold $text-error" if left < 0 else "bold")]
             if o.over_budget:
                 parts.append((f" · {o.over_budget} over", "$text-error"))
         if any(c.is_income for c in o.categories):
@@ -232,7 +255,8 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         from budget_tui.tui.widgets.category_form import CategoryForm
 
         self.answering = True
-        if (view := await self.app.push_screen_wait(CategoryForm(mode, category))) is not None:
+        form = CategoryForm(mode, category, self.period)
+        if (view := await self.app.push_screen_wait(form)) is not None:
             self.reload(view.id)
 
     def action_add(self) -> None:

@@ -31,6 +31,7 @@ def budget_bar(used: float | None, width: int, theme: Mapping[str, str]) -> Text
     track = theme.get("panel-lighten-2", muted)
     if used is None:
         return Text("no budget".center(width), style=muted)
+    used = max(used, 0.0)  # refunds beyond the month's spend use none of it
     kind = level(used)
     colour = theme.get(_COLOUR[kind], "")
     percent = f"{used * 100:,.0f}%"

@@ -1,4 +1,6 @@
-"""The category form (a modal): add a category, rename one, or set its budget."""
+"""The category form (a modal): add a category, rename one, or set its budget for the month on
+screen: from that month on or for that month only, rolling over or not, with the category's
+budget history below."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Checkbox, Footer, Input, Label, Static
 
 from budget_tui.controller import validate
 from budget_tui.errors import BudgetError, Conflict, InvalidInput
@@ -23,14 +25,24 @@ from budget_tui.tui.widgets.form_guard import FormGuard
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from budget_tui.controller.views import CategoryView
+    from budget_tui.controller.periods import Period
+    from budget_tui.controller.views import BudgetChange, CategoryView
+
+
+class Tick(Checkbox, inherit_bindings=False):
+    """A checkbox that Space ticks; Enter is left to the form (it saves, as in every field)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Tick", show=False),
+    ]
 
 
 class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | None"]):
     """Add a category (name and budget), an income category (name), rename one, or set its
     budget.
 
-    ``mode`` is ``"add"``, ``"income"``, ``"rename"`` or ``"budget"``; answers the saved CategoryView or None.
+    ``mode`` is ``"add"``, ``"income"``, ``"rename"`` or ``"budget"``; answers the saved
+    CategoryView or None. ``month`` is the month on screen: a budget is set from it on.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,15 +64,26 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
         "budget": "Monthly budget",
     }
 
-    def __init__(self, mode: str, category: CategoryView | None = None) -> None:
+    def __init__(
+        self, mode: str, category: CategoryView | None = None, month: Period | None = None
+    ) -> None:
         super().__init__()
         self.mode = mode
         self.category = category
+        self.month = month
         self.saving = False
+
+    @dataclass
+    class HistoryRead(Message):
+        """The category's budget history came back."""
+
+        changes: tuple[BudgetChange, ...]
 
     def compose(self) -> ComposeResult:
         c = self.category
         title = self.TITLES[self.mode]
+        if self.mode == "budget" and self.month is not None:
+            title = f"Budget for {self.month.start:%B %Y}"
         if c is not None:
             title = f"{title}: {c.name}"
         with VerticalScroll(id="category-form", classes="dialog"):
@@ -74,24 +97,58 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
                 )
             if self.mode in ("add", "budget"):
                 budget = getattr(c, "monthly_budget", None)
+                when = f"from {self.month.start:%B %Y}" if self.month is not None else ""
                 yield Field(
                     "budget",
                     "Budget",
                     value=f"{budget:.2f}" if budget is not None else "",
                     placeholder="per month, e.g. 400 (empty or 0: no budget)",
+                    hint=f"{when} on; earlier months keep theirs" if when else "",
                 )
+                rollover = c.rollover if c is not None else False
+                yield Tick(
+                    "Roll over: carry what is left into the next month",
+                    rollover,
+                    id="rollover",
+                )
+            if self.mode == "budget" and self.month is not None:
+                yield Tick(f"{self.month.start:%B %Y} only", False, id="only-month")
+                yield Static("", id="budget-history")
             yield Static(
-                "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
+                "Enter saves · Esc cancels · Tab moves to the next field"
+                + (" · Space ticks" if self.mode in ("add", "budget") else ""),
+                classes="dialog-hint",
             )
         yield Footer()
 
     def on_mount(self) -> None:
         self.form_opened()
         self.query(Input).first().focus()
+        if self.mode == "budget" and self.category is not None and self.month is not None:
+            self.read_history(self.category.id)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def read_history(self, category_id: int) -> None:
+        from budget_tui.controller.categories import budget_history
+
+        runner.deliver(self, self.HistoryRead(runner.call(self.app, budget_history, category_id)))
+
+    @on(HistoryRead)
+    def _history_read(self, message: HistoryRead) -> None:
+        from budget_tui.tui.format import money
+
+        lines = [
+            f"  from {c.month:%b %Y}: "
+            + ("no budget" if c.amount is None else money(c.amount))
+            + (", rolling over" if c.rollover else "")
+            for c in message.changes[-6:]
+        ]
+        text = "Budget history:\n" + "\n".join(lines) if lines else "No budget before."
+        self.query_one("#budget-history", Static).update(Content(text))
 
     def show_field_error(self, field: str, message: str) -> bool:
         self.saving = False
-        if field == "monthly_budget":
+        if field in ("monthly_budget", "rollover"):
             field = "budget"
         fields = self.query(Field)
         for f in fields:
@@ -126,22 +183,40 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
                     errors[key] = error.message
         if self.show_errors(("name", "budget"), errors):
             return
+        ticked = {box.id: box.value for box in self.query(Checkbox)}
+        rollover = bool(ticked.get("rollover"))
+        only = bool(ticked.get("only-month"))
+        if rollover and "budget" in fields and validate.budget(fields["budget"]) is None:
+            self.show_field_error("budget", "Give a budget to roll over (or untick Roll over).")
+            return
         self.saving = True
-        self.save(fields.get("name", ""), fields.get("budget", ""))
+        self.save(fields.get("name", ""), fields.get("budget", ""), rollover, only)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def save(self, name: str, budget: str) -> None:
+    def save(self, name: str, budget: str, rollover: bool, only_month: bool) -> None:
         from budget_tui.controller import categories as cats
 
         c = self.category
+        month = None if self.month is None else self.month.start
         if self.mode == "income":
             view = runner.call(self.app, cats.create_category, name, kind="income")
         elif self.mode == "add" or c is None:
-            view = runner.call(self.app, cats.create_category, name, budget)
+            view = runner.call(
+                self.app, cats.create_category, name, budget, rollover=rollover, month=month
+            )
         elif self.mode == "rename":
             view = runner.call(self.app, cats.rename_category, c.id, name, version=c.version)
         else:
-            view = runner.call(self.app, cats.set_budget, c.id, budget, version=c.version)
+            view = runner.call(
+                self.app,
+                cats.set_budget,
+                c.id,
+                budget,
+                month=month,
+                rollover=rollover if validate.budget(budget) is not None else False,
+                only_month=only_month,
+                version=c.version,
+            )
         runner.deliver(self, self.Saved(view))
 
     @dataclass
