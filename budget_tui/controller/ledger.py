@@ -428,14 +428,17 @@ def set_budget(
     carry = bool(current and current["rollover"]) if rollover is None else rollover
     carry = carry and amount is not None
     record = _Record("budget.set")
+    unchanged = (current["amount"], current["rollover"]) if current else (None, False)
+    if only_month and unchanged == (amount, carry):
+        return  # that month already has this budget: nothing changes
     if only_month:
         following = add_months(month, 1)
         nxt = in_effect(following.isoformat())
-        if following.isoformat() not in rows and nxt is not None:
+        if budget_key(category.id, following) not in rows and nxt is not None:
             _write_budget(
                 session, record, category.id, following, nxt["amount"], nxt["rollover"], None
             )
-        elif following.isoformat() not in rows and amount is not None:
+        elif budget_key(category.id, following) not in rows and amount is not None:
             _write_budget(session, record, category.id, following, None, False, None)
     else:
         for row in ordered:
