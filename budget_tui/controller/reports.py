@@ -186,19 +186,18 @@ def _largest(session: Session, period: Period, limit: int) -> tuple[ExpenseView,
     order = (c.amount.desc(), c.occurred_on.desc(), c.id.desc())
     # The top ids first, from the covering index (occurred_on, category_id, amount) alone; then
     # only those rows are read (sorting a year of full rows cost SQLite 2-3x more).
-    top = (
-        select(c.id)
-        .where(c.occurred_on >= period.start, c.occurred_on < period.end)
-        .order_by(*order)
-        .limit(limit)
-    )
+    top = select(c.id).where(c.occurred_on >= period.start, c.occurred_on < period.end)
+    income = income_ids(session)
+    if income:  # a salary is not an expense, however large
+        top = top.where(c.category_id.not_in(income))
+    top = top.order_by(*order).limit(limit)
     stmt = view_rows().where(c.id.in_(top.scalar_subquery())).order_by(*order)
     return tuple(view_of(r) for r in session.execute(stmt))
 
 
 @read_action
 def largest_expenses(session: Session, period: Period, limit: int = 10) -> tuple[ExpenseView, ...]:
-    """The largest expenses in a period, largest first."""
+    """The largest expenses in a period (spending categories only), largest first."""
     return _largest(session, period, limit)
 
 

@@ -168,7 +168,7 @@ async def test_budget_bars_take_their_colours_from_the_theme(demo_url):
         over = next(i for i, c in enumerate(screen.rows) if level(c.used) == "over")
 
         def bar_style() -> str:
-            return str(screen.table.get_cell_at((over, 4)).spans[0].style)
+            return str(screen.table.get_cell(str(screen.rows[over].id), "bar").spans[0].style)
 
         dark = app.theme_variables["error"]
         assert bar_style() == dark

@@ -75,8 +75,8 @@ def db_totals(book: Book, period: Period) -> dict[str, tuple[int, int]]:
         rows = conn.execute(
             text(
                 "SELECT c.name, SUM(e.amount), COUNT(*) FROM expenses e "
-                "JOIN categories c ON c.id = e.category_id "
-                "WHERE e.occurred_on >= :start AND e.occurred_on < :end GROUP BY c.name"
+                "JOIN categories c ON c.id = e.category_id WHERE c.kind = 'spending' "
+                "AND e.occurred_on >= :start AND e.occurred_on < :end GROUP BY c.name"
             ),
             {"start": period.start, "end": period.end},
         )

@@ -144,16 +144,17 @@ def test_database_unavailable(snap_compare, tmp_path, monkeypatch, size) -> None
 
 
 def _with_income(url: str) -> None:
-    """The demo book plus a salary (an income category) and a refund in Shopping."""
+    """The demo book (its salary comes on the 25th) plus freelance income on the 15th, in an
+    income category of its own, and a refund in Shopping."""
     from budget_tui.controller.book import open_book
     from budget_tui.controller.categories import create_category
     from budget_tui.controller.expenses import create_expense
 
     book = open_book(url)
     try:
-        salary = create_category(book.sessions, "Salary", kind="income")
+        freelance = create_category(book.sessions, "Freelance", kind="income")
         for description, amount, category in (
-            ("March pay", "4200.00", salary.id),
+            ("Design invoice", "4200.00", freelance.id),
             ("Returned jacket", "-59.90", "Shopping"),
         ):
             create_expense(
@@ -177,7 +178,8 @@ def test_expenses_with_income_and_a_refund(snap_compare, snapshot_url, size) -> 
 
 @sizes
 def test_categories_with_income(snap_compare, snapshot_url, size) -> None:
-    """Salary is marked (income) and has no budget; the status line adds income, net, saved."""
+    """Freelance and Salary are marked (income) and have no budget; the status line adds
+    income, net, saved."""
     _with_income(snapshot_url)
     run_before = keys(mode="categories")
     assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)

@@ -180,8 +180,14 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             "left": amount_width("Left", (c.available for c in self.rows)),
         }
         rest = width - sum(amount_w.values()) - 12 - 2
-        name_width = max(12, min(30, rest // 2))
-        bar_width = max(8, min(40, rest - name_width))
+        # The bar's percent is always whole: it needs its width and a cell of bar.
+        percent = max(
+            (len(f"{max(c.used, 0) * 100:,.0f}%") for c in self.rows if c.used is not None),
+            default=4,
+        )
+        bar_width = max(percent + 2, 8)
+        name_width = max(12, min(30, rest - bar_width, rest // 2))
+        bar_width = max(bar_width, min(40, rest - name_width))
         theme = self.app.theme_variables
         table.clear(columns=True)
         table.add_column("Category", width=name_width, key="name")
