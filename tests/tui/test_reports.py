@@ -138,13 +138,15 @@ async def test_opens_on_this_month_with_the_controllers_figures(
         budget = reports.budget_vs_actual(demo_book.sessions, TODAY)
         assert table_rows(screen, "#budget", 4) == [
             (
-                line.name,
+                line.name + (" ↻" if line.carried else ""),
                 format_money(line.spent),
-                "—" if line.budget is None else format_money(line.budget),
+                "—" if line.budget is None else format_money(line.budget + line.carried),
                 "—" if line.remaining is None else format_money(line.remaining),
             )
             for line in budget.lines
         ]
+        # The demo's Utilities roll over: March holds its budget and what it carried in.
+        assert any(line.carried for line in budget.lines)
 
 
 async def test_p_cycles_the_presets_and_brackets_step_the_period(
@@ -294,7 +296,7 @@ async def test_enter_on_a_category_charts_that_category_by_month(
         await press(pilot, "enter")
         expected = reports.spend_by_month(demo_book.sessions, chart_period(screen.period, TODAY))
         assert chart_values(screen) == [(m.month, m.total, m.count) for m in expected]
-        assert str(chart.border_title) == "Spend by month"
+        assert str(chart.border_title) == "Spend and income (green) by month"
 
 
 async def test_the_month_chart_cursor_shows_each_months_figures(
@@ -310,7 +312,8 @@ async def test_the_month_chart_cursor_shows_each_months_figures(
         assert chart.border_subtitle.startswith(f"Mar 2026: {format_money(months[-1].total)}")
         await press(pilot, "left", "left")
         assert chart.border_subtitle == (
-            f"Jan 2026: {format_money(months[-3].total)} · {months[-3].count} expenses"
+            f"Jan 2026: {format_money(months[-3].total)} spent · income "
+            f"{format_money(months[-3].income)} · {months[-3].count} expenses"
         )
         await press(pilot, "home")
         assert chart.border_subtitle.startswith(f"Apr 2025: {format_money(months[0].total)}")
@@ -492,7 +495,7 @@ async def test_a_charted_category_deleted_elsewhere_goes_back_to_all(
         categories.delete_category(demo_book.sessions, odd.id, move_to=groceries.id)
         await press(pilot, "r")
         assert screen.chart_category is None
-        assert str(chart.border_title) == "Spend by month"
+        assert str(chart.border_title) == "Spend and income (green) by month"
         expected = reports.spend_by_month(demo_book.sessions, Period.last_months(TODAY, 12))
         assert chart_values(screen) == [(m.month, m.total, m.count) for m in expected]
         assert ODD_NAME not in [row[0] for row in table_rows(screen, "#by-category", 1)]

@@ -2,7 +2,8 @@
 
 * :class:`BarTable` is a ``DataTable`` whose cells may hold horizontal bars (:meth:`BarTable.bar`):
   a table and a bar chart in one, so each bar sits on the row it belongs to.
-* :class:`MonthBars` is a vertical bar chart of spend per month with a cursor (left/right).
+* :class:`MonthBars` is a vertical bar chart of spend per month with a cursor (left/right), and
+  of income beside it (in the success colour) when the months hold any.
 
 Colours are component classes (``$primary``, ``$accent``, ``$warning``, ``$error`` ...), looked up when
 a bar is drawn, so dark, light and 16-colour themes all work and a theme change repaints them.
@@ -211,6 +212,7 @@ class MonthBars(Widget, can_focus=True):
         "month-bars--axis",
         "month-bars--label",
         "month-bars--cursor",
+        "month-bars--income",
     }
 
     DEFAULT_CSS = """
@@ -222,6 +224,7 @@ class MonthBars(Widget, can_focus=True):
     MonthBars > .month-bars--in-period { color: $accent; }
     MonthBars > .month-bars--axis { color: $foreground-muted; }
     MonthBars > .month-bars--label { color: $foreground-muted; }
+    MonthBars > .month-bars--income { color: $success; }
     MonthBars > .month-bars--cursor { color: $foreground; text-style: bold underline; }
     MonthBars:focus > .month-bars--cursor { text-style: bold reverse; }
     """
@@ -285,7 +288,14 @@ class MonthBars(Widget, can_focus=True):
             return
         m = self.months[self.cursor]
         noun = "expense" if m.count == 1 else "expenses"
-        self.border_subtitle = f"{m.month:%b %Y}: {format_money(m.total)} · {m.count} {noun}"
+        income = f" · income {format_money(m.income)}" if self.has_income else ""
+        self.border_subtitle = (
+            f"{m.month:%b %Y}: {format_money(m.total)} spent{income} · {m.count} {noun}"
+        )
+
+    @property
+    def has_income(self) -> bool:
+        return any(m.income > 0 for m in self.months)
 
     def render(self) -> Text:
         width, height = self.content_size
@@ -294,12 +304,13 @@ class MonthBars(Widget, can_focus=True):
                 "No months to show.", style=self.get_component_rich_style("month-bars--label")
             )
         values = [float(m.total) for m in self.months]
-        if not any(values):
+        incomes = [float(m.income) for m in self.months] if self.has_income else []
+        if not any(values) and not any(incomes):
             return Text(
                 "Nothing spent in these months.",
                 style=self.get_component_rich_style("month-bars--label"),
             )
-        top = nice_ceiling(max(values))
+        top = nice_ceiling(max(values + incomes))
         label_rows = 2 if height >= 6 else 1
         chart_h = max(1, height - label_rows)
         count = len(self.months)
@@ -312,6 +323,12 @@ class MonthBars(Widget, can_focus=True):
             axis_labels, axis_w = {}, 0
         column = max(1, (width - axis_w) // count)
         bar_w = max(1, column - max(1, column // 3)) if column > 1 else 1
+        # Income stands beside the month's spending, when there is room for two bars.
+        income_w = 0
+        if incomes and column >= 3:
+            income_w = max(1, bar_w // 2)
+            bar_w = max(1, bar_w - income_w)
+        income_style = self.get_component_rich_style("month-bars--income")
 
         axis_style = self.get_component_rich_style("month-bars--axis")
         label_style = self.get_component_rich_style("month-bars--label")
@@ -322,9 +339,12 @@ class MonthBars(Widget, can_focus=True):
             )
             for m in self.months
         ]
-        heights = [
-            max(1, round(v / top * chart_h * 8)) if v > 0 else 0 for v in values
-        ]  # in eighths of a row
+
+        def eighths(v: float) -> int:
+            return max(1, round(v / top * chart_h * 8)) if v > 0 else 0
+
+        heights = [eighths(v) for v in values]  # in eighths of a row
+        income_heights = [eighths(v) for v in incomes]
 
         text = Text(no_wrap=True, overflow="crop", end="")
         for row in range(chart_h):
@@ -332,10 +352,10 @@ class MonthBars(Widget, can_focus=True):
                 text.append(axis_labels.get(row, "").rjust(axis_w - 1) + " ", axis_style)
             floor = (chart_h - 1 - row) * 8
             for i, h in enumerate(heights):
-                part = h - floor
-                glyph = FULL if part >= 8 else (V_EIGHTHS[part] if part > 0 else " ")
-                text.append(glyph * bar_w, styles[i])
-                text.append(" " * (column - bar_w))
+                text.append(_glyph(h - floor) * bar_w, styles[i])
+                if income_w:
+                    text.append(_glyph(income_heights[i] - floor) * income_w, income_style)
+                text.append(" " * (column - bar_w - income_w))
             text.append("\n")
 
         text.append(" " * axis_w)
@@ -363,6 +383,11 @@ class MonthBars(Widget, can_focus=True):
                             cells[start + k] = ch
                     free_from = start + len(year) + 1
         return "".join(cells).rstrip()
+
+
+def _glyph(part: int) -> str:
+    """The cell of a vertical bar ``part`` eighths above the cell's floor."""
+    return FULL if part >= 8 else (V_EIGHTHS[part] if part > 0 else " ")
 
 
 def _next_month(day: dt.date) -> dt.date:

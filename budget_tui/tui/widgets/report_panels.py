@@ -16,6 +16,7 @@ from budget_tui.controller.views import BudgetReport, ExpenseView, MonthChart, S
 from budget_tui.tui.widgets.charts import BarTable, MonthBars, budget_level, format_money
 
 CHART_TITLE = "Spend by month"
+INCOME_TITLE = "Spend and income (green) by month"
 
 
 def _percent(share: float) -> str:
@@ -110,9 +111,14 @@ class BudgetPanel(_PanelTable):
         keep = self.cursor_row
         self.clear(columns=True)
         name_w = min(24, max([8, *(len(line.name) for line in lines)]))
+        # A rolling-over category (↻) is held to its budget and what it carried in.
+        funds = {
+            line.category_id: None if line.budget is None else line.budget + line.carried
+            for line in lines
+        }
         amounts = [
             *(format_money(line.spent) for line in lines),
-            *(format_money(line.budget) for line in lines if line.budget is not None),
+            *(format_money(f) for f in funds.values() if f is not None),
             *(format_money(line.remaining) for line in lines if line.remaining is not None),
         ]
         money_w = max([6, *(len(a) for a in amounts)])
@@ -125,9 +131,12 @@ class BudgetPanel(_PanelTable):
         for line in lines:
             used, left = line.used, line.remaining
             self.add_row(
-                Text(line.name, no_wrap=True, overflow="ellipsis"),
+                Text(line.name + (" ↻" if line.carried else ""), no_wrap=True, overflow="ellipsis"),
                 Text(format_money(line.spent), justify="right"),
-                Text("—" if line.budget is None else format_money(line.budget), justify="right"),
+                Text(
+                    "—" if (f := funds[line.category_id]) is None else format_money(f),
+                    justify="right",
+                ),
                 Text(
                     "—" if left is None else format_money(left),
                     justify="right",
@@ -198,5 +207,8 @@ class MonthChartPanel(MonthBars):
         if chart is None:
             return
         name = chart.category_name
-        self.border_title = CHART_TITLE if name is None else Text(f"{CHART_TITLE} · {name}")
         self.set_months(chart.months, chart.highlight)
+        if name is not None:
+            self.border_title = Text(f"{CHART_TITLE} · {name}")
+        else:
+            self.border_title = INCOME_TITLE if self.has_income else CHART_TITLE
