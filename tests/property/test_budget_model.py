@@ -4,9 +4,7 @@ equal a plain Python model to the cent, in every view that shows them: the contr
 status, the Categories overview, Reports' budget panel, the CLI's ``budget show --format json``
 and the MCP ``budget_status`` tool; on both backends.
 
-The model keeps one (budget, rollover) per category per month, which is what a person means by
-"the budget of December", and works the carry out month by month from the start; the book keeps
-rows "from this month on" and reads the carry from the roll-up.
+The model is :mod:`tests.property.budget_model`.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from budget_tui.cli import main
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.periods import Period, add_months
 from tests.mcp.conftest import book_url, tools_for
+from tests.property.budget_model import Plan, month_budget, set_budget
 from tests.property.conftest import empty
 
 MONTHS = [add_months(dt.date(2025, 11, 1), i) for i in range(8)]  # Nov 2025 .. Jun 2026
@@ -47,20 +46,12 @@ entry_step = st.tuples(
 
 class Model:
     def __init__(self) -> None:
-        # per category: month index -> (cents or None, rollover)
-        self.plan: list[list[tuple[int | None, bool]]] = [
-            [(None, False)] * len(MONTHS) for _ in SPENDING
-        ]
+        self.plan: list[Plan] = [[(None, False)] * len(MONTHS) for _ in SPENDING]
         self.spent = [[0] * len(MONTHS) for _ in SPENDING]
         self.income = [0] * len(MONTHS)
 
     def set(self, cat: int, amount: int | None, at: int, rollover: bool | None, only: bool):
-        current = self.plan[cat][at]
-        carry = current[1] if rollover is None else rollover
-        carry = carry and amount is not None
-        span = [at] if only else range(at, len(MONTHS))
-        for m in span:
-            self.plan[cat][m] = (amount, carry)
+        set_budget(self.plan[cat], amount, at, rollover, only)
 
     def entry(self, cat: int, amount: int, day: dt.date) -> None:
         m = MONTHS.index(day.replace(day=1))
@@ -71,19 +62,7 @@ class Model:
 
     def month(self, cat: int, m: int) -> tuple[int | None, int, int | None]:
         """(budget, carried, available) in cents."""
-        carried = 0
-        for i in range(m + 1):
-            amount, _ = self.plan[cat][i]
-            if i > 0:
-                before, rolls = self.plan[cat][i - 1]
-                carried = (
-                    before + carried - self.spent[cat][i - 1] if rolls and before is not None else 0
-                )
-            if amount is None:
-                carried = 0
-        amount = self.plan[cat][m][0]
-        available = None if amount is None else amount + carried - self.spent[cat][m]
-        return amount, carried, available
+        return month_budget(self.plan[cat], self.spent[cat], m)
 
 
 def money(c: int | None) -> Decimal | None:

@@ -32,6 +32,7 @@ from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import Conflict, InvalidInput
+from tests.property.budget_model import Plan, month_budget, set_budget
 from tests.property.conftest import empty
 from tests.property.strategies import amount_input, nearby_date, plain_amount, plain_description
 
@@ -44,6 +45,8 @@ WINDOWS = [
     Period(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
     Period(dt.date(2025, 6, 10), dt.date(2026, 2, 20)),
 ]
+# Budgets are set and checked in these months (the tests' today is 2026-03-15).
+BUDGET_MONTHS = [dt.date(2026, m, 1) for m in range(1, 7)]
 category_names = st.sampled_from(["Food", "Home", "Travel", "Fun", "Health", "food", "HOME"])
 
 
@@ -59,6 +62,7 @@ class BookModel(RuleBasedStateMachine):
         self.names: dict[int, str] = {}
         self.rows: dict[int, dict] = {}
         self.imported = 0
+        self.plans: dict[int, Plan] = {}
 
     cats = Bundle("categories")
     items = Bundle("expenses")
@@ -82,6 +86,8 @@ class BookModel(RuleBasedStateMachine):
     def first_category(self) -> int:
         made = categories.create_category(self.s, "Food", "300")
         self.names[made.id] = made.name
+        # From this month (March) on, as a budget set without a month is.
+        self.plans[made.id] = [(None, False)] * 2 + [(30000, False)] * 4
         return made.id
 
     @rule(target=cats, name=category_names)
@@ -119,6 +125,30 @@ class BookModel(RuleBasedStateMachine):
             "version": saved.version,
         }
         return saved.id
+
+    @rule(
+        cat=cats,
+        amount=st.one_of(st.none(), st.integers(min_value=1, max_value=99_999)),
+        at=st.sampled_from(range(len(BUDGET_MONTHS))),
+        rollover=st.sampled_from([None, True, False]),
+        only=st.booleans(),
+    )
+    def set_budget(
+        self, cat: int, amount: int | None, at: int, rollover: bool | None, only: bool
+    ) -> None:
+        if cat not in self.names:
+            return
+        rollover = rollover and amount is not None
+        categories.set_budget(
+            self.s,
+            cat,
+            None if amount is None else Decimal(amount) / 100,
+            month=BUDGET_MONTHS[at],
+            rollover=rollover,
+            only_month=only,
+        )
+        plan = self.plans.setdefault(cat, [(None, False)] * len(BUDGET_MONTHS))
+        set_budget(plan, amount, at, rollover, only)
 
     @rule(item=items, amount=st.one_of(plain_amount, amount_input), day=st.none() | nearby_date)
     def edit_expense(self, item: int, amount: object, day: dt.date | None) -> None:
@@ -165,6 +195,7 @@ class BookModel(RuleBasedStateMachine):
             self.rows[i]["cat"] = move_to
             self.rows[i]["version"] += 1
         del self.names[cat]
+        self.plans.pop(cat, None)  # its budgets go with it (and its id may be used again)
 
     @rule(
         lines=st.lists(
@@ -238,6 +269,25 @@ class BookModel(RuleBasedStateMachine):
         assert march.total_spent == sum(
             (v[0] for v in self.spend(Period.month(dt.date(2026, 3, 1))).values()), ZERO
         )
+        # Every month's budget, carried and available, against the plan and the model's spend.
+        for m, first in enumerate(BUDGET_MONTHS):
+            shown = {
+                c.id: (c.monthly_budget, c.carried, c.available)
+                for c in categories.budget_status(self.s, first).categories
+            }
+            for cat, plan in self.plans.items():
+                if cat not in self.names:
+                    continue
+                spent = [
+                    int(self.spend(Period.month(month)).get(cat, (ZERO, 0))[0] * 100)
+                    for month in BUDGET_MONTHS
+                ]
+                budget, carried, available = month_budget(plan, spent, m)
+                assert shown[cat] == (
+                    None if budget is None else Decimal(budget) / 100,
+                    Decimal(carried) / 100,
+                    None if available is None else Decimal(available) / 100,
+                ), (first, self.names[cat])
         everything = expenses.expense_totals(self.s)  # no period: summed from the rows
         assert everything.count == len(self.rows)
         assert everything.total == sum((r["amount"] for r in self.rows.values()), ZERO)
