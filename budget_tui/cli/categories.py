@@ -58,6 +58,20 @@ def category_add(
     click.echo(f"Added {what} {made.name!r}{budget_text}.")
 
 
+@category.command("kind")
+@common
+@click.argument("name")
+@click.argument("kind", type=click.Choice(["spending", "income"]))
+@click.pass_context
+def category_kind(ctx: click.Context, name: str, kind: str) -> None:
+    """Make category NAME a spending or an income one (only while it has no entries)."""
+    from budget_tui.controller.categories import set_kind
+
+    book = open_book_for(ctx)
+    view = set_kind(book.sessions, name, kind)
+    click.echo(f"{view.name!r} is {'an income' if view.is_income else 'a spending'} category.")
+
+
 @main.group()
 def budget() -> None:
     """Budgets by month: set one from a month on (or for one month), show a month's."""

@@ -131,10 +131,48 @@ def rename_category(
     check_version(category, version)
     _ensure_unique(session, clean, except_id=category.id)
     ledger.edit_category(session, category, name=clean)
+    return _current(session, category)
+
+
+@action
+def set_kind(
+    session: Session, category_id: int | str, kind: str, *, version: int | None = None
+) -> CategoryView:
+    """Make a category a spending or an income one. Only while it has no entries: its entries
+    would change from spend to income (or back) in every month. An income category has no
+    budget, so its budgets go (undo brings them back). Raises InvalidInput, NotFound,
+    Conflict (it has entries; changed elsewhere)."""
+    clean = validate.kind(kind)
+    category = load(session, category_id)
+    check_version(category, version)
+    if category.kind == clean:
+        return _current(session, category)
+    used = _usage(session, category.id)
+    if used:
+        raise Conflict(
+            f"{category.name!r} has {used:,} entr{'ies' if used != 1 else 'y'}, so it stays a "
+            f"{category.kind} category; nothing was changed.",
+            hint=f"Make a new {clean} category and move the entries there (m on Expenses).",
+        )
+    ledger.edit_category(session, category, kind=clean)
+    return _current(session, category)
+
+
+def _current(session: Session, category: Category) -> CategoryView:
+    """The category as this month's lists show it."""
     period = Period.month(today())
     return category_list(
         session, spend_by_category(session, period), period.start, only=category.id
     )[0]
+
+
+def _usage(session: Session, category_id: int) -> int:
+    count = session.scalar(
+        select(func.coalesce(func.sum(MonthlyTotal.count), 0)).where(
+            MonthlyTotal.category_id == category_id
+        )
+    )
+    return int(count or 0)
 
 
 @action
@@ -228,11 +266,7 @@ def delete_category(
 @read_action
 def get_category(session: Session, ref: int | str) -> CategoryView:
     """One category by id or name (spend is this month's)."""
-    category = load(session, ref)
-    period = Period.month(today())
-    return category_list(
-        session, spend_by_category(session, period), period.start, only=category.id
-    )[0]
+    return _current(session, load(session, ref))
 
 
 @read_action
@@ -277,9 +311,4 @@ def category_usage(session: Session, category_id: int) -> CategoryUsage:
 
     Raises NotFound when the category was deleted elsewhere."""
     category = load(session, category_id)
-    count = session.scalar(
-        select(func.coalesce(func.sum(MonthlyTotal.count), 0)).where(
-            MonthlyTotal.category_id == category.id
-        )
-    )
-    return CategoryUsage(category.id, category.name, int(count or 0))
+    return CategoryUsage(category.id, category.name, _usage(session, category.id))

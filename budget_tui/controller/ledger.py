@@ -341,16 +341,31 @@ def add_category(
     return category
 
 
-def edit_category(session: Session, category: Category, *, name: str) -> None:
-    """Rename a category, and record it."""
+def edit_category(
+    session: Session, category: Category, *, name: str | None = None, kind: str | None = None
+) -> None:
+    """Rename a category or change its kind, and record it. A category that becomes an income
+    one loses its budgets (in the same change, so an undo brings them back)."""
     before = category_row(category)
-    category.name = name
-    category.name_key = validate.name_key(name)
+    record = _Record("category.edit")
+    if name is not None:
+        category.name = name
+        category.name_key = validate.name_key(name)
+    if kind is not None:
+        category.kind = kind
+        if kind == "income":
+            for row in _budget_rows(session, category.id).values():
+                _delete_budget(session, record, row)
     session.flush()
     after = category_row(category)
-    record = _Record("category.edit")
     record.category(category.id, before, after)
-    _record(session, record, f"rename category {before['name']!r} to {after['name']!r}")
+    if before["name"] != after["name"]:
+        summary = f"rename category {before['name']!r} to {after['name']!r}"
+    else:
+        summary = f"make {after['name']!r} an {after['kind']} category".replace(
+            "an spending", "a spending"
+        )
+    _record(session, record, summary)
 
 
 # -- budgets -------------------------------------------------------------------------------------
@@ -670,9 +685,10 @@ def _check_category(expected: Row | None, current: Row | None) -> None:
         return
     if current is None:
         raise _refuse(f"the category {expected['name']!r} was deleted since")
-    if current["name"] != expected["name"]:
+    if current["name"] != expected["name"] or current["kind"] != expected.get("kind", "spending"):
         raise _refuse(
-            f"the category {expected['name']!r} was changed since (now: {current['name']!r})"
+            f"the category {expected['name']!r} was changed since (now: {current['name']!r}, "
+            f"{current['kind']})"
         )
 
 

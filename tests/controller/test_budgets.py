@@ -11,7 +11,7 @@ import pytest
 
 from budget_tui.controller import categories, history
 from budget_tui.controller.views import BudgetChange
-from budget_tui.errors import InvalidInput
+from budget_tui.errors import Conflict, InvalidInput
 from tests.controller.conftest import add, assert_rollup_consistent
 
 D = dt.date
@@ -142,3 +142,20 @@ def test_clearing_a_budget_from_a_month_on(sessions) -> None:
     categories.set_budget(sessions, food.id, None, month="2026-03")
     assert budget_in(sessions, "Food", "2026-02")[:2] == (Decimal("100.00"), Decimal("60.00"))
     assert budget_in(sessions, "Food", "2026-03") == (None, Decimal("0.00"), None)
+
+
+def test_a_category_changes_kind_only_while_it_has_no_entries(sessions) -> None:
+    gifts = categories.create_category(sessions, "Gifts", "50", month="2026-01")
+    made = categories.set_kind(sessions, gifts.id, "income")
+    assert (made.kind, made.monthly_budget) == ("income", None)
+    assert categories.budget_history(sessions, gifts.id) == ()  # an income category has none
+    history.undo(sessions)
+    back = categories.get_category(sessions, gifts.id)
+    assert (back.kind, back.monthly_budget) == ("spending", Decimal("50.00"))
+    add(sessions, gifts.id, "10.00", "2026-02-01")
+    with pytest.raises(Conflict) as error:
+        categories.set_kind(sessions, gifts.id, "income")
+    assert "has 1 entry" in error.value.message
+    assert categories.get_category(sessions, gifts.id).kind == "spending"
+    with pytest.raises(InvalidInput):
+        categories.set_kind(sessions, gifts.id, "savings")

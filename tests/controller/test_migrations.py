@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
+from budget_tui.controller.views import BudgetChange
 from budget_tui.db import migrate
 from budget_tui.db.engine import make_engine
 from budget_tui.db.models import Base
@@ -258,5 +259,67 @@ def test_upgrade_from_0005_makes_every_category_a_spending_one(empty_url: str) -
             Decimal("2.00"),
         )
         assert_rollup_consistent(book)
+    finally:
+        book.close()
+
+
+def test_upgrade_from_0006_keeps_each_budget_from_the_books_first_month(empty_url: str) -> None:
+    """A budget that was one number for all time holds in every month of the book after the
+    upgrade (from the first month the roll-up knows), and from then on changes by month."""
+    engine = make_engine(empty_url)
+    migrate.upgrade(engine, "0006")
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO categories (id, name, name_key, monthly_budget, version, kind) "
+                "VALUES (1, 'Food', 'food', 30000, 2, 'spending'), "
+                "(2, 'Fun', 'fun', NULL, 1, 'spending'), (3, 'Pay', 'pay', NULL, 1, 'income')"
+            )
+        )
+        for i, (cents, day, cat) in enumerate(
+            [(250, D(2025, 11, 3), 1), (9000, D(2026, 2, 1), 1), (4000, D(2026, 2, 2), 3)], 1
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO expenses (id, uid, description, amount, occurred_on, "
+                    "category_id, created_at, updated_at, version) "
+                    "VALUES (:i, :uid, 'x', :c, :o, :cat, :t, :t, 1)"
+                ),
+                {"i": i, "uid": str(uuid.uuid4()), "c": cents, "o": day, "cat": cat, "t": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO monthly_totals (category_id, month, total_cents, count) "
+                    "VALUES (:cat, :m, :c, 1)"
+                ),
+                {"cat": cat, "m": day.replace(day=1), "c": cents},
+            )
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT setval('categories_id_seq', 3)"))
+            conn.execute(text("SELECT setval('expenses_id_seq', 3)"))
+    engine.dispose()
+    book = open_book(empty_url)
+    try:
+        assert migrate.current_revision(book.engine) == migrate.HEAD
+        assert categories.budget_history(book.sessions, "Food") == (
+            BudgetChange(D(2025, 11, 1), Decimal("300.00"), False),
+        )
+        assert categories.budget_history(book.sessions, "Fun") == ()
+        for month in ("2025-11", "2026-02", "2027-06"):
+            status = categories.budget_status(book.sessions, month)
+            food = next(c for c in status.categories if c.name == "Food")
+            assert food.monthly_budget == Decimal("300.00"), month
+        assert (
+            categories.budget_status(book.sessions, "2025-10").categories[0].monthly_budget is None
+        )
+        february = categories.budget_status(book.sessions, "2026-02")
+        assert (february.flows.income, february.flows.spending) == (
+            Decimal("40.00"),
+            Decimal("90.00"),
+        )
+        categories.set_budget(book.sessions, "food", "350", month="2026-02")
+        january = categories.budget_status(book.sessions, "2026-01").categories
+        assert next(c for c in january if c.name == "Food").monthly_budget == Decimal("300.00")
     finally:
         book.close()

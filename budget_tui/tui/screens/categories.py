@@ -53,6 +53,14 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             tooltip="Set the budget from this month on (or this month only), rollover, history",
         ),
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the selected category"),
+        Binding(
+            "k",
+            "kind",
+            "Kind",
+            id="kind",
+            tooltip="Make the selected category income (or spending) while it has no entries",
+            show=False,
+        ),
         *MONTH_BINDINGS,
         Binding(
             "ctrl+r",
@@ -77,6 +85,12 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
         category: CategoryView
         usage: CategoryUsage
+
+    @dataclass
+    class KindChanged(Message):
+        """A category became a spending or an income one."""
+
+        view: CategoryView
 
     @dataclass
     class Deleted(Message):
@@ -122,7 +136,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Shown dimmed in the footer while there is no category to act on.
-        if action in ("rename", "budget", "delete") and self.current is None:
+        if action in ("rename", "budget", "delete", "kind") and self.current is None:
             return None
         return True
 
@@ -278,6 +292,26 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
     def action_budget(self) -> None:
         if (c := self.current) is not None:
             self._form("budget", c)
+
+    def action_kind(self) -> None:
+        if (c := self.current) is not None:
+            self.change_kind(c, "spending" if c.is_income else "income")
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def change_kind(self, category: CategoryView, kind: str) -> None:
+        from budget_tui.controller.categories import set_kind
+
+        view = runner.call(self.app, set_kind, category.id, kind, version=category.version)
+        runner.deliver(self, self.KindChanged(view))
+
+    @on(KindChanged)
+    def _kind_changed(self, message: KindChanged) -> None:
+        view = message.view
+        self.notify(
+            f"{view.name!r} is now {'an income' if view.is_income else 'a spending'} category.",
+            timeout=3,
+        )
+        self.reload(view.id)
 
     def action_delete(self) -> None:
         if (c := self.current) is not None:
