@@ -49,7 +49,14 @@ def book(
         return
     b = request.getfixturevalue("pg_book")
     with b.engine.begin() as conn:
-        for table in ("archived_expenses", "changes", "monthly_totals", "expenses", "categories"):
+        for table in (
+            "archived_expenses",
+            "changes",
+            "monthly_totals",
+            "expenses",
+            "schedules",
+            "categories",
+        ):
             conn.execute(text(f"DELETE FROM {table}"))
     yield b
 
