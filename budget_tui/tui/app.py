@@ -296,8 +296,31 @@ class BudgetApp(App[None]):
             )
         else:
             self.book = book
+            posted = self._post_due(book)
             self._book_settled.set()
             self.call_from_thread(self._opened, book)
+            if posted:
+                self.call_from_thread(self._posted, posted)
+
+    def _post_due(self, book: Book) -> int:
+        """Post what the schedules have due (from the worker, before the screens read the book);
+        returns how many entries were posted. A failure is shown, and the app opens anyway."""
+        from budget_tui.controller.schedules import post_on_open
+
+        try:
+            return len(post_on_open(book.sessions).posted)
+        except BudgetError as error:
+            self.call_from_thread(
+                self.notify,
+                f"Scheduled entries were not posted: {render(error).text}",
+                severity="warning",
+                timeout=8,
+            )
+            return 0
+
+    def _posted(self, count: int) -> None:
+        self.notify(f"Posted {count} scheduled {'entry' if count == 1 else 'entries'}.", timeout=5)
+        self.refresh_screen()
 
     def wait_for_book(self) -> Book:
         """The open book, waiting for it while it opens; from a worker thread only. Screens shown

@@ -20,8 +20,16 @@ READ_TOOLS = {
     "spending_by_month",
     "budget_status",
     "list_changes",
+    "upcoming",
 }
-WRITE_TOOLS = {"add_expense", "update_expense", "delete_expense", "create_category", "undo_change"}
+WRITE_TOOLS = {
+    "add_expense",
+    "update_expense",
+    "delete_expense",
+    "create_category",
+    "undo_change",
+    "create_schedule",
+}
 
 
 async def test_read_only_server_lists_only_read_tools(seeded: Seeded) -> None:
