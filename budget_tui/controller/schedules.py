@@ -36,6 +36,7 @@ from budget_tui.controller.views import (
     Forecast,
     ForecastMonth,
     PostResult,
+    SchedulesPage,
     ScheduleView,
     Upcoming,
     UpcomingEntry,
@@ -101,6 +102,10 @@ def _category(session: Session, schedule: Schedule) -> Category:
 @read_action
 def list_schedules(session: Session) -> tuple[ScheduleView, ...]:
     """Every schedule, the next to fall due first (ended and paused ones last)."""
+    return _list(session)
+
+
+def _list(session: Session) -> tuple[ScheduleView, ...]:
     rows = session.execute(
         select(Schedule, Category).join(Category, Category.id == Schedule.category_id)
     ).all()
@@ -108,6 +113,20 @@ def list_schedules(session: Session) -> tuple[ScheduleView, ...]:
     far = dt.date.max
     views.sort(key=lambda v: (v.paused, v.next_on or far, v.description.casefold(), v.id))
     return tuple(views)
+
+
+@read_action
+def schedules_page(session: Session, days: int = 30) -> SchedulesPage:
+    """The Schedules screen's load: every schedule, the entries due and not posted (reminders,
+    or what the next opening posts), and the scheduled income and spending of the next
+    ``days`` days."""
+    now = today()
+    entries = upcoming_entries(
+        session, Period(validate.EARLIEST, now + dt.timedelta(days=days + 1))
+    )
+    due = tuple(e for e in entries if e.due)
+    coming = _flows([e for e in entries if not e.due])
+    return SchedulesPage(_list(session), due, coming, days)
 
 
 @read_action

@@ -400,3 +400,14 @@ class Forecast:
     """This month and the next ones: what is entered, what is scheduled, and the projection."""
 
     months: tuple[ForecastMonth, ...]
+
+
+@dataclass(frozen=True)
+class SchedulesPage:
+    """What the Schedules screen shows, from one snapshot: every schedule, the entries due and
+    not posted yet (reminders), and what is scheduled in the coming ``days``."""
+
+    schedules: tuple[ScheduleView, ...]
+    due: tuple[UpcomingEntry, ...]
+    coming: Flows
+    days: int

@@ -1,5 +1,5 @@
-"""BudgetApp: opens the book in the background, then shows Expenses, Categories, Reports and
-History; undo and redo work from every screen, and changes made elsewhere show by themselves."""
+"""BudgetApp: opens the book in the background (posting what the schedules have due), then
+shows Expenses, Categories, Reports, History and Schedules; undo and redo work from every screen, and changes made elsewhere show by themselves."""
 
 from __future__ import annotations
 
@@ -101,6 +101,12 @@ def _history_screen() -> Screen:
     return HistoryScreen()
 
 
+def _schedules_screen() -> Screen:
+    from budget_tui.tui.screens.schedules import SchedulesScreen
+
+    return SchedulesScreen()
+
+
 class BudgetApp(App[None]):
     """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it.
 
@@ -116,6 +122,7 @@ class BudgetApp(App[None]):
         "categories": _categories_screen,
         "reports": _reports_screen,
         "history": _history_screen,
+        "schedules": _schedules_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
@@ -150,6 +157,14 @@ class BudgetApp(App[None]):
             "History",
             id="history",
             tooltip="Every change, newest first, with who made it; undo any of them",
+            show=False,
+        ),
+        Binding(
+            "5",
+            "show('schedules')",
+            "Schedules",
+            id="schedules",
+            tooltip="Recurring entries (rent, subscriptions, salary) and what falls due next",
             show=False,
         ),
         Binding(
@@ -199,6 +214,14 @@ class BudgetApp(App[None]):
             "History",
             id="history-f",
             tooltip="Every change, newest first",
+            show=False,
+        ),
+        Binding(
+            "f6",
+            "show('schedules')",
+            "Schedules",
+            id="schedules-f",
+            tooltip="Recurring entries and what falls due next",
             show=False,
         ),
     ]
