@@ -177,3 +177,24 @@ async def test_a_new_schedule_from_scratch_with_a_bad_day_keeps_what_was_typed(e
     assert [(s.description, s.amount, s.every, s.next_on.isoformat()) for s in made] == [
         ("Music", Decimal("9.99"), "every month on the last day", "2026-03-31")
     ]
+
+
+async def test_reports_forecast_the_next_three_months_from_the_schedules(empty_url, db):
+    home = categories.create_category(db.sessions, "Housing")
+    pay = categories.create_category(db.sessions, "Salary", kind="income")
+    schedules.create_schedule(
+        db.sessions, description="Rent", amount="1200", category=home.id, day=31, start="2026-03-31"
+    )
+    schedules.create_schedule(
+        db.sessions, description="Pay", amount="1000", category=pay.id, day=25, start="2026-03-25"
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, "reports")
+        forecast = text_of(app, "#forecast").splitlines()
+    assert forecast == [
+        "Forecast from schedules",
+        "Mar 2026 (rest): scheduled in $1,000.00 · out $1,200.00 · projected net -$200.00",
+        "Apr 2026: scheduled in $1,000.00 · out $1,200.00 · projected net -$200.00",
+        "May 2026: scheduled in $1,000.00 · out $1,200.00 · projected net -$200.00",
+    ]
