@@ -128,6 +128,23 @@ class Cadence:
         return every
 
 
+_SHORT_UNIT = {"day": "days", "week": "wk", "month": "mo", "year": "yr"}
+_EVERY_ONE = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+
+
+def short(c: Cadence) -> str:
+    """``monthly, 31st``, ``every 2 wk, Fri``, ``yearly, 29 Feb``: a cadence for a narrow column."""
+    every = _EVERY_ONE[c.unit] if c.interval == 1 else f"every {c.interval} {_SHORT_UNIT[c.unit]}"
+    if c.unit == "week":
+        return f"{every}, {WEEKDAYS[c.start.weekday() if c.day is None else c.day][:3]}"
+    if c.unit == "month":
+        day = c.start.day if c.day is None else c.day
+        return f"{every}, {'last day' if day == LAST_DAY else ordinal(day)}"
+    if c.unit == "year":
+        return f"{every}, {c.start.day} {c.start:%b}"
+    return every
+
+
 def _clamped(year: int, month: int, day: int) -> dt.date:
     """``day`` of the month, or its last day when the month is shorter (or ``day`` is -1)."""
     last = calendar.monthrange(year, month)[1]

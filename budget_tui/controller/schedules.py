@@ -80,6 +80,7 @@ def _view(schedule: Schedule, category: Category) -> ScheduleView:
         next_on=schedule.next_on,
         every=ledger.cadence_of(row).describe(),
         version=schedule.version,
+        every_short=cadence.short(ledger.cadence_of(row)),
     )
 
 

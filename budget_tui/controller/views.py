@@ -334,6 +334,7 @@ class ScheduleView:
     next_on: dt.date | None  # the next date still to post; None when none is left
     every: str  # "every month on the 31st"
     version: int
+    every_short: str = ""  # "monthly, 31st": for a narrow column
 
     @property
     def remind(self) -> bool:

@@ -100,7 +100,7 @@ async def test_pause_resume_skip_delete_and_undo_on_the_schedules_screen(empty_u
         await pilot.press("p")
         await settle(pilot)
         assert schedules.get_schedule(db.sessions, made.id).paused
-        assert "paused" in str(table.get_row_at(0)[5])
+        assert "paused" in str(table.get_row_at(0)[4])
         await pilot.press("p")
         await settle(pilot)
         assert not schedules.get_schedule(db.sessions, made.id).paused
@@ -134,7 +134,7 @@ async def test_a_reminder_is_posted_with_one_key_and_a_changed_amount(empty_url,
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(pilot)
         # Not posted by the opening: it waits, shown as due on the month's list.
-        assert "due       2026-03-10  Electricity" in text_of(app, "#expenses-upcoming")
+        assert "due       2026-03-10  Electricity  $80.00" in text_of(app, "#expenses-upcoming")
         await pilot.press("f6")
         await settle(pilot)
         assert "1 due" in text_of(app, "#schedules-status")

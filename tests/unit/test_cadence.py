@@ -176,3 +176,13 @@ def test_the_words_for_a_cadence() -> None:
     assert Cadence("week", 2, 4, D(2026, 1, 1)).describe() == "every 2 weeks on Friday"
     assert Cadence("year", 1, None, D(2024, 2, 29)).describe() == "every year on 29 Feb"
     assert Cadence("day", 3, None, D(2024, 2, 29)).describe() == "every 3 days"
+
+
+def test_the_short_words_for_a_narrow_column() -> None:
+    from budget_tui.controller.cadence import short
+
+    assert short(Cadence("month", 1, 31, D(2026, 1, 31))) == "monthly, 31st"
+    assert short(Cadence("month", 3, LAST_DAY, D(2026, 1, 31))) == "every 3 mo, last day"
+    assert short(Cadence("week", 2, 4, D(2026, 1, 1))) == "every 2 wk, Fri"
+    assert short(Cadence("year", 1, None, D(2024, 2, 29))) == "yearly, 29 Feb"
+    assert short(Cadence("day", 1, None, D(2024, 2, 29))) == "daily"

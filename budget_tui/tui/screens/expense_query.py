@@ -131,14 +131,17 @@ def upcoming_lines(
     """The month's scheduled entries not posted yet, dimmed and marked (``upcoming`` or
     ``due``), and the month's projected spending: what is entered plus what is scheduled."""
     lines: list[Content] = []
-    for e in entries[:SHOWN_UPCOMING]:
+    shown = entries[:SHOWN_UPCOMING]
+    width = min(30, max(len(e.description) for e in shown))
+    amounts = max(len(money(e.amount)) for e in shown)
+    for e in shown:
         mark = "due     " if e.due else "upcoming"
         lines.append(
             Content.assemble(
                 (mark, "italic"),
                 f"  {e.on.isoformat()}  ",
-                e.description,
-                f"  {money(e.amount)}  ",
+                e.description[:width].ljust(width),
+                f"  {money(e.amount).rjust(amounts)}  ",
                 e.category_name,
             ).stylize("dim")
         )

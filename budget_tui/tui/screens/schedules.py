@@ -109,8 +109,8 @@ class SchedulesScreen(runner.DatabaseWork, Screen[None]):
         table.add_column("Description", key="description")
         table.add_column("Amount", key="amount")
         table.add_column("Category", key="category")
-        table.add_column("Every", key="every")
         table.add_column("", key="state")
+        table.add_column("Every", key="every")
 
     @property
     def table(self) -> DataTable:
@@ -181,8 +181,8 @@ class SchedulesScreen(runner.DatabaseWork, Screen[None]):
                 Text(s.description),
                 amount,
                 Text(s.category_name),
-                Text(s.every),
                 state,
+                Text(s.every_short),
             ]
             if s.paused or s.next_on is None:
                 for cell in cells:
