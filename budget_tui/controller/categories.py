@@ -18,7 +18,7 @@ from budget_tui.controller.views import (
     CategoryView,
     DeleteResult,
 )
-from budget_tui.db.models import Category, Expense, MonthlyTotal
+from budget_tui.db.models import Category, Expense, MonthlyTotal, Schedule
 from budget_tui.db.money import from_cents
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 
@@ -143,6 +143,17 @@ def delete_category(
     (moved and deleted in one transaction); otherwise raises Conflict and changes nothing."""
     category = load(session, category_id)
     _check_version(category, version)
+    scheduled = (
+        session.scalar(
+            select(func.count()).select_from(Schedule).where(Schedule.category_id == category.id)
+        )
+        or 0
+    )
+    if scheduled:
+        raise Conflict(
+            f"{category.name!r} has {scheduled} schedule{'s' if scheduled != 1 else ''}; "
+            "move them to another category or delete them first (Schedules, 5)."
+        )
     in_use = (
         session.scalar(
             select(func.count()).select_from(Expense).where(Expense.category_id == category.id)

@@ -261,6 +261,7 @@ def test_bad_values_are_refused_naming_the_field(book, sessions, food) -> None:
 
 def test_a_schedule_keeps_its_category_from_being_deleted(book, sessions, food, travel) -> None:
     rent(sessions, travel.id, start="2026-04-30")
-    with pytest.raises(Conflict):
-        categories.delete_category(sessions, travel.id)
+    with pytest.raises(Conflict) as caught:
+        categories.delete_category(sessions, travel.id, move_to=food.id)
+    assert "'Travel' has 1 schedule; move them" in caught.value.message
     assert expenses.expense_totals(sessions, ExpenseFilter()).count == 0
