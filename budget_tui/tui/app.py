@@ -402,9 +402,16 @@ class BudgetApp(App[None]):
         assert book is not None
         worker = get_current_worker()
         watcher = ChangeWatcher(book, interval=self.live_interval)
+        posted_on = today()
         try:
             while not worker.is_cancelled:
                 ids = watcher.wait(1.0)
+                if today() != posted_on:
+                    # Left open past midnight: what falls due on the new day is posted now,
+                    # as if the app had been opened today.
+                    posted_on = today()
+                    if count := self._post_due(book):
+                        self.call_from_thread(self._posted, count)
                 others = tuple(i for i in ids if not book.wrote(i))
                 if (others or self._stale) and not worker.is_cancelled:
                     self.post_message(self.BookChanged(others))

@@ -198,3 +198,57 @@ async def test_reports_forecast_the_next_three_months_from_the_schedules(empty_u
         "Apr 2026: scheduled in $1,000.00 · out $1,200.00 · projected net -$200.00",
         "May 2026: scheduled in $1,000.00 · out $1,200.00 · projected net -$200.00",
     ]
+
+
+async def test_two_apps_opening_at_the_same_moment_post_rent_once(empty_url, db):
+    home = categories.create_category(db.sessions, "Housing")
+    schedules.create_schedule(
+        db.sessions, description="Rent", amount="1200", category=home.id, day=1, start="2026-01-01"
+    )
+    first, second = make_app(empty_url), make_app(empty_url)
+    async with first.run_test(size=(120, 30)) as one, second.run_test(size=(120, 30)) as two:
+        await ready(one)
+        await ready(two)
+    assert [d for d, _ in rent_entries(db)] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+
+
+async def test_an_app_left_open_past_midnight_posts_the_new_days_entry(empty_url, db, monkeypatch):
+    home = categories.create_category(db.sessions, "Housing")
+    schedules.create_schedule(
+        db.sessions, description="Rent", amount="1200", category=home.id, day=16, start="2026-03-16"
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        assert rent_entries(db) == []
+        monkeypatch.setenv("BUDGET_TUI_TODAY", "2026-03-16")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if rent_entries(db):
+                break
+        await settle(pilot)
+        assert rent_entries(db) == [("2026-03-16", Decimal("1200.00"))]
+
+
+async def test_editing_a_schedule_changes_it_and_u_takes_it_back(empty_url, db):
+    home = categories.create_category(db.sessions, "Housing")
+    made = schedules.create_schedule(
+        db.sessions, description="Rent", amount="1200", category=home.id, day=1, start="2026-04-01"
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, "schedules")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ScheduleForm)
+        assert form.field("amount").value == "1200.00"
+        await pilot.press("tab")
+        await clear_and_type(pilot, "1250")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SchedulesScreen)
+        assert schedules.get_schedule(db.sessions, made.id).amount == Decimal("1250.00")
+        await pilot.press("u")
+        await settle(pilot)
+        assert schedules.get_schedule(db.sessions, made.id).amount == Decimal("1200.00")
