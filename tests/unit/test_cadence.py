@@ -5,10 +5,13 @@ end dates, and the words for "how often"."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budget_tui.controller.cadence import LAST_DAY, Cadence, parse_day, parse_every
 from budget_tui.errors import InvalidInput
@@ -186,3 +189,38 @@ def test_the_short_words_for_a_narrow_column() -> None:
     assert short(Cadence("week", 2, 4, D(2026, 1, 1))) == "every 2 wk, Fri"
     assert short(Cadence("year", 1, None, D(2024, 2, 29))) == "yearly, 29 Feb"
     assert short(Cadence("day", 1, None, D(2024, 2, 29))) == "daily"
+
+
+@given(
+    start=st.dates(min_value=D(1950, 1, 1), max_value=D(2150, 12, 31)),
+    day=st.one_of(st.integers(1, 31), st.just(LAST_DAY)),
+    interval=st.integers(1, 4),
+)
+def test_monthly_dates_are_the_day_or_the_last_day_every_n_months(
+    start: dt.date, day: int, interval: int
+) -> None:
+    import calendar
+
+    got = list(Cadence("month", interval, day, start).dates(None, start + dt.timedelta(days=800)))
+    assert got and got[0] >= start and (got[0] - start).days < 31
+    for before, after in itertools.pairwise(got):
+        assert (after.year * 12 + after.month) - (before.year * 12 + before.month) == interval
+    for d in got:
+        last = calendar.monthrange(d.year, d.month)[1]
+        assert d.day == (last if day == LAST_DAY else min(day, last))
+
+
+@given(
+    start=st.dates(min_value=D(1950, 1, 1), max_value=D(2150, 12, 31)),
+    weekday=st.integers(0, 6),
+    interval=st.integers(1, 3),
+)
+def test_weekly_dates_keep_their_weekday_n_weeks_apart(
+    start: dt.date, weekday: int, interval: int
+) -> None:
+    got = list(
+        Cadence("week", interval, weekday, start).dates(None, start + dt.timedelta(days=400))
+    )
+    assert got[0] >= start and (got[0] - start).days < 7
+    assert all(d.weekday() == weekday for d in got)
+    assert all((b - a).days == 7 * interval for a, b in itertools.pairwise(got))
