@@ -1,12 +1,14 @@
 """The ledger: the only module that writes the book.
 
 Every change (an expense added, edited, moved or deleted; a category added, renamed, given a
-budget or deleted with its expenses moved; an import; a demo fill; an undo or a redo) goes
-through a function here. In the same transaction as the change it keeps the monthly roll-up in
+budget or deleted with its expenses moved; a schedule made, edited, paused, skipped or deleted;
+the entries a schedule posts; an import; a demo fill; an undo or a redo) goes through a
+function here. In the same transaction as the change it keeps the monthly roll-up in
 step and appends one row to ``changes``: when, the source (``tui``, ``cli``, ``import``,
 ``mcp:<client>``, ``schedule``), a group id, a one-line summary, and the rows before and after
 (JSON). Functions here take the caller's session and never commit; the public actions that use
-them (here and in ``expenses``, ``categories``, ``imports``, ``demo``) are one transaction each.
+them (here and in ``expenses``, ``categories``, ``schedules``, ``imports``, ``demo``) are one
+transaction each.
 
 An import or demo fill of up to millions of rows is recorded as one change that names its batch
 (the uid prefix its rows share and their id range) instead of every row, so recording it costs
@@ -536,7 +538,8 @@ def post_scheduled(
     through: dt.date | None,
 ) -> int | None:
     """Insert a schedule's due ``entries`` (their uids made from the schedule and the date),
-    record them as one change, and move the schedule's posting on to ``through``.
+    record them as one change, and move the schedule's posting on to ``through`` (None: where it
+    is; a reminder posted out of turn). Returns the change's id (None when nothing was posted).
 
     Raises IntegrityError when an entry's uid is taken: another process posted that date at
     the same moment (the caller rolls back to its savepoint; nothing is posted twice)."""

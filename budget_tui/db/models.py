@@ -1,6 +1,6 @@
-"""The schema: categories, expenses, a per-month roll-up of spend, and the change log.
+"""The schema: categories, expenses, a per-month roll-up of spend, the change log, and schedules.
 
-Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). Both editable tables carry a
+Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). The editable tables carry a
 version counter, so two terminals editing one row get a Conflict instead of a lost update.
 """
 
