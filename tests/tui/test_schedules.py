@@ -252,3 +252,23 @@ async def test_editing_a_schedule_changes_it_and_u_takes_it_back(empty_url, db):
         await pilot.press("u")
         await settle(pilot)
         assert schedules.get_schedule(db.sessions, made.id).amount == Decimal("1200.00")
+
+
+async def test_categories_show_what_is_still_scheduled_and_the_budget_left_after_it(empty_url, db):
+    bills = categories.create_category(db.sessions, "Utilities", "100")
+    expenses.create_expense(
+        db.sessions, description="Water", amount="30", occurred_on="2026-03-02", category=bills.id
+    )
+    schedules.create_schedule(
+        db.sessions, description="Power", amount="80", category=bills.id, day=28, start="2026-03-28"
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot, "categories")
+        line = text_of(app, "#categories-projected")
+        assert line == "Still scheduled: Utilities $80.00 (left -$10.00)"
+        await pilot.press("right_square_bracket")  # April: all of it still to come
+        await settle(pilot)
+        assert text_of(app, "#categories-projected") == (
+            "Still scheduled: Utilities $80.00 (left $20.00)"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
@@ -89,6 +90,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         yield AppHeader("categories")
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
+        yield Static("", id="categories-projected")
         yield Static("", id="categories-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -151,6 +153,39 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         index = next((i for i, c in enumerate(self.rows) if c.id == message.select_id), 0)
         self._render_rows(index)
         self.refresh_bindings()
+        self.load_projected(message.overview.period)
+
+    # -- what the schedules still add this month (kept apart: budgets may fold it in) ---------
+
+    @dataclass
+    class ProjectedLoaded(Message):
+        period: Period
+        upcoming: dict[int, Decimal]
+
+    @work(thread=True, exclusive=True, group="projected", exit_on_error=False)
+    def load_projected(self, period: Period) -> None:
+        from budget_tui.controller.schedules import projected_by_category
+
+        upcoming = runner.call(self.app, projected_by_category, period)
+        runner.deliver(self, self.ProjectedLoaded(period, upcoming))
+
+    @on(ProjectedLoaded)
+    def _projected_loaded(self, message: ProjectedLoaded) -> None:
+        panel = self.query_one("#categories-projected", Static)
+        if self.overview is None or message.period != self.overview.period:
+            return
+        parts: list[str | tuple[str, str]] = []
+        for c in self.rows:
+            coming = message.upcoming.get(c.id)
+            if not coming:
+                continue
+            parts += [" · " if parts else "Still scheduled: ", f"{c.name} {money(coming)}"]
+            if c.monthly_budget is not None and not c.is_income:
+                left = c.monthly_budget - c.spent - coming
+                parts.append((f" (left {money(left)})", "$text-error" if left < 0 else ""))
+        panel.display = bool(parts)
+        if parts:
+            panel.update(Content.assemble(*parts))
 
     def _render_rows(self, index: int | None = None) -> None:
         table = self.table
