@@ -43,7 +43,7 @@ from budget_tui.controller.views import (
 )
 from budget_tui.db.models import Category, Expense, Schedule
 from budget_tui.db.money import from_cents
-from budget_tui.errors import InvalidInput, NotFound
+from budget_tui.errors import Conflict, InvalidInput, NotFound
 
 # uuid5 namespace of posted entries' uids (fixed forever: changing it would post every date again).
 POSTED_NAMESPACE = uuid.UUID("5c1d8f0e-3b5a-4e0e-9a57-6d2b1f3c9e41")
@@ -142,8 +142,6 @@ def get_schedule(session: Session, schedule_id: int) -> ScheduleView:
 
 def _check_version(schedule: Schedule, version: int | None) -> None:
     if version is not None and schedule.version != version:
-        from budget_tui.errors import Conflict
-
         raise Conflict(
             f"The schedule {schedule.description!r} was changed elsewhere since you opened it; "
             "nothing was saved.",
