@@ -24,10 +24,11 @@ from mcp.server.mcpserver import MCPServer
 
 from budget_tui import __version__
 from budget_tui.controller.book import Book, open_book
-from budget_tui.errors import ConfigError
+from budget_tui.errors import BudgetError, ConfigError
 from budget_tui.mcp.history_tools import history_tools
 from budget_tui.mcp.read_tools import read_tools
 from budget_tui.mcp.resources import add_resources
+from budget_tui.mcp.schedule_tools import schedule_tools
 from budget_tui.mcp.write_tools import write_tools
 
 SERVER_NAME = "budget-tui"
@@ -52,7 +53,8 @@ def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
         log_level="WARNING",
         tools=reading
         + (write_tools(book) if allow_write else [])
-        + history_tools(book, allow_write=allow_write),
+        + history_tools(book, allow_write=allow_write)
+        + schedule_tools(book, allow_write=allow_write),
     )
     add_resources(server, reading)
     return server
@@ -72,7 +74,7 @@ def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
     if echo_sql:
         _log_sql_to_stderr()
     try:
-        return open_book(url, read_only=not allow_write, source="mcp")
+        book = open_book(url, read_only=not allow_write, source="mcp")
     except ConfigError as error:
         if allow_write or error.hint:
             raise
@@ -81,6 +83,16 @@ def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
             hint="The MCP server opens the book read-only, so it must exist: run "
             "`budget-tui db upgrade` (or open budget-tui once) first.",
         ) from None
+    if allow_write:
+        # As the app and the CLI do: what the schedules have due is posted when the book opens
+        # (a read-only server can't; the next writable opening does).
+        from budget_tui.controller.schedules import post_on_open
+
+        try:
+            post_on_open(book.sessions)
+        except BudgetError as error:
+            logging.getLogger("budget_tui.mcp").warning("posting due entries failed: %s", error)
+    return book
 
 
 def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) -> None:

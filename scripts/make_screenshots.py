@@ -3,9 +3,9 @@
     python scripts/make_screenshots.py [--out screenshots] [--size 120x40] [--theme textual-dark]
 
 A throwaway SQLite book is filled with the demo data (fixed seed, fixed date 2026-03-15), the real
-``BudgetApp`` is run headless on it, and keys are pressed as a person would (1, 2, 3, a, F1); each
-screen is saved as an SVG, and Expenses and Reports once more at 80x24 (NAME-80x24.svg). The same
-data, date, size and theme give the same files every run.
+``BudgetApp`` is run headless on it (with a few schedules), and keys are pressed as a person
+would (1, 2, 3, a, F1, 5); each screen is saved as an SVG, and Expenses and Reports once more at
+80x24 (NAME-80x24.svg). The same data, date, size and theme give the same files every run.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ SHOTS: list[tuple[str, tuple[str, ...]]] = [
     ("help", ("escape", "f1")),
     # Every change with who made it (here the demo fill), each undoable.
     ("history", ("escape", "4")),
+    # Rent, a salary, a reminder due and a subscription: next dates, amounts, cadences, states.
+    ("schedules", ("5",)),
 ]
 # The same app in a small terminal (80x24, as over SSH): saved as NAME-80x24.svg.
 SMALL_SHOTS: list[tuple[str, tuple[str, ...]]] = [
@@ -65,12 +67,29 @@ def _fix_environment(data_dir: Path) -> None:
 
 
 def _make_demo_book(url: str) -> None:
+    from budget_tui.controller import categories, schedules
     from budget_tui.controller.book import open_book
     from budget_tui.controller.demo import fill_demo
 
     book = open_book(url)
     try:
         fill_demo(book.sessions, DEMO_EXPENSES, seed=DEMO_SEED, today=TODAY)
+        salary = categories.create_category(book.sessions, "Salary", kind="income")
+        for description, amount, category, day, start, remind in (
+            ("Rent", "1800", "Rent", 1, "2026-04-01", False),
+            ("Pay", "4200", salary.id, 25, "2026-03-25", False),
+            ("Electricity", "60", "Utilities", 12, "2026-03-12", True),
+            ("Streaming", "15.99", "Subscriptions", 31, "2026-03-31", False),
+        ):
+            schedules.create_schedule(
+                book.sessions,
+                description=description,
+                amount=amount,
+                category=category,
+                day=day,
+                start=start,
+                remind=remind,
+            )
     finally:
         book.close()
 

@@ -93,7 +93,7 @@ def reset_postgres(book: Book) -> None:
     with book.engine.begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE archived_expenses, changes, expenses, monthly_totals, categories RESTART IDENTITY CASCADE"
+                "TRUNCATE archived_expenses, changes, expenses, monthly_totals, schedules, categories RESTART IDENTITY CASCADE"
             )
         )
 

@@ -17,14 +17,23 @@ Every error is one line on stderr: the same sentence, outcome and hint the app s
 - 5 the database failed while saving and it is not known whether the change was saved: look
   (``report``, ``export``) before running it again.
 
-Read-only commands (``report``, ``export``, ``history``, ``db info``) never create a book; only
-the app, ``db upgrade``, ``import``, ``demo`` and ``add`` do.
+Read-only commands (``report``, ``export``, ``history``, ``upcoming``, ``schedule list``,
+``db info``) never create a book; only the app, ``db upgrade``, ``import``, ``demo``, ``add``
+and the other commands that write do, and they post what the schedules have due when they open
+it (``post-due`` posts and prints it itself).
 
 Every change a command makes is recorded in the book's history with the source ``cli``
 (``import`` for an import); ``undo`` and ``redo`` take changes back and forth.
 """
 
-from budget_tui.cli import books, categories, entries, mcp, reports  # noqa: F401  (registers them)
+from budget_tui.cli import (  # noqa: F401  (registers them)
+    books,
+    categories,
+    entries,
+    mcp,
+    reports,
+    schedules,
+)
 from budget_tui.cli._base import exit_code, main
 
 __all__ = ["exit_code", "main"]

@@ -112,9 +112,13 @@ def _echo_sql() -> None:
     sql_log.setLevel(logging.INFO)
 
 
-def open_book_for(ctx: click.Context, *, create: bool = True, source: str = "cli"):
+def open_book_for(
+    ctx: click.Context, *, create: bool = True, source: str = "cli", post: bool = True
+):
     """Open the configured book; ``create=False`` for commands that only read (no book is made).
-    Changes are recorded as made by ``source`` (``cli``, or ``import`` for an import)."""
+    Changes are recorded as made by ``source`` (``cli``, or ``import`` for an import). A
+    command that may write (``create``) first posts what the schedules have due, unless
+    ``post`` is False (``post-due`` posts and prints it itself)."""
     from budget_tui.controller.book import open_book
 
     opts = ctx.ensure_object(Options)
@@ -122,7 +126,30 @@ def open_book_for(ctx: click.Context, *, create: bool = True, source: str = "cli
         _echo_sql()
     book = open_book(opts.settings().url, create=create, source=source)
     ctx.call_on_close(book.close)
+    if create and post:
+        # A command that may write posts what its schedules have due, as the app does; commands
+        # that only read never change the book.
+        post_due_entries(book)
     return book
+
+
+def post_due_entries(book) -> None:
+    """Post the schedules' due entries (cheap when nothing is due) and say so on stderr."""
+    from budget_tui.controller.schedules import post_on_open
+    from budget_tui.money import format_money
+    from budget_tui.words import plural
+
+    posted = post_on_open(book.sessions).posted
+    if posted:
+        shown = "; ".join(
+            f"{e.occurred_on.isoformat()} {e.description} {format_money(e.amount)}"
+            for e in posted[:3]
+        )
+        more = f" and {len(posted) - 3} more" if len(posted) > 3 else ""
+        click.echo(
+            f"Posted {plural(len(posted), 'scheduled entry', 'scheduled entries')}: {shown}{more}.",
+            err=True,
+        )
 
 
 def parse_date(value: str | None, field: str) -> dt.date | None:

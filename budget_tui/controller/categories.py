@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,7 +23,7 @@ from budget_tui.controller.views import (
     DeleteResult,
     MonthBudget,
 )
-from budget_tui.db.models import Category, Expense, MonthlyTotal
+from budget_tui.db.models import Category, Expense, MonthlyTotal, Schedule
 from budget_tui.db.money import from_cents, to_cents
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 
@@ -242,6 +243,17 @@ def delete_category(
     (moved and deleted in one transaction); otherwise raises Conflict and changes nothing."""
     category = load(session, category_id)
     check_version(category, version)
+    scheduled = (
+        session.scalar(
+            select(func.count()).select_from(Schedule).where(Schedule.category_id == category.id)
+        )
+        or 0
+    )
+    if scheduled:
+        raise Conflict(
+            f"{category.name!r} has {scheduled} schedule{'s' if scheduled != 1 else ''}; "
+            "move them to another category or delete them first (Schedules, 5)."
+        )
     in_use = (
         session.scalar(
             select(func.count()).select_from(Expense).where(Expense.category_id == category.id)
@@ -298,10 +310,15 @@ def category_list(
 
 @read_action
 def category_overview(session: Session, period: Period) -> CategoryOverview:
-    """Every category with its spend and budget in ``period``: one snapshot for one screen."""
-    listed = category_list(
-        session, spend_by_category(session, period), budgets.budget_month(period)
-    )
+    """Every category with its spend, budget (carried, available) and what its schedules still
+    add in ``period``: one snapshot for one screen."""
+    from budget_tui.controller.schedules import upcoming_cents_by_category
+
+    month = budgets.budget_month(period)
+    listed = category_list(session, spend_by_category(session, period), month)
+    upcoming = upcoming_cents_by_category(session, period)
+    if upcoming:
+        listed = tuple(replace(c, upcoming=upcoming.get(c.id, c.upcoming)) for c in listed)
     return CategoryOverview(period, listed)
 
 

@@ -1,12 +1,15 @@
 """The ledger: the only module that writes the book.
 
-Every change (an expense added, edited, moved or deleted; a category added, renamed or deleted
-with its expenses moved; a budget set from a month on; an import; a demo fill; an undo or a redo) goes
-through a function here. In the same transaction as the change it keeps the monthly roll-up in
+Every change (an expense added, edited, moved or deleted; a category added, renamed, made
+income or spending, or deleted with its expenses moved; a budget set from a month on; a schedule
+made, edited, paused, skipped or deleted; the entries a schedule posts; an import; a demo fill;
+an undo or a redo) goes through a function here. In the same transaction as the change it keeps
+the monthly roll-up in
 step and appends one row to ``changes``: when, the source (``tui``, ``cli``, ``import``,
 ``mcp:<client>``, ``schedule``), a group id, a one-line summary, and the rows before and after
 (JSON). Functions here take the caller's session and never commit; the public actions that use
-them (here and in ``expenses``, ``categories``, ``imports``, ``demo``) are one transaction each.
+them (here and in ``expenses``, ``categories``, ``schedules``, ``imports``, ``demo``) are one
+transaction each.
 
 An import or demo fill of up to millions of rows is recorded as one change that names its batch
 (the uid prefix its rows share and their id range) instead of every row, so recording it costs
@@ -50,9 +53,18 @@ from sqlalchemy.orm import Session
 
 from budget_tui.controller import validate
 from budget_tui.controller.bulk import BulkWriter, ImportStage
+from budget_tui.controller.cadence import Cadence
 from budget_tui.controller.periods import add_months, month_start
 from budget_tui.controller.queries import bump, cents, expenses_t, merge_deltas, totals_t
-from budget_tui.db.models import ArchivedExpense, Budget, Category, Change, Expense, utcnow
+from budget_tui.db.models import (
+    ArchivedExpense,
+    Budget,
+    Category,
+    Change,
+    Expense,
+    Schedule,
+    utcnow,
+)
 from budget_tui.db.money import from_cents, to_cents
 from budget_tui.errors import Conflict
 from budget_tui.money import plain
@@ -61,6 +73,7 @@ changes_t = cast(Table, Change.__table__)
 categories_t = cast(Table, Category.__table__)
 archive_t = cast(Table, ArchivedExpense.__table__)
 budgets_t = cast(Table, Budget.__table__)
+schedules_t = cast(Table, Schedule.__table__)
 
 SOURCES = ("tui", "cli", "import", "schedule")
 DEFAULT_SOURCE = "cli"
@@ -72,7 +85,7 @@ _acting_as: ContextVar[str | None] = ContextVar("budget_tui_source", default=Non
 Row = dict[str, Any]
 State = dict[
     str, Any
-]  # {"expenses": {uid: Row | None}, "categories": {id: Row | None}, "batch": ...}
+]  # {"expenses": {uid: Row | None}, "categories": {id: Row | None}, "schedules": {id: ...}, "batch": ...}
 
 
 def clean_source(source: str) -> str:
@@ -185,6 +198,10 @@ class _Record:
     def budget(self, key: str, before: Row | None, after: Row | None) -> None:
         self.before["budgets"].setdefault(key, before)
         self.after["budgets"][key] = after
+
+    def schedule(self, schedule_id: int, before: Row | None, after: Row | None) -> None:
+        self.before.setdefault("schedules", {}).setdefault(str(schedule_id), before)
+        self.after.setdefault("schedules", {})[str(schedule_id)] = after
 
 
 def _dump(state: State) -> str:
@@ -541,6 +558,201 @@ def _iso_date(value: dt.date | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
+# -- schedules -----------------------------------------------------------------------------------
+
+# What a person set: a change since is a change of one of these. ``posted_through`` and
+# ``next_on`` are where posting has got to; they only move forward and are never undone (an
+# undone posting must not be posted again at the next opening).
+SCHEDULE_CONTENT = (
+    "description",
+    "amount",
+    "category_id",
+    "unit",
+    "interval",
+    "day",
+    "start_on",
+    "end_on",
+    "count",
+    "mode",
+    "paused",
+    "skipped",
+)
+
+
+def _iso_or_none(value: dt.date | str | None) -> str | None:
+    return None if value is None else _iso_date(value)
+
+
+def schedule_row(schedule: Schedule) -> Row:
+    return {
+        "id": schedule.id,
+        "description": schedule.description,
+        "amount": to_cents(schedule.amount),
+        "category_id": schedule.category_id,
+        "unit": schedule.unit,
+        "interval": schedule.interval,
+        "day": schedule.day,
+        "start_on": schedule.start_on.isoformat(),
+        "end_on": _iso_or_none(schedule.end_on),
+        "count": schedule.count,
+        "mode": schedule.mode,
+        "paused": bool(schedule.paused),
+        "skipped": schedule.skipped or "",
+        "posted_through": _iso_or_none(schedule.posted_through),
+        "version": schedule.version,
+    }
+
+
+def cadence_of(row: Mapping[str, Any]) -> Cadence:
+    """The cadence of a schedule as the change log (or :func:`schedule_row`) keeps it."""
+
+    def day(value: Any) -> dt.date | None:
+        return None if value is None else dt.date.fromisoformat(_iso_date(value))
+
+    start = day(row["start_on"])
+    assert start is not None
+    return Cadence(
+        row["unit"], row["interval"], row["day"], start, day(row["end_on"]), row["count"]
+    )
+
+
+def skipped_dates(text: str | None) -> list[dt.date]:
+    return [dt.date.fromisoformat(d) for d in (text or "").split(",") if d]
+
+
+def next_due(row: Mapping[str, Any]) -> dt.date | None:
+    """The next date a schedule (as :func:`schedule_row` gives it) still has to post."""
+    through = row["posted_through"]
+    after = None if through is None else dt.date.fromisoformat(_iso_date(through))
+    return cadence_of(row).next_after(after, skipped_dates(row["skipped"]))
+
+
+def describe_schedule(row: Row) -> str:
+    """``'Rent' 1,200.00 every month on the 1st``: how a summary names a schedule."""
+    return f"{row['description']!r} {money_text(row['amount'])} {cadence_of(row).describe()}"
+
+
+def add_schedule(session: Session, schedule: Schedule, category: Category) -> None:
+    """Insert a schedule (values already checked) and record it."""
+    session.add(schedule)
+    session.flush()
+    schedule.next_on = next_due(schedule_row(schedule))
+    session.flush()
+    row = schedule_row(schedule)
+    record = _Record("schedule.add")
+    record.schedule(schedule.id, None, row)
+    mode = " (remind)" if schedule.mode == "remind" else ""
+    _record(session, record, f"add schedule {describe_schedule(row)} in {category.name!r}{mode}")
+
+
+def edit_schedule(
+    session: Session, schedule: Schedule, values: Mapping[str, Any], summary: str
+) -> None:
+    """Set ``values`` (schedule columns, already checked) on ``schedule``, move its next date
+    and record the change as ``summary``. Pausing, resuming and skipping are edits too."""
+    before = schedule_row(schedule)
+    for name, value in values.items():
+        setattr(schedule, name, value)
+    schedule.next_on = next_due(schedule_row(schedule))
+    session.flush()
+    record = _Record("schedule.edit")
+    record.schedule(schedule.id, before, schedule_row(schedule))
+    _record(session, record, summary)
+
+
+def delete_schedule(session: Session, schedule: Schedule) -> None:
+    """Delete a schedule (the entries it posted stay) and record it as it was."""
+    row = schedule_row(schedule)
+    session.delete(schedule)
+    session.flush()
+    record = _Record("schedule.delete")
+    record.schedule(row["id"], row, None)
+    _record(session, record, f"delete schedule {describe_schedule(row)}")
+
+
+def post_scheduled(
+    session: Session,
+    schedule: Schedule,
+    category: Category,
+    entries: list[Expense],
+    through: dt.date | None,
+) -> int | None:
+    """Insert a schedule's due ``entries`` (their uids made from the schedule and the date),
+    record them as one change, and move the schedule's posting on to ``through`` (None: where it
+    is; a reminder posted out of turn). Returns the change's id (None when nothing was posted).
+
+    Raises IntegrityError when an entry's uid is taken: another process posted that date at
+    the same moment (the caller rolls back to its savepoint; nothing is posted twice)."""
+    record = _Record("schedule.post")
+    deltas: dict = {}
+    for expense in entries:
+        session.add(expense)
+    session.flush()
+    for expense in entries:
+        row = expense_row(expense)
+        record.expense(expense.uid, None, row)
+        merge_deltas(deltas, [(category.id, expense.occurred_on, row["amount"], 1)])
+    bump(session, deltas)
+    previous = schedule.posted_through
+    if through is not None:
+        schedule.posted_through = through if previous is None else max(previous, through)
+    schedule.next_on = next_due(schedule_row(schedule))
+    session.flush()
+    if not entries:
+        return None
+    rows = [expense_row(e) for e in entries]
+    if len(rows) == 1:
+        summary = f"post {describe_expense(rows[0])} (schedule #{schedule.id})"
+    else:
+        summary = (
+            f"post {len(rows)} entries of {schedule.description!r} from "
+            f"{rows[0]['occurred_on']} to {rows[-1]['occurred_on']} (schedule #{schedule.id})"
+        )
+    return _record(session, record, summary)
+
+
+def _current_schedule(session: Session, schedule_id: int) -> Row | None:
+    found = session.get(Schedule, schedule_id, populate_existing=True)
+    return None if found is None else schedule_row(found)
+
+
+def _check_schedule(expected: Row | None, current: Row | None) -> None:
+    if expected is None:
+        if current is not None:
+            raise _refuse(f"the schedule {current['description']!r} exists again")
+        return
+    if current is None:
+        raise _refuse(f"the schedule {expected['description']!r} was deleted since")
+    if any(current[k] != expected[k] for k in SCHEDULE_CONTENT):
+        raise _refuse(
+            f"the schedule {expected['description']!r} was changed since (now: "
+            f"{describe_schedule(current)}{', paused' if current['paused'] else ''})"
+        )
+
+
+def _schedule_values(row: Row, posted_through: str | None) -> dict[str, Any]:
+    def day(value: str | None) -> dt.date | None:
+        return None if value is None else dt.date.fromisoformat(value)
+
+    values = {
+        "description": row["description"],
+        "amount": from_cents(row["amount"]),
+        "category_id": row["category_id"],
+        "unit": row["unit"],
+        "interval": row["interval"],
+        "day": row["day"],
+        "start_on": day(row["start_on"]),
+        "end_on": day(row["end_on"]),
+        "count": row["count"],
+        "mode": row["mode"],
+        "paused": row["paused"],
+        "skipped": row["skipped"],
+        "posted_through": day(posted_through),
+    }
+    values["next_on"] = next_due(dict(row, posted_through=posted_through))
+    return values
+
+
 # -- bulk changes: an import or a demo fill ------------------------------------------------------
 
 
@@ -843,6 +1055,12 @@ def apply_state(
     current_bud = {key: _current_budget(session, key) for key in target.get("budgets", {})}
     for key, current in current_bud.items():
         _check_budget(session, key, bud_rows.get(key), current)
+    sched_rows: dict[str, Row | None] = expected.get("schedules", {})
+    current_sched = {
+        key: _current_schedule(session, int(key)) for key in target.get("schedules", {})
+    }
+    for key, current in current_sched.items():
+        _check_schedule(sched_rows.get(key), current)
     if "batch" in target:
         assert batch_change is not None
         _check_batch(session, expected["batch"], batch_change)
@@ -891,6 +1109,11 @@ def apply_state(
             else:
                 session.execute(update(budgets_t).where(where).values(values))
         result["budgets"][key] = row
+    # 2c. Schedules (after the categories they name, before any category goes).
+    for key, row in target.get("schedules", {}).items():
+        result.setdefault("schedules", {})[key] = _apply_schedule(
+            session, int(key), row, current_sched[key]
+        )
     # 3. Expenses, with the roll-up moved by exactly what changed.
     deltas: dict = {}
     now = utcnow()
@@ -953,6 +1176,26 @@ def apply_state(
             session.execute(delete(categories_t).where(categories_t.c.id == cat_id))
             result["categories"][key] = None
     return result
+
+
+def _apply_schedule(
+    session: Session, schedule_id: int, row: Row | None, current: Row | None
+) -> Row | None:
+    """Bring one schedule to ``row`` (None: delete it). Where posting has got to is kept as it
+    is now: what was posted (or undone) since is never posted again."""
+    if row is None:
+        if current is not None:
+            session.execute(delete(schedules_t).where(schedules_t.c.id == schedule_id))
+        return None
+    through = current["posted_through"] if current is not None else row["posted_through"]
+    values = _schedule_values(row, through)
+    if current is None:
+        version = row["version"] + 1
+        session.execute(insert(schedules_t).values(id=schedule_id, version=version, **values))
+    else:
+        version = current["version"] + 1
+        _versioned_update(session, schedules_t, schedule_id, current["version"], values, version)
+    return dict(row, posted_through=through, version=version)
 
 
 def _parse_stamp(value: str | None) -> dt.datetime | None:

@@ -65,6 +65,7 @@ class CategoryView:
     kind: str = "spending"  # or "income"
     carried: Decimal = ZERO  # carried into the month by rollover (negative: overspent before)
     rollover: bool = False  # this month's leftover carries into the next
+    upcoming: Decimal = ZERO  # still scheduled in the month, not entered yet (category_overview)
 
     @property
     def is_income(self) -> bool:
@@ -84,6 +85,12 @@ class CategoryView:
     @property
     def remaining(self) -> Decimal | None:
         return self.available
+
+    @property
+    def projected(self) -> Decimal | None:
+        """What will be left once this month's scheduled entries are in; None without a budget."""
+        available = self.available
+        return None if available is None else available - self.upcoming
 
     @property
     def used(self) -> float | None:
@@ -382,3 +389,104 @@ class HistoryPage:
 
     changes: tuple[ChangeView, ...]
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """A schedule as the Schedules screen, ``schedule list`` and MCP show it."""
+
+    id: int
+    description: str
+    amount: Decimal
+    category_id: int
+    category_name: str
+    kind: str  # the category's: spending or income
+    unit: str  # day | week | month | year
+    interval: int
+    day: int | None  # weekday 0-6 (week), day of the month 1-31 or -1 (month), else None
+    start_on: dt.date
+    end_on: dt.date | None
+    count: int | None
+    mode: str  # post | remind
+    paused: bool
+    next_on: dt.date | None  # the next date still to post; None when none is left
+    every: str  # "every month on the 31st"
+    version: int
+    every_short: str = ""  # "monthly, 31st": for a narrow column
+
+    @property
+    def remind(self) -> bool:
+        return self.mode == "remind"
+
+    @property
+    def state(self) -> str:
+        """``paused``, ``ended``, ``remind`` or ``auto``: one word for a list."""
+        if self.paused:
+            return "paused"
+        if self.next_on is None:
+            return "ended"
+        return "remind" if self.remind else "auto"
+
+
+@dataclass(frozen=True)
+class UpcomingEntry:
+    """A scheduled entry not posted yet: ``due`` when its date has come (a reminder waiting for
+    a person, or an entry the next opening posts), otherwise upcoming."""
+
+    schedule_id: int
+    description: str
+    amount: Decimal
+    category_id: int
+    category_name: str
+    kind: str
+    on: dt.date
+    due: bool
+    remind: bool
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """What falls due in ``period`` and is not posted yet, oldest first, with its totals."""
+
+    period: Period
+    entries: tuple[UpcomingEntry, ...]
+    flows: Flows  # scheduled income and spending in the period, not posted yet
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """The entries a posting saved (none when nothing was due)."""
+
+    posted: tuple[ExpenseView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForecastMonth:
+    month: Period
+    actual: Flows  # entered so far
+    scheduled: Flows  # upcoming, not posted yet
+
+    @property
+    def projected(self) -> Flows:
+        return Flows(
+            self.actual.income + self.scheduled.income,
+            self.actual.spending + self.scheduled.spending,
+        )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """This month and the next ones: what is entered, what is scheduled, and the projection."""
+
+    months: tuple[ForecastMonth, ...]
+
+
+@dataclass(frozen=True)
+class SchedulesPage:
+    """What the Schedules screen shows, from one snapshot: every schedule, the entries due and
+    not posted yet (reminders), and what is scheduled in the coming ``days``."""
+
+    schedules: tuple[ScheduleView, ...]
+    due: tuple[UpcomingEntry, ...]
+    coming: Flows
+    days: int

@@ -1,7 +1,7 @@
-"""The schema: categories, their budgets by month, expenses, a per-month roll-up of spend, and
-the change log.
+"""The schema: categories, their budgets by month, expenses, a per-month roll-up of spend, the
+change log, and schedules.
 
-Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). Both editable tables carry a
+Money columns hold integer cents (:class:`~budget_tui.db.money.Money`). The editable tables carry a
 version counter, so two terminals editing one row get a Conflict instead of a lost update.
 """
 
@@ -195,3 +195,55 @@ class ArchivedExpense(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
     import_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class Schedule(Base):
+    """A recurring entry (rent, a subscription, a salary): what, how much, in which category, and
+    when (:mod:`budget_tui.controller.cadence` turns the columns into dateutil rrule dates).
+
+    ``unit`` is day, week, month or year, every ``interval`` of them. ``day`` is the weekday
+    (0 = Monday) of a weekly schedule, or the day of the month (1-31; -1 for the last day) of a
+    monthly one; a day past a month's end falls on its last day. A yearly schedule falls on its
+    start's month and day. ``end_on`` and ``count`` (either or neither) end it.
+
+    ``mode`` "post" saves each entry when it falls due; "remind" shows it as due until a person
+    posts it. ``posted_through`` is the last due date dealt with (posted or skipped): it only
+    moves forward, and is not undone with the schedule's other fields, so an undone posting is
+    never posted again. ``next_on`` is the next date still to post (NULL when none is left):
+    opening the book asks ``next_on <= today`` of an index, which costs nothing when nothing is
+    due. A posted entry's uid is made from (schedule id, date), so the expenses' unique uid
+    makes a second posting of one date impossible, whatever runs at the same moment.
+    """
+
+    __tablename__ = "schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    unit: Mapped[str] = mapped_column(String(5))  # day | week | month | year
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    day: Mapped[int | None] = mapped_column(Integer, default=None)
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    end_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    count: Mapped[int | None] = mapped_column(Integer, default=None)
+    mode: Mapped[str] = mapped_column(String(6), default="post")  # post | remind
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # ISO dates skipped (one occurrence each), comma-separated.
+    skipped: Mapped[str] = mapped_column(Text, default="")
+    posted_through: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    next_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_schedules_next_on", "next_on"),
+        # Ids are never reused (SQLite would reuse a deleted last id otherwise): a posted entry's
+        # uid is made from its schedule's id, so a new schedule must never take an old one's.
+        {"sqlite_autoincrement": True},
+    )
+
+    def __repr__(self) -> str:
+        return f"Schedule(id={self.id!r}, {self.description!r} every {self.interval} {self.unit})"

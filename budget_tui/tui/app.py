@@ -1,5 +1,5 @@
-"""BudgetApp: opens the book in the background, then shows Expenses, Categories, Reports and
-History; undo and redo work from every screen, and changes made elsewhere show by themselves."""
+"""BudgetApp: opens the book in the background (posting what the schedules have due), then
+shows Expenses, Categories, Reports, History and Schedules; undo and redo work from every screen, and changes made elsewhere show by themselves."""
 
 from __future__ import annotations
 
@@ -101,6 +101,12 @@ def _history_screen() -> Screen:
     return HistoryScreen()
 
 
+def _schedules_screen() -> Screen:
+    from budget_tui.tui.screens.schedules import SchedulesScreen
+
+    return SchedulesScreen()
+
+
 class BudgetApp(App[None]):
     """The budget-tui application. ``url`` is opened in a worker; the screen never waits for it.
 
@@ -116,6 +122,7 @@ class BudgetApp(App[None]):
         "categories": _categories_screen,
         "reports": _reports_screen,
         "history": _history_screen,
+        "schedules": _schedules_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
@@ -150,6 +157,14 @@ class BudgetApp(App[None]):
             "History",
             id="history",
             tooltip="Every change, newest first, with who made it; undo any of them",
+            show=False,
+        ),
+        Binding(
+            "5",
+            "show('schedules')",
+            "Schedules",
+            id="schedules",
+            tooltip="Recurring entries (rent, subscriptions, salary) and what falls due next",
             show=False,
         ),
         Binding(
@@ -199,6 +214,14 @@ class BudgetApp(App[None]):
             "History",
             id="history-f",
             tooltip="Every change, newest first",
+            show=False,
+        ),
+        Binding(
+            "f6",
+            "show('schedules')",
+            "Schedules",
+            id="schedules-f",
+            tooltip="Recurring entries and what falls due next",
             show=False,
         ),
     ]
@@ -296,8 +319,31 @@ class BudgetApp(App[None]):
             )
         else:
             self.book = book
+            posted = self._post_due(book)
             self._book_settled.set()
             self.call_from_thread(self._opened, book)
+            if posted:
+                self.call_from_thread(self._posted, posted)
+
+    def _post_due(self, book: Book) -> int:
+        """Post what the schedules have due (from the worker, before the screens read the book);
+        returns how many entries were posted. A failure is shown, and the app opens anyway."""
+        from budget_tui.controller.schedules import post_on_open
+
+        try:
+            return len(post_on_open(book.sessions).posted)
+        except BudgetError as error:
+            self.call_from_thread(
+                self.notify,
+                f"Scheduled entries were not posted: {render(error).text}",
+                severity="warning",
+                timeout=8,
+            )
+            return 0
+
+    def _posted(self, count: int) -> None:
+        self.notify(f"Posted {count} scheduled {'entry' if count == 1 else 'entries'}.", timeout=5)
+        self.refresh_screen()
 
     def wait_for_book(self) -> Book:
         """The open book, waiting for it while it opens; from a worker thread only. Screens shown
@@ -356,9 +402,16 @@ class BudgetApp(App[None]):
         assert book is not None
         worker = get_current_worker()
         watcher = ChangeWatcher(book, interval=self.live_interval)
+        posted_on = today()
         try:
             while not worker.is_cancelled:
                 ids = watcher.wait(1.0)
+                if today() != posted_on:
+                    # Left open past midnight: what falls due on the new day is posted now,
+                    # as if the app had been opened today.
+                    posted_on = today()
+                    if count := self._post_due(book):
+                        self.call_from_thread(self._posted, count)
                 others = tuple(i for i in ids if not book.wrote(i))
                 if (others or self._stale) and not worker.is_cancelled:
                     self.post_message(self.BookChanged(others))

@@ -54,6 +54,7 @@ def book(
             "changes",
             "monthly_totals",
             "expenses",
+            "schedules",
             "budgets",
             "categories",
         ):

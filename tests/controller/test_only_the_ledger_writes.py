@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 import budget_tui
-from budget_tui.controller import categories, expenses, history
+from budget_tui.controller import categories, expenses, history, schedules
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.imports import import_csv
 
@@ -53,6 +53,23 @@ def test_every_write_statement_of_every_action_comes_from_the_ledger(book) -> No
         import_csv(s, io.StringIO("date,description,amount,category\n2026-03-03,Tea,2.00,New\n"))
         fill_demo(s, 50, seed=1, into_existing=True)
         history.undo(s)
+        history.undo(s)
+        history.redo(s)
+        made = schedules.create_schedule(
+            s, description="Rent", amount="900", category=home.id, day=31, start="2026-01-31"
+        )
+        schedules.post_due(s)
+        schedules.skip_next(s, made.id)
+        schedules.pause_schedule(s, made.id)
+        schedules.resume_schedule(s, made.id)
+        schedules.update_schedule(s, made.id, amount="950")
+        schedules.end_schedule(s, made.id, "2026-12-31")
+        remind = schedules.create_schedule(
+            s, description="Water", amount="30", category=home.id, start="2026-03-01", remind=True
+        )
+        schedules.post_reminder(s, remind.id, "2026-03-01", amount="31")
+        history.undo(s)
+        schedules.delete_schedule(s, made.id)
         history.undo(s)
         history.redo(s)
     finally:

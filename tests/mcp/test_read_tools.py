@@ -20,6 +20,7 @@ READ_TOOLS = {
     "spending_by_month",
     "budget_status",
     "list_changes",
+    "upcoming",
 }
 WRITE_TOOLS = {
     "add_expense",
@@ -28,6 +29,7 @@ WRITE_TOOLS = {
     "create_category",
     "set_budget",
     "undo_change",
+    "create_schedule",
 }
 
 

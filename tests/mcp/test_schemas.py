@@ -25,7 +25,7 @@ async def listed_tools(url: str) -> dict[str, Any]:
 
 async def test_every_tool_has_a_title_and_every_hint(seeded: Seeded) -> None:
     tools = await listed_tools(seeded.url)
-    assert len(tools) == 13
+    assert len(tools) == 15
     for name, tool in tools.items():
         hints = tool.annotations
         assert tool.title and tool.title != name, name
@@ -52,7 +52,10 @@ async def test_every_input_schema_is_strict_valid_and_self_describing(seeded: Se
                 assert prop["pattern"] == r"^\d{4}-\d{2}(-\d{2})?$", (name, param)
             if param in AMOUNTS:
                 # An entry's amount may be negative (a refund); a budget or a bound may not.
-                entry = name in ("add_expense", "update_expense") and param == "amount"
+                entry = (
+                    name in ("add_expense", "update_expense", "create_schedule")
+                    and param == "amount"
+                )
                 sign = "-?" if entry else ""
                 assert prop["pattern"] == rf"^{sign}\d+(\.\d{{1,2}})?$", (name, param)
                 assert "decimal" in prop["description"], (name, param)

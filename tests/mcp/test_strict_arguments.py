@@ -31,6 +31,8 @@ VALID: dict[str, dict[str, Any]] = {
     "list_changes": {},
     "undo_change": {"change_id": 1},
     "set_budget": {"category": "Groceries", "amount": "100"},
+    "upcoming": {},
+    "create_schedule": {"description": "Gym", "amount": "30.00", "category": "Groceries"},
 }
 
 
@@ -137,6 +139,8 @@ async def test_every_numeric_parameter_refuses_a_boolean(seeded: Seeded) -> None
     assert {
         ("add_expense", "amount"),
         ("create_category", "monthly_budget"),
+        ("create_schedule", "amount"),
+        ("create_schedule", "count"),
         ("delete_expense", "expense_id"),
         ("delete_expense", "version"),
         ("query_expenses_by_category", "limit"),

@@ -33,6 +33,7 @@ def empty(book: Book) -> None:
             "changes",
             "expenses",
             "monthly_totals",
+            "schedules",
             "budgets",
             "categories",
         ):

@@ -28,6 +28,8 @@ def loaded_after_import(module: str) -> set[str]:
         "budget_tui.controller.ledger",
         "budget_tui.controller.history",
         "budget_tui.controller.watch",
+        "budget_tui.controller.schedules",
+        "budget_tui.controller.cadence",
     ],
 )
 def test_controller_never_imports_textual(module: str) -> None:

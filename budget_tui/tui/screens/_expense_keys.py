@@ -19,6 +19,14 @@ EXPENSE_BINDINGS: list[BindingType] = [
         show=False,
     ),
     Binding(
+        "r",
+        "repeat",
+        "Repeat",
+        id="repeat",
+        tooltip="Make a schedule from the selected expense (rent, a subscription)",
+        show=False,
+    ),
+    Binding(
         "slash",
         "search",
         "Search",

@@ -110,6 +110,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         yield AppHeader("categories")
         yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="categories-empty")
+        yield Static("", id="categories-projected")
         yield Static("", id="categories-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -240,6 +241,21 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if self.rows:
             table.move_cursor(row=min(index, len(self.rows) - 1))
         self._render_status()
+        self._render_projected()
+
+    def _render_projected(self) -> None:
+        """What the schedules still add this month, and what each budget will have left."""
+        panel = self.query_one("#categories-projected", Static)
+        parts: list[str | tuple[str, str]] = []
+        for c in self.rows:
+            if not c.upcoming:
+                continue
+            parts += [" · " if parts else "Still scheduled: ", f"{c.name} {money(c.upcoming)}"]
+            if (left := c.projected) is not None:
+                parts.append((f" (left {money(left)})", "$text-error" if left < 0 else ""))
+        panel.display = bool(parts)
+        if parts:
+            panel.update(Content.assemble(*parts))
 
     def on_resize(self) -> None:
         if self.rows and self.table.size.width != self._width:

@@ -15,6 +15,7 @@ from budget_tui.controller.views import (
     ExpenseView,
     Flows,
     Totals,
+    UpcomingEntry,
 )
 from budget_tui.tui.format import income_parts, money, period_label
 from budget_tui.tui.widgets.expense_table import Source
@@ -119,3 +120,44 @@ def empty_message(query: Query | None, categories: tuple[CategoryView, ...]) -> 
         return Content("No expenses match the filter. Press Esc to clear it.")
     label = query.period.label if query else ""
     return Content(f"No expenses in {label}. Press a to add one, [ or ] to change month.")
+
+
+SHOWN_UPCOMING = 3
+
+
+def upcoming_lines(
+    entries: list[UpcomingEntry], period: Period, flows: Flows, category_id: int | None
+) -> Content:
+    """The month's scheduled entries not posted yet, dimmed and marked (``upcoming`` or
+    ``due``), and the month's projected spending: what is entered plus what is scheduled."""
+    lines: list[Content] = []
+    shown = entries[:SHOWN_UPCOMING]
+    width = min(30, max(len(e.description) for e in shown))
+    amounts = max(len(money(e.amount)) for e in shown)
+    for e in shown:
+        mark = "due     " if e.due else "upcoming"
+        lines.append(
+            Content.assemble(
+                (mark, "italic"),
+                f"  {e.on.isoformat()}  ",
+                e.description[:width].ljust(width),
+                f"  {money(e.amount).rjust(amounts)}  ",
+                e.category_name,
+            ).stylize("dim")
+        )
+    more = len(entries) - SHOWN_UPCOMING
+    scheduled_spend = sum((e.amount for e in entries if e.kind != "income"), ZERO)
+    scheduled_income = sum((e.amount for e in entries if e.kind == "income"), ZERO)
+    tail: list[str | tuple[str, str]] = []
+    if more > 0:
+        tail.append(f"and {more} more · ")
+    if category_id is None:
+        projected = flows.spending + scheduled_spend
+        tail += [f"Projected for {period.label}: spending ", (money(projected), "bold")]
+        if scheduled_income or flows.income:
+            net = flows.income + scheduled_income - projected
+            tail += [" · net ", (money(net), "bold")]
+    else:
+        tail += ["Scheduled: ", (money(scheduled_spend + scheduled_income), "bold")]
+    lines.append(Content.assemble(*tail))
+    return Content("\n").join(lines)

@@ -18,12 +18,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import CategoryView, ExpenseListing
+from budget_tui.controller.views import CategoryView, ExpenseListing, Flows, Upcoming
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
 from budget_tui.tui.screens._month import MonthSteps
-from budget_tui.tui.screens.expense_query import SORTS, Query, empty_message, status_line
+from budget_tui.tui.screens.expense_query import (
+    SORTS,
+    Query,
+    empty_message,
+    status_line,
+    upcoming_lines,
+)
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.expense_table import MAX_WINDOW, PAGE, ExpenseTable
 
@@ -60,6 +66,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.categories: tuple[CategoryView, ...] = ()
         self.pending_anchor: int | None = None
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
+        self.flows = Flows()
 
     def compose(self) -> ComposeResult:
         yield AppHeader("expenses")
@@ -68,6 +75,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         )
         yield ExpenseTable(id="expenses")
         yield Static("Loading…", id="expenses-empty")
+        yield Static("", id="expenses-upcoming")
         yield Static("", id="expenses-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
         yield Footer(compact=True, show_command_palette=False)
@@ -91,7 +99,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Shown dimmed in the footer while there is no row to act on.
-        if action in ("edit", "delete", "move") and self.current is None:
+        if action in ("edit", "delete", "move", "repeat") and self.current is None:
             return None
         return True
 
@@ -165,6 +173,36 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         )
         self.refresh_bindings()
         self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
+        self.flows = listing.flows
+        if message.query.all_months or message.query.text:
+            self.query_one("#expenses-upcoming", Static).display = False
+        else:
+            self.load_upcoming(message.query)
+
+    # -- what the schedules have coming this month ----------------------------------------------
+
+    @dataclass
+    class UpcomingLoaded(Message):
+        query: Query
+        upcoming: Upcoming
+
+    @work(thread=True, exclusive=True, group="upcoming", exit_on_error=False)
+    def load_upcoming(self, query: Query) -> None:
+        from budget_tui.controller.schedules import upcoming
+
+        found = runner.call(self.app, upcoming, query.period)
+        runner.deliver(self, self.UpcomingLoaded(query, found))
+
+    @on(UpcomingLoaded)
+    def _upcoming_loaded(self, message: UpcomingLoaded) -> None:
+        panel = self.query_one("#expenses-upcoming", Static)
+        if message.query != self.query_state:
+            return
+        category = message.query.category_id
+        entries = [e for e in message.upcoming.entries if category in (None, e.category_id)]
+        panel.display = bool(entries)
+        if entries:
+            panel.update(upcoming_lines(entries, message.query.period, self.flows, category))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -209,6 +247,20 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         if (row := self.current) is not None:
             self.answering = True
             self._show_saved(await self.app.push_screen_wait(ExpenseForm(self._choices(), row)))
+
+    @work(group=runner.DIALOG)
+    async def action_repeat(self) -> None:
+        from budget_tui.tui.widgets.schedule_form import ScheduleForm, draft_from_expense
+
+        if (row := self.current) is None:
+            return
+        self.answering = True
+        form = ScheduleForm(self._choices(), draft=draft_from_expense(row))
+        saved = await self.app.push_screen_wait(form)
+        if saved is not None:
+            following = saved.next_on.isoformat() if saved.next_on else "none"
+            self.notify(f"Made a schedule of {saved.description!r}; next {following}.", timeout=4)
+            self.action_reload()
 
     @on(DataTable.RowSelected, "#expenses")
     def _selected(self) -> None:

@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import MonthChart, Report
+from budget_tui.controller.views import Forecast, MonthChart, Report
 from budget_tui.errors import InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_header import AppHeader
@@ -48,6 +48,26 @@ def step_period(period: Period, steps: int) -> Period:
     if period.is_whole_months:
         return period.shift(steps * len(period.months()))
     return period.shift(steps)
+
+
+def forecast_text(forecast: Forecast, today: dt.date) -> Text:
+    """The next months' scheduled income and spending and the projected net (what is entered
+    plus what is scheduled), a line a month."""
+    lines = [Text("Forecast from schedules", style="bold")]
+    for m in forecast.months:
+        rest = " (rest)" if m.month.start <= today < m.month.end else ""
+        net = m.projected.net
+        lines.append(
+            Text.assemble(
+                f"{m.month.start:%b %Y}{rest}: scheduled in ",
+                (format_money(m.scheduled.income), "bold"),
+                " · out ",
+                (format_money(m.scheduled.spending), "bold"),
+                " · projected net ",
+                (format_money(net), "bold red" if net < 0 else "bold green"),
+            )
+        )
+    return Text("\n").join(lines)
 
 
 def period_label(period: Period) -> str:
@@ -160,6 +180,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         yield AppHeader("reports")
         yield PeriodBar(id="period-bar")
         yield Static("", id="summary")
+        yield Static("", id="forecast")
         with VerticalScroll(id="panels", can_focus=False):
             yield CategorySpendPanel(id="by-category")
             yield MonthChartPanel(id="by-month")
@@ -251,6 +272,22 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             self.app, report, period, today=today, chart_category=chart_category, largest=LARGEST
         )
         runner.deliver(self, self.Loaded(figures))
+        from budget_tui.controller.schedules import forecast
+
+        runner.deliver(self, self.ForecastLoaded(runner.call(self.app, forecast)))
+
+    @dataclass
+    class ForecastLoaded(Message):
+        forecast: Forecast
+
+    @on(ForecastLoaded)
+    def _forecast_loaded(self, message: ForecastLoaded) -> None:
+        panel = self.query_one("#forecast", Static)
+        months = message.forecast.months
+        scheduled = any(m.scheduled.income or m.scheduled.spending for m in months)
+        panel.display = scheduled
+        if scheduled:
+            panel.update(forecast_text(message.forecast, self.today))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
