@@ -408,12 +408,18 @@ def _browse(
         below = _page(session, flt, sort, descending, after=including, limit=limit)
         page = ExpensePage(above.items + below.items, below.next_cursor, above.prev_cursor)
     listed = category_list(session, spend, budget_month(period))
+    upcoming: tuple = ()
+    if flt.text is None and Period.month(period.start) == period:
+        from budget_tui.controller.schedules import upcoming_entries
+
+        upcoming = tuple(upcoming_entries(session, period))
     return ExpenseListing(
         page=page,
         totals=_totals(session, flt, spend),
         categories=listed,
         anchor_id=None if anchor is None else anchor.id,
         flows=flows_of(listed),
+        upcoming=upcoming,
     )
 
 

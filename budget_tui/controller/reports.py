@@ -270,8 +270,9 @@ def report(
 ) -> Report:
     """Every figure of a report on ``period``, from one snapshot: the summary (total, count,
     daily average, spend by category, the ``largest`` expenses), budget against actual for the
-    month of :func:`focus_month`, and spend by month over :func:`chart_period` (one category's,
-    or all when ``chart_category`` is None or no longer exists).
+    month of :func:`focus_month`, spend by month over :func:`chart_period` (one category's,
+    or all when ``chart_category`` is None or no longer exists), and the forecast of the
+    schedules (None without any).
 
     Raises InvalidInput for a ``largest`` outside 1..1000."""
     categories = session.scalars(select(Category).order_by(Category.name_key)).all()
@@ -279,11 +280,16 @@ def report(
     spend = spend_by_category(session, period)
     focus = Period.month(focus_month(period, today))
     budget_spend = spend if focus == period else spend_by_category(session, focus)
+    from budget_tui.controller.schedules import forecast_in
+
+    forecast = forecast_in(session)
+    scheduled = any(m.scheduled.income or m.scheduled.spending for m in forecast.months)
     return Report(
         period=period,
         summary=_summary(session, period, largest, spend, names, today),
         budget=_budget(session, focus.start, categories, budget_spend),
         chart=_chart(session, period, today, chart_category),
+        forecast=forecast if scheduled else None,
     )
 
 

@@ -585,6 +585,11 @@ def projected_by_category(session: Session, month: Period | dt.date) -> dict[int
 def forecast(session: Session, months: int = FORECAST_MONTHS) -> Forecast:
     """This month and the next ``months - 1``: income and spending entered so far, scheduled
     (not posted yet) and projected (both), from one snapshot."""
+    return forecast_in(session, months)
+
+
+def forecast_in(session: Session, months: int = FORECAST_MONTHS) -> Forecast:
+    """:func:`forecast` for a caller already inside a transaction (Reports' one snapshot)."""
     if not 1 <= months <= 24:
         raise InvalidInput("months", "Forecast 1 to 24 months.")
     first = Period.month(today())

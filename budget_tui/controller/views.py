@@ -243,6 +243,8 @@ class ExpenseListing:
     categories: tuple[CategoryView, ...]  # all of them, with their spend in the filter's period
     anchor_id: int | None  # the row asked to stay selected, when the filter still shows it
     flows: Flows = Flows()  # income, spending and net of the filter's period (this month without)
+    # The month's scheduled entries not posted yet (only for a one-month filter without text).
+    upcoming: tuple[UpcomingEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,7 @@ class Report:
     summary: Summary
     budget: BudgetReport  # for the month of the period's focus day (see reports.focus_month)
     chart: MonthChart
+    forecast: Forecast | None = None  # the next months' scheduled entries (None: no schedules)
 
 
 @dataclass(frozen=True)

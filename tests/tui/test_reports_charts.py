@@ -86,12 +86,12 @@ async def test_bars_rise_with_the_totals_and_the_period_is_highlighted() -> None
         assert style_colour(text, bottom + axis + 8 * column) == primary
 
         # The cursor starts on the period's last month; Left moves it back.
-        assert chart.border_subtitle == "Mar 2026: $1,500.00 · 1 expense"
+        assert chart.border_subtitle == "Mar 2026: $1,500.00 spent · 1 expense"
         chart.focus()
         await pilot.press("left", "left", "left")
-        assert chart.border_subtitle == "Dec 2025: $800.00 · 1 expense"
+        assert chart.border_subtitle == "Dec 2025: $800.00 spent · 1 expense"
         await pilot.press("home")
-        assert chart.border_subtitle == "Apr 2025: $0.00 · 0 expenses"
+        assert chart.border_subtitle == "Apr 2025: $0.00 spent · 0 expenses"
 
 
 async def test_nothing_spent_says_so() -> None:

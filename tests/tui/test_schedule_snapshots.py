@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from budget_tui.controller import categories, schedules
+from budget_tui.controller import schedules
 from budget_tui.controller.book import open_book
 from tests.tui.helpers import make_app
 from tests.tui.test_snapshots import keys, sizes
@@ -21,10 +21,9 @@ def schedules_url(snapshot_url: str) -> str:
     book = open_book(snapshot_url)
     try:
         s = book.sessions
-        salary = categories.create_category(s, "Salary", kind="income")
         for description, amount, category, day, start, remind in (
             ("Rent", "1800", "Rent", 1, "2026-04-01", False),
-            ("Pay", "4200", salary.id, 25, "2026-03-25", False),
+            ("Pay", "4200", "Salary", 25, "2026-03-25", False),  # the demo's income category
             ("Electricity", "60", "Utilities", 12, "2026-03-12", True),
             ("Streaming", "15.99", "Subscriptions", 31, "2026-03-31", False),
             ("Gym membership", "45", "Health", 20, "2026-03-20", False),

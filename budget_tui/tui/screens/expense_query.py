@@ -93,8 +93,9 @@ def status_line(
     shown = [c for c in categories if query.category_id in (None, c.id)]
     budgeted = [c for c in shown if c.monthly_budget is not None and not c.is_income]
     if budgeted and not query.all_months:
-        budget = sum((c.monthly_budget or ZERO for c in budgeted), ZERO)
-        left = budget - sum((c.spent for c in budgeted), ZERO)
+        # What the month may spend: budgets and what rollover carried into them.
+        budget = sum((c.funds or ZERO for c in budgeted), ZERO)
+        left = sum((c.available or ZERO for c in budgeted), ZERO)
         parts += [" · left ", (money(left), "$text-error" if left < 0 else "$text-success")]
         parts.append(f" of {money(budget)}")
     if flows is not None and has_income and not query.filtered and not query.all_months:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import CategoryView, ExpenseListing, Flows, Upcoming
+from budget_tui.controller.views import CategoryView, ExpenseListing, Flows
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
 from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
@@ -174,32 +174,15 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.refresh_bindings()
         self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
         self.flows = listing.flows
-        if message.query.all_months or message.query.text:
-            self.query_one("#expenses-upcoming", Static).display = False
-        else:
-            self.load_upcoming(message.query)
-
-    # -- what the schedules have coming this month ----------------------------------------------
-
-    @dataclass
-    class UpcomingLoaded(Message):
-        query: Query
-        upcoming: Upcoming
-
-    @work(thread=True, exclusive=True, group="upcoming", exit_on_error=False)
-    def load_upcoming(self, query: Query) -> None:
-        from budget_tui.controller.schedules import upcoming
-
-        found = runner.call(self.app, upcoming, query.period)
-        runner.deliver(self, self.UpcomingLoaded(query, found))
-
-    @on(UpcomingLoaded)
-    def _upcoming_loaded(self, message: UpcomingLoaded) -> None:
+        # The month's scheduled entries not posted yet (read in the same snapshot).
         panel = self.query_one("#expenses-upcoming", Static)
-        if message.query != self.query_state:
-            return
         category = message.query.category_id
-        entries = [e for e in message.upcoming.entries if category in (None, e.category_id)]
+        entries = [
+            e
+            for e in listing.upcoming
+            if not (message.query.all_months or message.query.text)
+            and category in (None, e.category_id)
+        ]
         panel.display = bool(entries)
         if entries:
             panel.update(upcoming_lines(entries, message.query.period, self.flows, category))

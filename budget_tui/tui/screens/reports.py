@@ -272,22 +272,12 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             self.app, report, period, today=today, chart_category=chart_category, largest=LARGEST
         )
         runner.deliver(self, self.Loaded(figures))
-        from budget_tui.controller.schedules import forecast
 
-        runner.deliver(self, self.ForecastLoaded(runner.call(self.app, forecast)))
-
-    @dataclass
-    class ForecastLoaded(Message):
-        forecast: Forecast
-
-    @on(ForecastLoaded)
-    def _forecast_loaded(self, message: ForecastLoaded) -> None:
+    def _show_forecast(self, forecast: Forecast | None) -> None:
         panel = self.query_one("#forecast", Static)
-        months = message.forecast.months
-        scheduled = any(m.scheduled.income or m.scheduled.spending for m in months)
-        panel.display = scheduled
-        if scheduled:
-            panel.update(forecast_text(message.forecast, self.today))
+        panel.display = forecast is not None
+        if forecast is not None:
+            panel.update(forecast_text(forecast, self.today))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -296,6 +286,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             return
         self.report = report
         self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
+        self._show_forecast(report.forecast)
         summary = report.summary
         noun = "expense" if summary.count == 1 else "expenses"
         flows = summary.flows
