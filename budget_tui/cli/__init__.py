@@ -24,7 +24,14 @@ Every change a command makes is recorded in the book's history with the source `
 (``import`` for an import); ``undo`` and ``redo`` take changes back and forth.
 """
 
-from budget_tui.cli import books, categories, entries, mcp, reports  # noqa: F401  (registers them)
+from budget_tui.cli import (  # noqa: F401  (registers them)
+    books,
+    categories,
+    entries,
+    imports,
+    mcp,
+    reports,
+)
 from budget_tui.cli._base import exit_code, main
 
 __all__ = ["exit_code", "main"]

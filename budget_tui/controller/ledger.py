@@ -52,7 +52,15 @@ from budget_tui.controller import validate
 from budget_tui.controller.bulk import BulkWriter, ImportStage
 from budget_tui.controller.periods import month_start
 from budget_tui.controller.queries import bump, cents, expenses_t, merge_deltas, totals_t
-from budget_tui.db.models import ArchivedExpense, Category, Change, Expense, utcnow
+from budget_tui.db.models import (
+    ArchivedExpense,
+    Category,
+    Change,
+    Expense,
+    ImportProfile,
+    Rule,
+    utcnow,
+)
 from budget_tui.db.money import from_cents, to_cents
 from budget_tui.errors import Conflict
 from budget_tui.money import plain
@@ -60,6 +68,14 @@ from budget_tui.money import plain
 changes_t = cast(Table, Change.__table__)
 categories_t = cast(Table, Category.__table__)
 archive_t = cast(Table, ArchivedExpense.__table__)
+rules_t = cast(Table, Rule.__table__)
+profiles_t = cast(Table, ImportProfile.__table__)
+# Tables whose rows a change records whole and undo puts back as they were (no roll-up, no
+# batch): the state key, the table and the columns a person sees (a change since is refused).
+_SIMPLE = {
+    "rules": (rules_t, ("position", "match", "pattern", "category_id", "rename")),
+    "profiles": (profiles_t, ("name", "name_key", "signature", "settings")),
+}
 
 SOURCES = ("tui", "cli", "import", "schedule")
 DEFAULT_SOURCE = "cli"
@@ -166,6 +182,10 @@ class _Record:
     def category(self, cat_id: int, before: Row | None, after: Row | None) -> None:
         self.before["categories"].setdefault(str(cat_id), before)
         self.after["categories"][str(cat_id)] = after
+
+    def simple(self, key: str, row_id: int, before: Row | None, after: Row | None) -> None:
+        self.before.setdefault(key, {}).setdefault(str(row_id), before)
+        self.after.setdefault(key, {})[str(row_id)] = after
 
 
 def _dump(state: State) -> str:
@@ -408,6 +428,116 @@ def _row_of(r: Any) -> Row:
 
 def _iso_date(value: dt.date | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
+
+
+# -- import rules and profiles -------------------------------------------------------------------
+
+
+def _simple_row(table: Table, row_id: int, session: Session) -> Row | None:
+    found = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    return None if found is None else dict(found)
+
+
+def add_rule(
+    session: Session,
+    *,
+    match: str,
+    pattern: str,
+    category: Category,
+    rename: str | None,
+    position: int,
+) -> int:
+    """Insert a rule at ``position`` (rules from there on move down one) and record it; returns
+    its id."""
+    moved: list[int] = [
+        int(i)
+        for i in session.scalars(
+            select(rules_t.c.id).where(rules_t.c.position >= position).order_by(rules_t.c.position)
+        )
+    ]
+    record = _Record("rule.add")
+    for rule_id in moved:
+        before = _simple_row(rules_t, rule_id, session)
+        session.execute(
+            update(rules_t).where(rules_t.c.id == rule_id).values(position=rules_t.c.position + 1)
+        )
+        record.simple("rules", rule_id, before, _simple_row(rules_t, rule_id, session))
+    rule_id = int(
+        session.execute(
+            insert(rules_t)
+            .values(
+                position=position,
+                match=match,
+                pattern=pattern,
+                category_id=category.id,
+                rename=rename,
+            )
+            .returning(rules_t.c.id)
+        ).scalar_one()
+    )
+    record.simple("rules", rule_id, None, _simple_row(rules_t, rule_id, session))
+    words = {"contains": "contains", "starts": "starts with", "regex": "matches"}[match]
+    renamed = f" as {rename!r}" if rename else ""
+    _record(session, record, f"add rule: {words} {pattern!r} -> {category.name!r}{renamed}")
+    return rule_id
+
+
+def delete_rule(session: Session, rule_id: int, summary: str) -> None:
+    """Delete a rule and record it (the rules after it keep their positions: order is kept)."""
+    record = _Record("rule.delete")
+    record.simple("rules", rule_id, _simple_row(rules_t, rule_id, session), None)
+    session.execute(delete(rules_t).where(rules_t.c.id == rule_id))
+    _record(session, record, f"delete rule: {summary}")
+
+
+def save_profile(session: Session, *, name: str, signature: str, settings: str) -> int:
+    """Insert or replace (by name, in any case) a CSV profile and record it; returns its id."""
+    key = validate.name_key(name)
+    found = session.scalar(select(profiles_t.c.id).where(profiles_t.c.name_key == key))
+    record = _Record("profile.save")
+    values = {"name": name, "name_key": key, "signature": signature, "settings": settings}
+    if found is None:
+        profile_id = int(
+            session.execute(
+                insert(profiles_t).values(values).returning(profiles_t.c.id)
+            ).scalar_one()
+        )
+        before = None
+    else:
+        profile_id = int(found)
+        before = _simple_row(profiles_t, profile_id, session)
+        session.execute(update(profiles_t).where(profiles_t.c.id == profile_id).values(values))
+    record.simple("profiles", profile_id, before, _simple_row(profiles_t, profile_id, session))
+    _record(session, record, f"save import profile {name!r}")
+    return profile_id
+
+
+def _check_simple(key: str, expected: Row | None, current: Row | None) -> None:
+    what = "rule" if key == "rules" else "import profile"
+    if expected is None:
+        if current is not None:
+            raise _refuse(f"the {what} #{current['id']} exists again")
+        return
+    if current is None:
+        raise _refuse(f"the {what} #{expected['id']} was deleted since")
+    if any(current[k] != expected[k] for k in _SIMPLE[key][1]):
+        raise _refuse(f"the {what} #{expected['id']} was changed since")
+
+
+def _apply_simple(session: Session, key: str, rows: Mapping[str, Row | None]) -> dict:
+    table = _SIMPLE[key][0]
+    done: dict[str, Row | None] = {}
+    for row_id, row in rows.items():
+        exists = _simple_row(table, int(row_id), session) is not None
+        if row is None:
+            session.execute(delete(table).where(table.c.id == int(row_id)))
+        elif exists:
+            values = {k: v for k, v in row.items() if k != "id"}
+            session.execute(update(table).where(table.c.id == int(row_id)).values(values))
+        else:
+            session.execute(insert(table).values(row))
+        done[row_id] = row
+    return done
 
 
 # -- bulk changes: an import or a demo fill ------------------------------------------------------
@@ -679,6 +809,10 @@ def apply_state(
     if "batch" in target:
         assert batch_change is not None
         _check_batch(session, expected["batch"], batch_change)
+    for key, (table, _shown) in _SIMPLE.items():
+        for row_id in target.get(key, {}):
+            current_row = _simple_row(table, int(row_id), session)
+            _check_simple(key, expected.get(key, {}).get(row_id), current_row)
     result = _empty_state()
     # 2. Categories that must exist (restored or changed back) before their expenses.
     for key, row in target.get("categories", {}).items():
@@ -750,6 +884,10 @@ def apply_state(
             )
     # The roll-up now, before a category's rows of it go with the category.
     bump(session, deltas)
+    # Rules and profiles, now that the categories they name exist (and before any goes).
+    for key in _SIMPLE:
+        if key in target:
+            result[key] = _apply_simple(session, key, target[key])
     # 4. A batch (import, demo) out of the book or back into it.
     if "batch" in target:
         assert batch_change is not None
