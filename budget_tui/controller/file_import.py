@@ -12,7 +12,7 @@ Safe by construction:
   (OFX FITID, CAMT AcctSvcrRef), else the stable key of its date, amount, description (for our
   own export: and category) and its number among the identical rows of its file. A key already
   in the book is skipped and counted, in the same transaction and under the same lock as
-  today's CSV import (:class:`budget_tui.controller.bulk.ImportStage`), so a retried import
+  the ledger's bulk import (a staging table, then only the new rows), so a retried import
   after a lost connection, the same file twice, or an overlapping statement add nothing twice.
 - **One change.** An import is one change in the history: undo takes it back whole.
 - **Flat memory.** Rows stream from the file into a staging table; the whole file is never in

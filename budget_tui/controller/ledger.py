@@ -449,9 +449,9 @@ def add_rule(
 ) -> int:
     """Insert a rule at ``position`` (rules from there on move down one) and record it; returns
     its id."""
-    moved: list[int] = [
-        int(i)
-        for i in session.scalars(
+    moved = [
+        int(found.id)
+        for found in session.execute(
             select(rules_t.c.id).where(rules_t.c.position >= position).order_by(rules_t.c.position)
         )
     ]

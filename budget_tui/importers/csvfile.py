@@ -25,6 +25,7 @@ from budget_tui.importers.values import (
     decimal_mark_for,
     parse_cents,
     parse_date,
+    plain_cents,
 )
 
 SAMPLE_BYTES = 256 * 1024
@@ -481,10 +482,10 @@ def _rows(reader, source: _BoundedLines, header: list[str], mapping: CsvMapping)
 def _cents(cells: list[str], at: dict[str, int], mapping: CsvMapping) -> int:
     """Money out as positive cents (our own format: the book's amount)."""
     decimal = mapping.decimal
+    if mapping.own_format and mapping.amount:
+        return plain_cents(cells[at[mapping.amount]])
     if mapping.amount:
         cents = parse_cents(cells[at[mapping.amount]], decimal)
-        if mapping.own_format:
-            return cents
         if mapping.type:
             word = normal(cells[at[mapping.type]])
             if word in DEBIT_WORDS:

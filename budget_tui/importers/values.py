@@ -91,6 +91,22 @@ def decimal_mark_for(cells: Iterable[str]) -> str:
     return "," if comma > dot else "."
 
 
+# A currency sign or ISO code before or after the number ("€12.50", "12,50 EUR").
+_CODE = re.compile(r"^(?:[A-Z]{3}|[$€£¥₹])\s*|\s*(?:[A-Z]{3}|[$€£¥₹])$")
+_PLAIN = re.compile(r"^-?\d+(\.\d{1,2})?$")
+
+
+def plain_cents(text: str) -> int:
+    """Cents of an amount as our own export writes it: ``-45.00``, ``1234.5``; nothing else."""
+    clean = text.strip()
+    if not _PLAIN.match(clean):
+        raise AmountError(f"{clean[:30]!r} is not an amount like 12.50")
+    negative = clean.startswith("-")
+    whole, _, fraction = clean.lstrip("-").partition(".")
+    cents = int(whole) * 100 + int((fraction + "00")[:2])
+    return -cents if negative else cents
+
+
 class AmountError(ValueError):
     pass
 
@@ -110,7 +126,7 @@ def parse_cents(text: str, decimal: str = ".") -> int:
         clean = clean[:-2].strip()
     if clean.startswith("(") and clean.endswith(")"):
         negative, clean = not negative, clean[1:-1].strip()
-    clean = re.sub(r"^[A-Za-z$€£¥₹\s]+|[A-Za-z$€£¥₹\s]+$", "", clean)
+    clean = _CODE.sub("", clean).strip()
     clean = clean.replace("\u2212", "-")
     if clean.endswith("-"):
         negative, clean = not negative, clean[:-1]
