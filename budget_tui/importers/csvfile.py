@@ -214,8 +214,15 @@ def detect_encoding(head: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
-    encoding = best.encoding if best is not None else "latin-1"
-    return "cp1252" if encoding in ("ascii", "latin_1", "iso8859_1") else encoding
+    encoding = best.encoding if best is not None else "cp1252"
+    # Western European text often fits several code pages equally; prefer the common one
+    # when it reads the bytes the same way.
+    try:
+        if head.decode("cp1252") == head.decode(encoding):
+            return "cp1252"
+    except (UnicodeDecodeError, LookupError):
+        pass
+    return encoding
 
 
 def _delimiter(lines: list[str]) -> str:

@@ -49,7 +49,15 @@ def book(
         return
     b = request.getfixturevalue("pg_book")
     with b.engine.begin() as conn:
-        for table in ("archived_expenses", "changes", "monthly_totals", "expenses", "categories"):
+        for table in (
+            "rules",
+            "import_profiles",
+            "archived_expenses",
+            "changes",
+            "monthly_totals",
+            "expenses",
+            "categories",
+        ):
             conn.execute(text(f"DELETE FROM {table}"))
     yield b
 
