@@ -369,13 +369,15 @@ class _Planner:
         )
 
     def unknown_categories(self) -> tuple[UnknownCategory, ...]:
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz, process, utils
 
         names = [name for _cid, name, _kind in self.known.values()]
         out = []
         for key, rows in sorted(self.unknown.items()):
             name = self.unknown_names[key]
-            near = process.extractOne(name, names, scorer=fuzz.WRatio, score_cutoff=80)
+            near = process.extractOne(
+                name, names, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=72
+            )
             out.append(UnknownCategory(name, rows, near[0] if near else None))
         return tuple(out)
 
