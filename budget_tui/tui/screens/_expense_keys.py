@@ -25,6 +25,14 @@ EXPENSE_BINDINGS: list[BindingType] = [
         id="search",
         tooltip="Find expenses by text, in every month",
     ),
+    Binding(
+        "i",
+        "import_statement",
+        "Import",
+        id="import",
+        tooltip="Import a bank statement (CSV, OFX/QFX, QIF, CAMT.053) with a preview",
+        show=False,
+    ),
     Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
     Binding(
         "s",

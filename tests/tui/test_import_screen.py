@@ -1,0 +1,173 @@
+"""The import screen driven by keys: i on Expenses, the statement's path, Enter; the preview shows
+every row with its category and how it came; c fixes one row, C every row alike; Ctrl+S imports
+(one change: u takes it back whole); the same statement again adds nothing. Snapshots at 80x24
+and 120x40."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from budget_tui.controller import categories, expenses, history, rules
+from budget_tui.controller.book import Book
+from budget_tui.tui.screens.imports import ImportScreen
+from tests.tui.helpers import make_app, notifications, ready, settle, steady_cursor, type_text
+from tests.tui.test_snapshots import sizes
+
+DATA = Path(__file__).parents[1] / "data" / "imports"
+
+
+def stored(book: Book) -> list[tuple[str, Decimal, str]]:
+    rows = expenses.list_expenses(book.sessions, limit=100).items
+    return sorted((r.description, r.amount, r.category_name) for r in rows)
+
+
+async def open_preview(pilot, path: Path) -> ImportScreen:
+    await ready(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ImportScreen)
+    await type_text(pilot, str(path))
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
+
+
+async def test_import_fix_two_categories_and_undo_it_whole(
+    empty_url: str, db: Book, tmp_path: Path
+) -> None:
+    categories.create_category(db.sessions, "Groceries")
+    categories.create_category(db.sessions, "Eating out")
+    categories.create_category(db.sessions, "Bills")
+    rules.add_rule(db.sessions, "tesco", "Groceries")
+    statement = tmp_path / "december.csv"
+    shutil.copyfile(DATA / "uk_bank.csv", statement)
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_preview(pilot, statement)
+        assert screen.preview is not None
+        assert [(r.description, r.how, r.status) for r in screen.preview.rows] == [
+            ("TESCO STORES 3297", "rule", "new"),
+            ("PRET A MANGER", "none", "new"),
+            ("PRET A MANGER", "none", "new"),
+            ("ACME LTD SALARY", "none", "new"),
+            ("THAMES WATER", "none", "new"),
+        ]
+        # Row 2 (Pret) and the one like it: Eating out, for all alike.
+        await pilot.press("down", "C")
+        await settle(pilot)
+        await type_text(pilot, "eat")
+        await pilot.press("enter")
+        await settle(pilot)
+        # The water bill: Bills, this row only.
+        await pilot.press("down", "down", "down", "c")
+        await settle(pilot)
+        await type_text(pilot, "bil")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r.category for r in screen.preview.rows] == [
+            "Groceries",
+            "Eating out",
+            "Eating out",
+            "Uncategorised",
+            "Bills",
+        ]
+        assert screen.preview.rows[4].how == "choice"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+        assert any("Imported 5 new; 0 already in the book" in n for n in notifications(app))
+        assert stored(db) == [
+            ("ACME LTD SALARY", Decimal("-2500.00"), "Uncategorised"),
+            ("PRET A MANGER", Decimal("3.10"), "Eating out"),
+            ("PRET A MANGER", Decimal("3.10"), "Eating out"),
+            ("TESCO STORES 3297", Decimal("45.20"), "Groceries"),
+            ("THAMES WATER", Decimal("32.00"), "Bills"),
+        ]
+        assert history.list_changes(db.sessions)[0].source == "tui"
+        # The same statement again: every row is already in the book, dimmed; nothing is added.
+        screen = await open_preview(pilot, statement)
+        assert [r.status for r in screen.preview.rows] == ["duplicate"] * 5
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(stored(db)) == 5
+        # u undoes the import whole.
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(db) == []
+
+
+async def test_bad_rows_are_marked_and_skipped_only_when_asked(
+    empty_url: str, db: Book, tmp_path: Path
+) -> None:
+    categories.create_category(db.sessions, "Groceries")
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_preview(pilot, DATA / "bad_rows.csv")
+        assert screen.preview is not None
+        bad = [r for r in screen.preview.rows if r.status == "bad"]
+        assert len(bad) == 7 and "date" in bad[0].reason
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen) and stored(db) == []
+        await pilot.press("s", "n", "ctrl+s")
+        await settle(pilot)
+        assert [d for d, _a, _c in stored(db)] == ["Bread", "Pears", "Tea"]
+
+
+async def test_dates_that_fit_two_formats_are_chosen_with_f(
+    empty_url: str, db: Book, tmp_path: Path
+) -> None:
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_preview(pilot, DATA / "ambiguous_dates.csv")
+        assert screen.preview is None
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.preview is not None
+        assert screen.preview.format.date_format == "DD/MM/YYYY"
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.preview.format.date_format == "MM/DD/YYYY"
+        assert [r.day.isoformat() for r in screen.preview.rows] == ["2026-01-02", "2026-03-04"]
+
+
+def preview_keys(path: Path):
+    async def run_before(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, str(path))
+        await pilot.press("enter")
+        await settle(pilot)
+        await steady_cursor(pilot)
+
+    return run_before
+
+
+@sizes
+def test_import_preview(snap_compare, snapshot_url, size) -> None:
+    """The UK statement on the demo book: how it was read (CSV, DD/MM/YYYY, out/in columns),
+    five rows, each with its category (Uncategorised: no rule yet) and "new"; the status line
+    counts 5 new, 0 already in the book."""
+    shutil.copyfile(DATA / "uk_bank.csv", "statement.csv")
+    assert snap_compare(
+        make_app(snapshot_url), terminal_size=size, run_before=preview_keys(Path("statement.csv"))
+    )
+
+
+@sizes
+def test_import_preview_with_bad_rows(snap_compare, snapshot_url, size) -> None:
+    """Our own export with bad rows: each marked red with its reason; the status line says 7 bad
+    (s skips them) and names 'Grocries' with "did you mean 'Groceries'?"."""
+    shutil.copyfile(DATA / "bad_rows.csv", "bad.csv")
+    assert snap_compare(
+        make_app(snapshot_url), terminal_size=size, run_before=preview_keys(Path("bad.csv"))
+    )
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
