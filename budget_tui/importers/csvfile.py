@@ -20,6 +20,7 @@ from pathlib import Path
 
 from budget_tui.importers import BadRow, FileProblem, Row
 from budget_tui.importers.values import (
+    DATE_NAMES,
     AmountError,
     date_formats_for,
     decimal_mark_for,
@@ -465,7 +466,7 @@ def _rows(reader, source: _BoundedLines, header: list[str], mapping: CsvMapping)
                 yield BadRow(
                     line,
                     mapping.date,
-                    f"{shown!r} is not a date like the file's others"
+                    f"{shown!r} is not a date like {DATE_NAMES.get(mapping.date_format, 'the others')}"
                     if shown
                     else "the date is empty",
                 )

@@ -44,7 +44,7 @@ def test_json_lists_the_bad_rows_and_exits_1(url: str) -> None:
     assert report["bad"][0] == {
         "row": 3,
         "column": "date",
-        "reason": "'2026-13-45' is not a date like the file's others",
+        "reason": "'2026-13-45' is not a date like YYYY-MM-DD",
     }
     assert len(report["bad"]) == report["bad_total"] == 7
     assert {u["name"] for u in report["unknown_categories"]} == {"Groceries", "Grocries"}

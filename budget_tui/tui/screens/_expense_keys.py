@@ -30,7 +30,7 @@ EXPENSE_BINDINGS: list[BindingType] = [
         "import_statement",
         "Import",
         id="import",
-        tooltip="Import a bank statement (CSV, OFX/QFX, QIF, CAMT.053) with a preview",
+        tooltip="Import a bank statement, with a preview first",
         show=False,
     ),
     Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
