@@ -117,7 +117,7 @@ def _print(report) -> None:
         click.echo(
             f"  ... and {plural(report.bad_total - len(report.bad), 'more bad row')}.", file=err
         )
-    for unknown in report.unknown:
+    for unknown in () if report.imported else report.unknown:
         near = f" (did you mean {unknown.did_you_mean!r}?)" if unknown.did_you_mean else ""
         click.echo(
             f"  No category {unknown.name!r} in the book ({plural(unknown.rows, 'row')}){near}.",

@@ -261,6 +261,8 @@ class _Planner:
         self.bad_total = 0
         self.by_rule = self.by_suggestion = self.uncategorised = 0
         self._descriptions: dict[str, str] = {}
+        self._by_text: dict[str, int] = {}  # a category cell as written -> its id or stand-in
+        self._unknown_key: dict[int, str] = {}  # stand-in -> the unknown name's key
 
     def note_bad(self, line: int, column: str, reason: str) -> None:
         self.bad_total += 1
@@ -276,6 +278,17 @@ class _Planner:
         return self.stand_ins[key]
 
     def _category(self, name: str, line: int) -> int | None:
+        cached = self._by_text.get(name)
+        if cached is not None:
+            if cached < 0:
+                self.unknown[self._unknown_key[cached]] += 1
+            return cached
+        found = self._resolve(name, line)
+        if found is not None and len(self._by_text) < 10_000:
+            self._by_text[name] = found
+        return found
+
+    def _resolve(self, name: str, line: int) -> int | None:
         try:
             clean = validate.category_name(name, "category")
         except InvalidInput as exc:
@@ -287,7 +300,9 @@ class _Planner:
             return found[0]
         self.unknown[key] += 1
         self.unknown_names.setdefault(key, clean)
-        return self._stand_in(clean)
+        stand_in = self._stand_in(clean)
+        self._unknown_key[stand_in] = key
+        return stand_in
 
     def _description(self, text: str, line: int) -> str | None:
         found = self._descriptions.get(text)
