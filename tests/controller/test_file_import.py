@@ -283,3 +283,10 @@ def test_choices_made_on_the_preview_are_what_is_imported(book: Book) -> None:
     got = rows(book)
     assert ("2026-12-01", "TESCO STORES 3297", Decimal("45.20"), "Groceries") in got
     assert ("2026-12-20", "THAMES WATER", Decimal("32.00"), "Bills") in got
+
+
+def test_a_fitid_repeated_across_two_statements_of_one_file_is_one_row(book: Book) -> None:
+    report = import_file(book.sessions, DATA / "two_statements.ofx")
+    # Eight transactions, PG&E's in both statements: seven rows.
+    assert (report.new, report.duplicates) == (7, 1)
+    assert import_file(book.sessions, DATA / "statement_2026_12.qfx").new == 0
