@@ -171,3 +171,64 @@ def test_import_preview_with_bad_rows(snap_compare, snapshot_url, size) -> None:
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+async def test_a_rule_added_from_the_preview_categorises_at_once(
+    empty_url: str, db: Book, tmp_path: Path
+) -> None:
+    from budget_tui.tui.screens.rules import RuleForm, RulesScreen
+
+    categories.create_category(db.sessions, "Bills")
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_preview(pilot, DATA / "uk_bank.csv")
+        assert screen.preview is not None and screen.preview.rows[4].how == "none"
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RulesScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, RuleForm)
+        await type_text(pilot, "thames")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Bills")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r.pattern for r in rules.list_rules(db.sessions)] == ["thames"]
+        assert isinstance(app.screen, RulesScreen) and len(app.screen.rules) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        row = screen.preview.rows[4]
+        assert (row.description, row.category, row.how) == ("THAMES WATER", "Bills", "rule")
+        # Deleting it on the Rules screen, then u, brings it back (rule changes are undoable).
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert rules.list_rules(db.sessions) == ()
+        await pilot.press("u")
+        await settle(pilot)
+        assert [r.pattern for r in rules.list_rules(db.sessions)] == ["thames"]
+
+
+@sizes
+def test_rules_screen(snap_compare, snapshot_url, size) -> None:
+    """Two rules in order (contains 'tesco' -> Groceries saved as 'Tesco'; regex '^ACME' ->
+    Coffee), the status line saying they are tried in this order."""
+    from budget_tui.controller.book import open_book
+
+    book = open_book(snapshot_url)
+    try:
+        rules.add_rule(book.sessions, "tesco", "Groceries", rename="Tesco")
+        rules.add_rule(book.sessions, "^ACME", "Coffee", match="regex")
+    finally:
+        book.close()
+    shutil.copyfile(DATA / "uk_bank.csv", "statement.csv")
+
+    async def run_before(pilot) -> None:
+        await preview_keys(Path("statement.csv"))(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)

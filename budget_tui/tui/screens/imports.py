@@ -107,6 +107,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
             tooltip="Money out is written negative / positive in this file",
             show=False,
         ),
+        Binding("r", "rules", "Rules", id="rules", tooltip="The import rules: add, delete"),
         Binding("s", "skip_bad", "Skip bad", id="skip-bad", tooltip="Import without the bad rows"),
         Binding(
             "n",
@@ -329,6 +330,13 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         mapping["money_out"] = "positive" if mapping.get("money_out") == "negative" else "negative"
         self.mapping_json = json.dumps(mapping, sort_keys=True)
         self.load()
+
+    @work(group=runner.DIALOG)
+    async def action_rules(self) -> None:
+        from budget_tui.tui.screens.rules import RulesScreen
+
+        await self.app.push_screen_wait(RulesScreen())
+        self.load()  # the rules may have changed: categorise again
 
     def action_skip_bad(self) -> None:
         self.skip_bad = not self.skip_bad
