@@ -77,6 +77,8 @@ class ImportOptions:
     skip_bad: bool = False
     create_categories: bool = False
     dry_run: bool = False
+    # By the row's place among the file's rows (0 first, bad rows counted): a QIF split shares
+    # its transaction's line, so the line can't tell its rows apart.
     choices: Mapping[int, str] = field(default_factory=dict)
     save_profile: str | None = None
 
@@ -319,7 +321,7 @@ class _Planner:
             self._descriptions[text] = clean
         return clean
 
-    def plan(self, row: Row | BadRow) -> _Planned | None:
+    def plan(self, row: Row | BadRow, index: int = -1) -> _Planned | None:
         if isinstance(row, BadRow):
             self.note_bad(row.line, row.column, row.reason)
             return None
@@ -342,7 +344,7 @@ class _Planner:
             self.refs.add(row.ref)
         day = row.day.isoformat()
         how, suggestion, rename = "file", None, None
-        chosen = self.options.choices.get(row.line)
+        chosen = self.options.choices.get(index)
         category_id: int | None
         if chosen is not None:
             category_id, how = self._category(chosen, row.line), "choice"
@@ -446,8 +448,8 @@ def _import(session: Session, path: str | Path, options: ImportOptions) -> Impor
                     stage.add(batch)
                 batch.clear()
 
-        for row in source.rows():
-            planned = planner.plan(row)
+        for index, row in enumerate(source.rows()):
+            planned = planner.plan(row, index)
             if planned is None:
                 continue
             count += 1
@@ -549,25 +551,25 @@ def preview_import(
     keys: list[tuple[int, str]] = []  # (index in shown, import key)
     seen: Counter[str] = Counter()
     more = 0
-    for row in source.rows():
+    for index, row in enumerate(source.rows()):
         if len(shown) >= PREVIEW_MAX:
             more += 1
             continue
         bad_before = planner.bad_total
         refs_before = planner.repeated_refs
-        planned = planner.plan(row)
+        planned = planner.plan(row, index)
         if planned is None:
             if planner.repeated_refs > refs_before:
                 assert isinstance(row, Row)
-                shown.append(_shown(row, None, planner, "duplicate", "twice in this file"))
+                shown.append(_shown(row, None, planner, "duplicate", "twice in this file", index))
             elif planner.bad_total > bad_before:
                 reason = planner.bad_total and _last_reason(planner, row)
-                shown.append(_shown(row, None, planner, "bad", reason or ""))
+                shown.append(_shown(row, None, planner, "bad", reason or "", index))
             continue
         seen[planned.base_key] += 1
         keys.append((len(shown), f"{planned.base_key}:{seen[planned.base_key]}"))
         assert isinstance(row, Row)
-        shown.append(_shown(row, planned, planner, "new", ""))
+        shown.append(_shown(row, planned, planner, "new", "", index))
     taken = _existing_keys(session, [k for _i, k in keys])
     for index, key in keys:
         if key in taken:
@@ -588,13 +590,26 @@ def _last_reason(planner: _Planner, row: Row | BadRow) -> str:
 
 
 def _shown(
-    row: Row | BadRow, planned: _Planned | None, planner: _Planner, status: str, reason: str
+    row: Row | BadRow,
+    planned: _Planned | None,
+    planner: _Planner,
+    status: str,
+    reason: str,
+    index: int,
 ) -> PreviewRow:
     if isinstance(row, BadRow):
-        return PreviewRow(row.line, None, None, "", None, "none", "bad", reason)
+        return PreviewRow(row.line, None, None, "", None, "none", "bad", reason, index=index)
     if planned is None:
         return PreviewRow(
-            row.line, row.day, from_cents(row.cents), row.description, None, "none", status, reason
+            row.line,
+            row.day,
+            from_cents(row.cents),
+            row.description,
+            None,
+            "none",
+            status,
+            reason,
+            index=index,
         )
     category = planner.names.get(planned.category_id) or planner.stand_in_names.get(
         planned.category_id
@@ -614,6 +629,7 @@ def _shown(
         reason=reason,
         suggestion=hint if planned.how == "none" else None,
         sureness=sureness,
+        index=index,
     )
 
 

@@ -102,6 +102,7 @@ class PreviewRow:
     reason: str = ""
     suggestion: str | None = None  # a suggestion below the threshold, shown, never applied
     sureness: float = 0.0  # the suggestion's share of earlier uses (0..1)
+    index: int = 0  # its place among the file's rows: what ImportOptions.choices are keyed by
 
 
 @dataclass(frozen=True)

@@ -277,7 +277,7 @@ def test_choices_made_on_the_preview_are_what_is_imported(book: Book) -> None:
     report = import_file(
         book.sessions,
         DATA / "uk_bank.csv",
-        ImportOptions(choices={5: "Groceries", 9: "Bills"}),
+        ImportOptions(choices={0: "Groceries", 4: "Bills"}),
     )
     assert report.imported
     got = rows(book)
@@ -290,3 +290,22 @@ def test_a_fitid_repeated_across_two_statements_of_one_file_is_one_row(book: Boo
     # Eight transactions, PG&E's in both statements: seven rows.
     assert (report.new, report.duplicates) == (7, 1)
     assert import_file(book.sessions, DATA / "statement_2026_12.qfx").new == 0
+
+
+def test_each_split_of_a_qif_transaction_takes_its_own_choice(book: Book) -> None:
+    categories.create_category(book.sessions, "Groceries")
+    categories.create_category(book.sessions, "Books")
+    categories.create_category(book.sessions, "Salary", kind="income")
+    preview = preview_import(book.sessions, DATA / "splits.qif")
+    splits = [r for r in preview.rows if r.description.startswith("Amazon")]
+    assert splits[0].line == splits[1].line  # one transaction
+    report = import_file(
+        book.sessions, DATA / "splits.qif", ImportOptions(choices={splits[1].index: "Groceries"})
+    )
+    assert report.imported
+    amazon = [r for r in rows(book) if r[1].startswith("Amazon")]
+    assert [(r[2], r[3]) for r in amazon] == [
+        (Decimal("40.00"), "Groceries"),
+        (Decimal("60.00"), "Groceries"),
+    ]
+    assert ("2026-12-15", "ACME Payroll", Decimal("2500.00"), "Salary") in rows(book)

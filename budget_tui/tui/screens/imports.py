@@ -349,7 +349,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
     def action_accept(self) -> None:
         row = self.current
         if row is not None and row.suggestion:
-            self.choices[row.line] = row.suggestion
+            self.choices[row.index] = row.suggestion
             self.load()
 
     @work(group=runner.DIALOG)
