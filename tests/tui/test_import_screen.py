@@ -69,6 +69,7 @@ async def test_import_fix_two_categories_and_undo_it_whole(
         await type_text(pilot, "bil")
         await pilot.press("enter")
         await settle(pilot)
+        assert screen.choices == {1: "Eating out", 2: "Eating out", 4: "Bills"}, screen.choices
         assert [r.category for r in screen.preview.rows] == [
             "Groceries",
             "Eating out",

@@ -376,11 +376,9 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         if not answer:
             return
         name = names[answer - 1]
-        targets = [r.line for r in preview.rows if alike and r.description == row.description] or [
-            row.line
-        ]
-        for line in targets:
-            self.choices[line] = name
+        alike_rows = [r for r in preview.rows if alike and r.description == row.description]
+        for target in alike_rows or [row]:
+            self.choices[target.index] = name
         self.load()
 
     # -- import --------------------------------------------------------------------------------
