@@ -233,3 +233,38 @@ def test_rules_screen(snap_compare, snapshot_url, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)
+
+
+async def test_a_wrong_column_is_put_right_and_saved_as_a_profile(
+    empty_url: str, db: Book, tmp_path: Path
+) -> None:
+    from budget_tui.controller.file_import import list_profiles
+    from budget_tui.tui.screens.import_mapping import MappingForm
+
+    statement = tmp_path / "card.csv"
+    statement.write_text("Date,Memo,Payee,Amount\n2026-12-01,POS 1234,Corner Shop,-4.50\n")
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_preview(pilot, statement)
+        assert screen.preview is not None
+        assert screen.preview.rows[0].description == "POS 1234"  # the memo, not the payee
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MappingForm)
+        await pilot.press("tab", "enter", "down", "enter")  # Description: Payee
+        await pilot.press(*["tab"] * 7)  # to the profile's name
+        await type_text(pilot, "Card")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.preview.rows[0].description == "Corner Shop"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(db) == [("Corner Shop", Decimal("4.50"), "Uncategorised")]
+        assert list_profiles(db.sessions) == ("Card",)
+        # The next statement with this header is read the same way, with no question.
+        later = tmp_path / "later.csv"
+        later.write_text("Date,Memo,Payee,Amount\n2026-12-09,POS 9,Bakery,-2.00\n")
+        screen = await open_preview(pilot, later)
+        assert screen.preview.format.profile == "Card"
+        assert screen.preview.rows[0].description == "Bakery"

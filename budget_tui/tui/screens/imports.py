@@ -98,6 +98,13 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
             tooltip="Take the suggestion shown for the selected row",
             show=False,
         ),
+        Binding(
+            "m",
+            "mapping",
+            "Columns",
+            id="mapping",
+            tooltip="Which column is what (and save it as a profile)",
+        ),
         Binding("f", "date_format", "Dates", id="dates", tooltip="Read the dates the other way"),
         Binding(
             "minus",
@@ -141,6 +148,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         self.mapping_json: str | None = None
         self.skip_bad = False
         self.create_categories = False
+        self.save_profile: str | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader(None)
@@ -198,6 +206,12 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
                 return None
         if action in ("commit", "skip_bad", "flip_sign") and self.preview is None:
             return None
+        if action == "mapping" and (
+            self.preview is None
+            or self.preview.format.kind != "csv"
+            or self.preview.format.own_format
+        ):
+            return None
         if action == "new_categories" and (self.preview is None or not self.preview.unknown):
             return None
         return True
@@ -208,7 +222,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
     def _path_submitted(self, event: Input.Submitted) -> None:
         self.path = os.path.expanduser(event.value.strip())
         self.choices.clear()
-        self.date_format = self.mapping_json = None
+        self.date_format = self.mapping_json = self.save_profile = None
         self.load()
 
     def _options(self, **more: object):
@@ -220,6 +234,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
             choices=dict(self.choices),
             skip_bad=self.skip_bad,
             create_categories=self.create_categories,
+            save_profile=self.save_profile,
             **more,  # type: ignore[arg-type]
         )
 
@@ -299,6 +314,8 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
             )
             action = "will be created" if self.create_categories else "press n to create"
             parts.append(f"new categories {names}: {action}")
+        if self.save_profile:
+            parts.append(f"saves profile {self.save_profile!r}")
         parts.append("Ctrl+S imports")
         self.query_one("#import-status", Static).update(" · ".join(parts))
 
@@ -330,6 +347,19 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         mapping["money_out"] = "positive" if mapping.get("money_out") == "negative" else "negative"
         self.mapping_json = json.dumps(mapping, sort_keys=True)
         self.load()
+
+    @work(group=runner.DIALOG)
+    async def action_mapping(self) -> None:
+        from budget_tui.tui.screens.import_mapping import MappingForm
+
+        preview = self.preview
+        if preview is None or not preview.format.mapping_json:
+            return
+        form = MappingForm(preview.format.header, preview.format.mapping_json, self.save_profile)
+        answer = await self.app.push_screen_wait(form)
+        if answer is not None:
+            self.mapping_json, self.save_profile = answer
+            self.load()
 
     @work(group=runner.DIALOG)
     async def action_rules(self) -> None:
