@@ -268,3 +268,18 @@ async def test_a_wrong_column_is_put_right_and_saved_as_a_profile(
         screen = await open_preview(pilot, later)
         assert screen.preview.format.profile == "Card"
         assert screen.preview.rows[0].description == "Bakery"
+
+
+@sizes
+def test_import_mapping_form(snap_compare, snapshot_url, size) -> None:
+    """The column dialog over the UK statement: Date, Description, Money out (Paid out),
+    Money in (Paid in), the rest (none); money out is negative; an empty profile name."""
+    shutil.copyfile(DATA / "uk_bank.csv", "statement.csv")
+
+    async def run_before(pilot) -> None:
+        await preview_keys(Path("statement.csv"))(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await steady_cursor(pilot)
+
+    assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)

@@ -48,19 +48,25 @@ class MappingForm(ModalScreen[tuple[str, str | None] | None]):
                 for role, label in ROLES:
                     yield Static(label)
                     value = self.mapping.get(role) or Select.NULL
-                    yield Select(columns, value=value, id=f"map-{role}", prompt="(none)")
+                    yield Select(
+                        columns, value=value, id=f"map-{role}", prompt="(none)", compact=True
+                    )
                 yield Static("Money out is")
                 yield Select(
                     [("negative", "negative"), ("positive", "positive")],
                     value=self.mapping.get("money_out", "negative"),
                     allow_blank=False,
                     id="map-money-out",
+                    compact=True,
                 )
                 yield Static("Save as profile")
                 yield Input(
                     self.profile or "", placeholder="(optional) e.g. My bank", id="map-profile"
                 )
-            yield Button("Use this mapping", variant="primary", id="map-use")
+            yield Static(
+                "Enter in the name (or the button) uses it · Esc cancels", classes="dialog-hint"
+            )
+            yield Button("Use this mapping", variant="primary", id="map-use", compact=True)
         yield Footer()
 
     def _answer(self) -> None:
