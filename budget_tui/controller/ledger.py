@@ -398,6 +398,11 @@ def delete_category(session: Session, category: Category, move_to: Category | No
                 )
             bump(session, deltas)
             moved = len(befores)
+    # Its import rules go with it, recorded, so an undo brings them back too.
+    gone = session.execute(select(rules_t.c.id).where(rules_t.c.category_id == category.id)).all()
+    for found in gone:
+        record.simple("rules", found.id, _simple_row(rules_t, found.id, session), None)
+        session.execute(delete(rules_t).where(rules_t.c.id == found.id))
     record.category(category.id, category_row(category), None)
     session.execute(delete(totals_t).where(totals_t.c.category_id == category.id))
     session.delete(category)
