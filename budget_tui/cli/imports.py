@@ -24,6 +24,14 @@ from budget_tui.cli._base import EXIT_USER_ERROR, common, main, open_book_for
     help="The file's date format when its dates fit several: DD/MM/YYYY, MM/DD/YYYY, ...",
 )
 @click.option(
+    "--map",
+    "columns",
+    metavar="ROLE=COLUMN",
+    multiple=True,
+    help="Which CSV column is what, over what was detected: date, description, amount, debit, "
+    "credit, type, category (and money_out=negative|positive). Repeat it.",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Check the file and count new and duplicate rows; write nothing.",
@@ -45,6 +53,7 @@ def import_(
     file: str,
     profile: str | None,
     date_format: str | None,
+    columns: tuple[str, ...],
     dry_run: bool,
     skip_bad: bool,
     create_categories: bool,
@@ -60,8 +69,15 @@ def import_(
     """
     from budget_tui.controller.file_import import ImportOptions, import_file
 
+    mapped: dict[str, str] = {}
+    for pair in columns:
+        role, sep, column = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not ROLE=COLUMN", param_hint="--map")
+        mapped[role.strip()] = column.strip()
     book = open_book_for(ctx, source="import")
     options = ImportOptions(
+        columns=mapped,
         profile=profile,
         date_format=date_format,
         skip_bad=skip_bad,

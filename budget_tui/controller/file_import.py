@@ -81,6 +81,9 @@ class ImportOptions:
     # its transaction's line, so the line can't tell its rows apart.
     choices: Mapping[int, str] = field(default_factory=dict)
     save_profile: str | None = None
+    # Columns named by the person (role -> header name: date, description, amount, debit,
+    # credit, type, category; money_out -> negative | positive), over what was detected.
+    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 # -- reading the file ------------------------------------------------------------------------
@@ -176,11 +179,15 @@ def _open(session: Session, path: str | Path, options: ImportOptions) -> _Source
             )
     if chosen is not None:
         mapping = mapping.with_changes(date_format=chosen)
+    if options.columns:
+        mapping = _with_columns(mapping, detection.header, options.columns)
     confirmed = bool(chosen or profile_name or options.mapping_json or mapping.own_format)
     choices = detection.date_choices if not confirmed else (mapping.date_format,)
     missing = tuple(m for m in detection.missing if not confirmed or m != "date format")
-    if options.mapping_json or profile_name:
+    if options.mapping_json or profile_name or options.columns:
         missing = tuple(c for c in ("date", "description") if not getattr(mapping, c))
+        if not (mapping.amount or mapping.debit or mapping.credit):
+            missing += ("amount",)
     fmt = ImportFormat(
         "csv",
         profile=profile_name,
@@ -192,6 +199,43 @@ def _open(session: Session, path: str | Path, options: ImportOptions) -> _Source
         own_format=mapping.own_format,
     )
     return _Source(fmt, path, mapping=mapping)
+
+
+ROLES = ("date", "description", "amount", "debit", "credit", "type", "category")
+
+
+def _with_columns(
+    mapping: csvfile.CsvMapping, header: tuple[str, ...], columns: Mapping[str, str]
+) -> csvfile.CsvMapping:
+    """``mapping`` with the roles the person named; raises InvalidInput for an unknown role or
+    a column the header lacks."""
+    changes: dict[str, object] = {}
+    by_name = {csvfile.normal(h): h for h in header}
+    for role, column in columns.items():
+        role = role.strip().casefold().replace("-", "_")
+        if role == "money_out":
+            if column not in ("negative", "positive"):
+                raise InvalidInput("columns", "money_out is negative or positive.")
+            changes[role] = column
+            continue
+        if role not in ROLES:
+            raise InvalidInput("columns", f"{role!r} is not a column role ({', '.join(ROLES)}).")
+        if column.strip() in ("", "-", "none"):
+            changes[role] = None if role not in ("date", "description") else ""
+            continue
+        found = by_name.get(csvfile.normal(column))
+        if found is None:
+            raise InvalidInput(
+                "columns", f"The header has no column {column!r}; it has {', '.join(header)}."
+            )
+        changes[role] = found
+    if changes.get("amount"):
+        changes.setdefault("debit", None)
+        changes.setdefault("credit", None)
+    elif changes.get("debit") or changes.get("credit"):
+        changes.setdefault("amount", None)
+        changes.setdefault("type", None)
+    return mapping.with_changes(**changes)
 
 
 def _check_readable(source: _Source) -> None:

@@ -107,3 +107,19 @@ def test_rules_add_list_delete_and_undo(url: str) -> None:
     assert "contains 'tesco' -> 'Groceries' as 'Tesco'" in out
     code, _, err = run("--db", url, "rule", "add", "x", "Nowhere")
     assert code == 1 and "There is no category named 'Nowhere'" in err
+
+
+def test_columns_named_on_the_command_line(url: str, tmp_path: Path) -> None:
+    path = tmp_path / "card.csv"
+    path.write_text("Posted,Memo,Payee,Value\n2026-12-01,POS 1234,Corner Shop,-4.50\n")
+    code, _, err = run("--db", url, "import", str(path))
+    assert code == 1 and "No column for the date" in err
+    code, _, err = run(
+        "--db", url, "import", str(path),
+        "--map", "date=Posted", "--map", "description=payee", "--map", "amount=Value",
+    )  # fmt: skip
+    assert code == 0, err
+    _, out, _ = run("--db", url, "export")
+    assert "2026-12-01,Corner Shop,4.50,Uncategorised" in out
+    code, _, err = run("--db", url, "import", str(path), "--map", "amount=Nope")
+    assert code == 1 and "The header has no column 'Nope'" in err
