@@ -37,7 +37,13 @@ def read_ofx(path: str | Path) -> Iterator[Row | BadRow]:
             tree.parse(fh)
         ofx = tree.convert()
     except Exception as exc:  # ofxtools raises a dozen kinds for a file it does not understand
-        raise FileProblem(f"This OFX file could not be read ({type(exc).__name__}).") from None
+        # Banks' files often break the spec somewhere (a missing sign-on field, a bad header):
+        # the transactions themselves are still read, by their tags.
+        rows = list(_read_ofx_loosely(Path(path).read_bytes().decode("latin-1")))
+        if not rows:
+            raise FileProblem(f"This OFX file could not be read ({type(exc).__name__}).") from None
+        yield from rows
+        return
     number = 0
     for statement in ofx.statements:
         account = getattr(statement, "account", None)
@@ -61,6 +67,32 @@ def read_ofx(path: str | Path) -> Iterator[Row | BadRow]:
                 None,
                 f"{acct}\x1f{fitid}" if fitid else None,
             )
+
+
+_TAG = re.compile(r"<(\w+)>([^<\r\n]*)")
+_BLOCK = re.compile(r"<STMTTRN>(.*?)(?:</STMTTRN>|(?=<STMTTRN>)|(?=</BANKTRANLIST>))", re.S | re.I)
+_ACCOUNT = re.compile(r"<ACCTID>([^<\r\n]*)", re.I)
+
+
+def _read_ofx_loosely(text: str) -> Iterator[Row | BadRow]:
+    """The transactions of an OFX file that the strict parser refused, read tag by tag."""
+    account = _ACCOUNT.search(text)
+    acct = account.group(1).strip() if account else ""
+    for number, block in enumerate(_BLOCK.findall(text), start=1):
+        tags = {k.upper(): v.strip() for k, v in _TAG.findall(block)}
+        posted, amount = tags.get("DTPOSTED", ""), tags.get("TRNAMT", "")
+        try:
+            day = dt.date(int(posted[:4]), int(posted[4:6]), int(posted[6:8]))
+            cents = _cents(Decimal(amount.replace(",", ".")))
+        except (ValueError, InvalidOperation):
+            yield BadRow(number, "STMTTRN", "a transaction without a readable date or amount")
+            continue
+        name, memo = tags.get("NAME", ""), tags.get("MEMO", "")
+        description = name or memo or tags.get("PAYEE", "")
+        if name and memo and memo.casefold() not in name.casefold():
+            description = f"{name} {memo}"
+        fitid = tags.get("FITID")
+        yield Row(number, day, -cents, description, None, f"{acct}\x1f{fitid}" if fitid else None)
 
 
 # -- QIF ---------------------------------------------------------------------------------------

@@ -156,3 +156,14 @@ def test_camt053_credits_debits_and_only_booked_entries() -> None:
 )
 def test_the_format_is_known_from_the_file(name: str, kind: str) -> None:
     assert statements.sniff_format(DATA / name) == kind
+
+
+def test_an_ofx_file_that_breaks_the_spec_is_still_read_by_its_tags(tmp_path: Path) -> None:
+    text = (DATA / "statement_2026_11.ofx").read_text()
+    # No sign-on status and a header the strict parser refuses, as some banks write them.
+    broken = text.replace("OFXHEADER:100", "OFXHEADER:999").replace("<CODE>0\r\n", "", 1)
+    path = tmp_path / "broken.ofx"
+    path.write_text(broken)
+    got = list(statements.read_ofx(path))
+    strict = list(statements.read_ofx(DATA / "statement_2026_11.ofx"))
+    assert got == strict
