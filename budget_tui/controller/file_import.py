@@ -172,7 +172,12 @@ def _open(session: Session, path: str | Path, options: ImportOptions) -> _Source
         saved = _profile(session, name=options.profile, signature=detection.signature)
         if saved is not None:
             profile_name, settings = saved
-            mapping = csvfile.CsvMapping.from_json(settings)
+            # The columns are the profile's; where the header starts and how the file is
+            # written (encoding, delimiter) are this file's own.
+            here = detection.mapping
+            mapping = csvfile.CsvMapping.from_json(settings).with_changes(
+                header_line=here.header_line, encoding=here.encoding, delimiter=here.delimiter
+            )
         elif options.profile and options.save_profile is None:
             raise NotFound(
                 f"There is no import profile named {options.profile!r}.",

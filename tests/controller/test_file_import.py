@@ -309,3 +309,24 @@ def test_each_split_of_a_qif_transaction_takes_its_own_choice(book: Book) -> Non
         (Decimal("60.00"), "Groceries"),
     ]
     assert ("2026-12-15", "ACME Payroll", Decimal("2500.00"), "Salary") in rows(book)
+
+
+def test_a_profile_reads_a_statement_with_more_lines_above_its_header(
+    book: Book, tmp_path: Path
+) -> None:
+    first = tmp_path / "jan.csv"
+    first.write_text("Account,1\nDate,Details,Out,In\n2026-01-02,Rent,900.00,\n")
+    import_file(
+        book.sessions,
+        first,
+        ImportOptions(
+            columns={"description": "Details", "debit": "Out", "credit": "In"},
+            save_profile="Bank",
+        ),
+    )
+    second = tmp_path / "feb.csv"
+    second.write_text(
+        "Account,1\nPeriod,February\n\nDate,Details,Out,In\n2026-02-02,Rent,900.00,\n"
+    )
+    report = import_file(book.sessions, second)
+    assert report.format.profile == "Bank" and report.new == 1
