@@ -333,6 +333,10 @@ def _propose(
         missing.append("amount")
     if col["amount"] is not None:
         col["debit"] = col["credit"] = None
+        if found["type"] is not None and not _says_debit_or_credit(
+            body, found["type"], found["amount"]
+        ):
+            col["type"] = None  # "Card payment", "Transfer": a kind of payment, not a sign
     else:
         col["type"] = None
     choices: list[str] = []
@@ -363,6 +367,17 @@ def _propose(
     elif found["date"] is not None and not choices:
         missing.append("date format")
     return CsvDetection(tuple(header), mapping, tuple(choices), tuple(missing), sample)
+
+
+def _says_debit_or_credit(body: list[list[str]], type_at: int, amount_at: int | None) -> bool:
+    """True when a type column gives the sign: its values are debit/credit words and the
+    amounts are all written without one."""
+    words = [normal(r[type_at]) for r in body[:200] if r[type_at].strip()]
+    if not words or any(w not in DEBIT_WORDS | CREDIT_WORDS for w in words):
+        return False
+    return amount_at is None or not any(
+        r[amount_at].strip().startswith(("-", "(", "\u2212")) for r in body[:200]
+    )
 
 
 class _BoundedLines:

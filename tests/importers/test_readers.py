@@ -167,3 +167,20 @@ def test_an_ofx_file_that_breaks_the_spec_is_still_read_by_its_tags(tmp_path: Pa
     got = list(statements.read_ofx(path))
     strict = list(statements.read_ofx(DATA / "statement_2026_11.ofx"))
     assert got == strict
+
+
+def test_a_type_column_that_names_the_kind_of_payment_is_not_a_sign(tmp_path: Path) -> None:
+    path = tmp_path / "monzo.csv"
+    path.write_text(
+        "Transaction ID,Date,Time,Type,Name,Emoji,Category,Amount,Currency\n"
+        "tx_1,01/12/2026,09:14:00,Card payment,Pret A Manger,,Eating out,-3.10,GBP\n"
+        "tx_2,02/12/2026,10:00:00,Faster payment,ACME Ltd,,Income,2500.00,GBP\n"
+    )
+    detection = csvfile.detect(path)
+    assert detection.mapping.type is None and detection.mapping.amount == "Amount"
+    assert detection.mapping.description == "Name"
+    got = list(csvfile.read_csv(path, detection.mapping))
+    assert [(r.cents, r.category) for r in got if isinstance(r, Row)] == [
+        (310, "Eating out"),
+        (-250000, "Income"),
+    ]
