@@ -14,6 +14,7 @@ import csv
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -126,8 +127,11 @@ CREDIT_WORDS = frozenset({"credit", "cr", "c", "deposit", "in", "h", "haben", "r
 
 
 def normal(name: str) -> str:
-    """A header cell as compared: lower case, punctuation and spaces as single spaces."""
-    return " ".join(re.sub(r"[^\w]+", " ", name.lstrip("\ufeff").casefold()).split())
+    """A header cell as compared: lower case without accents ("Libellé" is "libelle"),
+    punctuation and spaces as single spaces."""
+    plain = unicodedata.normalize("NFKD", name.lstrip("\ufeff").casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
 def header_signature(header: list[str] | tuple[str, ...]) -> str:

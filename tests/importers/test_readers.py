@@ -184,3 +184,38 @@ def test_a_type_column_that_names_the_kind_of_payment_is_not_a_sign(tmp_path: Pa
         (310, "Eating out"),
         (-250000, "Income"),
     ]
+
+
+def test_bad_rows_of_a_banks_layout_say_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "bank.csv"
+    path.write_text(
+        "Date,Description,Debit,Credit\n"
+        "2026-12-01,Both,1.00,2.00\n"
+        "2026-12-02,Neither,,\n"
+        "2026-12-03,Fine,3.00,\n"
+        "31/12/2026,Other date format,4.00,\n"
+    )
+    detection = csvfile.detect(path)
+    got = list(csvfile.read_csv(path, detection.mapping))
+    assert [(r.line, r.reason) for r in got if isinstance(r, BadRow)] == [
+        (2, "both the debit and the credit column hold an amount"),
+        (3, "the amount is empty"),
+        (5, "'31/12/2026' is not a date like YYYY-MM-DD"),
+    ]
+
+
+def test_latin1_text_with_a_quoted_line_break_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "fr.csv"
+    path.write_bytes(
+        "Date;Libellé;Montant\r\n"
+        '02/12/2026;"Café de la Gare\r\nParis";-3,50\r\n'
+        "13/12/2026;Crédit salaire;2 100,00\r\n".encode("cp1252")
+    )
+    detection = csvfile.detect(path)
+    assert detection.mapping.delimiter == ";" and detection.mapping.decimal == ","
+    assert detection.mapping.description == "Libellé"  # by its name, accent and all
+    got = [r for r in csvfile.read_csv(path, detection.mapping) if isinstance(r, Row)]
+    assert [(r.line, r.cents, r.description) for r in got] == [
+        (2, 350, "Café de la Gare\r\nParis"),
+        (4, -210000, "Crédit salaire"),
+    ]
