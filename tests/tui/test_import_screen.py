@@ -283,3 +283,29 @@ def test_import_mapping_form(snap_compare, snapshot_url, size) -> None:
         await steady_cursor(pilot)
 
     assert snap_compare(make_app(snapshot_url), terminal_size=size, run_before=run_before)
+
+
+async def test_two_overlapping_ofx_statements_on_either_backend(backend: str, tmp_path) -> None:
+    """November, then December (one transaction in both): the preview dims it, Ctrl+S adds the
+    two new ones; u takes December back whole."""
+    from tests.conftest import make_book
+
+    book = make_book(backend, tmp_path)
+    try:
+        url = book.engine.url.render_as_string(hide_password=False)
+        app = make_app(url)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_preview(pilot, DATA / "statement_2026_11.ofx")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert len(stored(book)) == 5
+            screen = await open_preview(pilot, DATA / "statement_2026_12.qfx")
+            assert [r.status for r in screen.preview.rows] == ["duplicate", "new", "new"]
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert len(stored(book)) == 7
+            await pilot.press("u")
+            await settle(pilot)
+            assert len(stored(book)) == 5
+    finally:
+        book.close()
