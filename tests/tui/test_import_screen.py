@@ -309,3 +309,29 @@ async def test_two_overlapping_ofx_statements_on_either_backend(backend: str, tm
             assert len(stored(book)) == 5
     finally:
         book.close()
+
+
+async def test_tab_completes_the_path(empty_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    shutil.copyfile(DATA / "uk_bank.csv", folder / "december-2026.csv")
+    app = make_app(empty_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await type_text(pilot, str(tmp_path / "stat"))
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        await pilot.pause(0.2)
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        path_input = screen.query_one("#import-path")
+        assert path_input.value == str(folder / "december-2026.csv")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.preview is not None and len(screen.preview.rows) == 5

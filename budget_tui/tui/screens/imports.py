@@ -66,6 +66,28 @@ class PathSuggester(Suggester):
         return value + tail if tail else None
 
 
+class PathInput(Input):
+    """The path field: Tab takes the completion shown (as → does), else moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            id="complete",
+            tooltip="Take the completion shown",
+            show=False,
+        ),
+    ]
+
+    def action_complete(self) -> None:
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
 class ImportScreen(runner.DatabaseWork, Screen[None]):
     """The import screen; opened with ``i`` on Expenses (or from the command palette)."""
 
@@ -152,7 +174,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader(None)
-        yield Input(
+        yield PathInput(
             self.path,
             placeholder="Path of the statement: CSV, OFX/QFX, QIF or CAMT.053 (Tab completes)",
             id="import-path",
