@@ -30,6 +30,7 @@ from budget_tui.cli import (  # noqa: F401  (registers them)
     books,
     categories,
     entries,
+    imports,
     mcp,
     reports,
     schedules,

@@ -1,4 +1,4 @@
-"""Commands for the book as a whole: demo, import, export, db, serve."""
+"""Commands for the book as a whole: demo, export, db, serve (import: cli/imports.py)."""
 
 from __future__ import annotations
 
@@ -75,35 +75,6 @@ def _remove_demo_book() -> None:
     path = demo_path()
     for suffix in ("", "-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-@main.command("import")
-@common
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.pass_context
-def import_(ctx: click.Context, file: str) -> None:
-    """Import expenses from a CSV file with columns date,description,amount,category.
-
-    All rows are imported, or none: the first bad row stops the import and is named.
-    Rows already imported (from this file or an overlapping one) are skipped, so running the
-    same import again adds nothing. Unknown categories are created.
-    """
-    from budget_tui.controller.imports import import_csv
-
-    book = open_book_for(ctx, source="import")
-    with open(file, encoding="utf-8-sig", newline="", errors="strict") as fh:
-        result = import_csv(book.sessions, fh)
-    new = "expense" if result.rows == 1 else "expenses"
-    were = "was" if result.skipped == 1 else "were"
-    created = (
-        f" New categories: {', '.join(result.categories_created)}."
-        if result.categories_created
-        else ""
-    )
-    click.echo(
-        f"Imported {result.rows:,} new {new}; {result.skipped:,} {were} already imported.{created}",
-        err=True,
-    )
 
 
 @main.command()

@@ -424,6 +424,18 @@ class ImportStage:
         self._raw.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN", data)
         self.staged += rows
 
+    def relabel(self, categories: dict[int, int]) -> None:
+        """Give the staged rows staged under a stand-in category id (a negative number: a
+        category made only once the whole file was read) the real one."""
+        assert self._raw is not None
+        table = STAGE if self.copy else f"temp.{STAGE}"
+        mark = "%s" if self.copy else "?"
+        for stand_in, real in categories.items():
+            self._raw.execute(
+                f"UPDATE {table} SET category_id = {mark} WHERE category_id = {mark}",
+                (real, stand_in),
+            )
+
     def finish(
         self, *, uid_prefix: str, now: dt.datetime, moved: Callable[[int], None] | None = None
     ) -> int:

@@ -1,4 +1,9 @@
-"""CSV import: columns ``date,description,amount,category``.
+"""CSV import of our own columns ``date,description,amount,category``, for programs and tests.
+
+People import through :mod:`budget_tui.controller.file_import` (the ``import`` command and the
+import screen): any bank's layout, every problem reported at once, no category created unasked.
+This module keeps :func:`row_key` (the import key both share, so a file imported by either is
+known to the other) and the line-length guards.
 
 An import is one transaction: every new row is saved, or (at the first bad row) none is, and the
 message names the row and the problem. Files are read in bounded pieces and streamed, so memory

@@ -62,6 +62,8 @@ from budget_tui.db.models import (
     Category,
     Change,
     Expense,
+    ImportProfile,
+    Rule,
     Schedule,
     utcnow,
 )
@@ -74,6 +76,14 @@ categories_t = cast(Table, Category.__table__)
 archive_t = cast(Table, ArchivedExpense.__table__)
 budgets_t = cast(Table, Budget.__table__)
 schedules_t = cast(Table, Schedule.__table__)
+rules_t = cast(Table, Rule.__table__)
+profiles_t = cast(Table, ImportProfile.__table__)
+# Tables whose rows a change records whole and undo puts back as they were (no roll-up, no
+# batch): the state key, the table and the columns a person sees (a change since is refused).
+_SIMPLE = {
+    "rules": (rules_t, ("position", "match", "pattern", "category_id", "rename")),
+    "profiles": (profiles_t, ("name", "name_key", "signature", "settings")),
+}
 
 SOURCES = ("tui", "cli", "import", "schedule")
 DEFAULT_SOURCE = "cli"
@@ -202,6 +212,10 @@ class _Record:
     def schedule(self, schedule_id: int, before: Row | None, after: Row | None) -> None:
         self.before.setdefault("schedules", {}).setdefault(str(schedule_id), before)
         self.after.setdefault("schedules", {})[str(schedule_id)] = after
+
+    def simple(self, key: str, row_id: int, before: Row | None, after: Row | None) -> None:
+        self.before.setdefault(key, {}).setdefault(str(row_id), before)
+        self.after.setdefault(key, {})[str(row_id)] = after
 
 
 def _dump(state: State) -> str:
@@ -526,6 +540,11 @@ def delete_category(session: Session, category: Category, move_to: Category | No
             moved = len(befores)
     for row in _budget_rows(session, category.id).values():
         _delete_budget(session, record, row)
+    # Its import rules go with it, recorded, so an undo brings them back too.
+    gone = session.execute(select(rules_t.c.id).where(rules_t.c.category_id == category.id)).all()
+    for found in gone:
+        record.simple("rules", found.id, _simple_row(rules_t, found.id, session), None)
+        session.execute(delete(rules_t).where(rules_t.c.id == found.id))
     record.category(category.id, category_row(category), None)
     session.execute(delete(totals_t).where(totals_t.c.category_id == category.id))
     session.delete(category)
@@ -751,6 +770,116 @@ def _schedule_values(row: Row, posted_through: str | None) -> dict[str, Any]:
     }
     values["next_on"] = next_due(dict(row, posted_through=posted_through))
     return values
+
+
+# -- import rules and profiles -------------------------------------------------------------------
+
+
+def _simple_row(table: Table, row_id: int, session: Session) -> Row | None:
+    found = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    return None if found is None else dict(found)
+
+
+def add_rule(
+    session: Session,
+    *,
+    match: str,
+    pattern: str,
+    category: Category,
+    rename: str | None,
+    position: int,
+) -> int:
+    """Insert a rule at ``position`` (rules from there on move down one) and record it; returns
+    its id."""
+    moved = [
+        int(found.id)
+        for found in session.execute(
+            select(rules_t.c.id).where(rules_t.c.position >= position).order_by(rules_t.c.position)
+        )
+    ]
+    record = _Record("rule.add")
+    for rule_id in moved:
+        before = _simple_row(rules_t, rule_id, session)
+        session.execute(
+            update(rules_t).where(rules_t.c.id == rule_id).values(position=rules_t.c.position + 1)
+        )
+        record.simple("rules", rule_id, before, _simple_row(rules_t, rule_id, session))
+    rule_id = int(
+        session.execute(
+            insert(rules_t)
+            .values(
+                position=position,
+                match=match,
+                pattern=pattern,
+                category_id=category.id,
+                rename=rename,
+            )
+            .returning(rules_t.c.id)
+        ).scalar_one()
+    )
+    record.simple("rules", rule_id, None, _simple_row(rules_t, rule_id, session))
+    words = {"contains": "contains", "starts": "starts with", "regex": "matches"}[match]
+    renamed = f" as {rename!r}" if rename else ""
+    _record(session, record, f"add rule: {words} {pattern!r} -> {category.name!r}{renamed}")
+    return rule_id
+
+
+def delete_rule(session: Session, rule_id: int, summary: str) -> None:
+    """Delete a rule and record it (the rules after it keep their positions: order is kept)."""
+    record = _Record("rule.delete")
+    record.simple("rules", rule_id, _simple_row(rules_t, rule_id, session), None)
+    session.execute(delete(rules_t).where(rules_t.c.id == rule_id))
+    _record(session, record, f"delete rule: {summary}")
+
+
+def save_profile(session: Session, *, name: str, signature: str, settings: str) -> int:
+    """Insert or replace (by name, in any case) a CSV profile and record it; returns its id."""
+    key = validate.name_key(name)
+    found = session.scalar(select(profiles_t.c.id).where(profiles_t.c.name_key == key))
+    record = _Record("profile.save")
+    values = {"name": name, "name_key": key, "signature": signature, "settings": settings}
+    if found is None:
+        profile_id = int(
+            session.execute(
+                insert(profiles_t).values(values).returning(profiles_t.c.id)
+            ).scalar_one()
+        )
+        before = None
+    else:
+        profile_id = int(found)
+        before = _simple_row(profiles_t, profile_id, session)
+        session.execute(update(profiles_t).where(profiles_t.c.id == profile_id).values(values))
+    record.simple("profiles", profile_id, before, _simple_row(profiles_t, profile_id, session))
+    _record(session, record, f"save import profile {name!r}")
+    return profile_id
+
+
+def _check_simple(key: str, expected: Row | None, current: Row | None) -> None:
+    what = "rule" if key == "rules" else "import profile"
+    if expected is None:
+        if current is not None:
+            raise _refuse(f"the {what} #{current['id']} exists again")
+        return
+    if current is None:
+        raise _refuse(f"the {what} #{expected['id']} was deleted since")
+    if any(current[k] != expected[k] for k in _SIMPLE[key][1]):
+        raise _refuse(f"the {what} #{expected['id']} was changed since")
+
+
+def _apply_simple(session: Session, key: str, rows: Mapping[str, Row | None]) -> dict:
+    table = _SIMPLE[key][0]
+    done: dict[str, Row | None] = {}
+    for row_id, row in rows.items():
+        exists = _simple_row(table, int(row_id), session) is not None
+        if row is None:
+            session.execute(delete(table).where(table.c.id == int(row_id)))
+        elif exists:
+            values = {k: v for k, v in row.items() if k != "id"}
+            session.execute(update(table).where(table.c.id == int(row_id)).values(values))
+        else:
+            session.execute(insert(table).values(row))
+        done[row_id] = row
+    return done
 
 
 # -- bulk changes: an import or a demo fill ------------------------------------------------------
@@ -1064,6 +1193,10 @@ def apply_state(
     if "batch" in target:
         assert batch_change is not None
         _check_batch(session, expected["batch"], batch_change)
+    for key, (table, _shown) in _SIMPLE.items():
+        for row_id in target.get(key, {}):
+            current_row = _simple_row(table, int(row_id), session)
+            _check_simple(key, expected.get(key, {}).get(row_id), current_row)
     result = _empty_state()
     # 2. Categories that must exist (restored or changed back) before their expenses.
     for key, row in target.get("categories", {}).items():
@@ -1163,6 +1296,10 @@ def apply_state(
             )
     # The roll-up now, before a category's rows of it go with the category.
     bump(session, deltas)
+    # Rules and profiles, now that the categories they name exist (and before any goes).
+    for key in _SIMPLE:
+        if key in target:
+            result[key] = _apply_simple(session, key, target[key])
     # 4. A batch (import, demo) out of the book or back into it.
     if "batch" in target:
         assert batch_change is not None

@@ -247,3 +247,35 @@ class Schedule(Base):
 
     def __repr__(self) -> str:
         return f"Schedule(id={self.id!r}, {self.description!r} every {self.interval} {self.unit})"
+
+
+class Rule(Base):
+    """An import rule: a description that contains / starts with / matches ``pattern`` goes to
+    ``category_id`` (and, with ``rename``, is saved as that cleaner description). Rules are tried
+    in ``position`` order; the first that matches wins (migration 0009)."""
+
+    __tablename__ = "rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    match: Mapped[str] = mapped_column(String(10))  # contains | starts | regex
+    pattern: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), index=True
+    )
+    rename: Mapped[str | None] = mapped_column(String(200), default=None)
+
+    __table_args__ = (Index("ix_rules_position", "position"),)
+
+
+class ImportProfile(Base):
+    """How to read one bank's CSV (a :class:`budget_tui.importers.csvfile.CsvMapping` as JSON),
+    found again by a hash of the file's header (migration 0009)."""
+
+    __tablename__ = "import_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_key: Mapped[str] = mapped_column(String(50), unique=True)
+    signature: Mapped[str] = mapped_column(String(64), index=True)
+    settings: Mapped[str] = mapped_column(Text)

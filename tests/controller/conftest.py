@@ -50,6 +50,8 @@ def book(
     b = request.getfixturevalue("pg_book")
     with b.engine.begin() as conn:
         for table in (
+            "rules",
+            "import_profiles",
             "archived_expenses",
             "changes",
             "monthly_totals",

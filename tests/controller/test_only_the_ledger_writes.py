@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import event
 
 import budget_tui
-from budget_tui.controller import categories, expenses, history, schedules
+from budget_tui.controller import categories, expenses, history, rules, schedules
 from budget_tui.controller.demo import fill_demo
+from budget_tui.controller.file_import import ImportOptions, import_file
 from budget_tui.controller.imports import import_csv
 
 LEDGER = str(Path(budget_tui.__file__).parent / "controller" / "ledger.py")
@@ -22,7 +23,7 @@ LEDGER_HELPERS = {"bulk.py", "ledger.py"}
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-def test_every_write_statement_of_every_action_comes_from_the_ledger(book) -> None:
+def test_every_write_statement_of_every_action_comes_from_the_ledger(book, tmp_path) -> None:
     outsiders: list[str] = []
 
     def watch(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -51,6 +52,11 @@ def test_every_write_statement_of_every_action_comes_from_the_ledger(book) -> No
         )
         categories.delete_category(s, food.id, move_to=home.id)
         import_csv(s, io.StringIO("date,description,amount,category\n2026-03-03,Tea,2.00,New\n"))
+        rule = rules.add_rule(s, "tea", "Home", rename="Tea")
+        statement = tmp_path / "statement.csv"
+        statement.write_text("Date,Description,Amount\n2026-03-04,TEA SHOP,-3.00\n")
+        import_file(s, statement, ImportOptions(save_profile="Bank"))
+        rules.delete_rule(s, rule.id)
         fill_demo(s, 50, seed=1, into_existing=True)
         history.undo(s)
         history.undo(s)

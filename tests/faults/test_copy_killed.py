@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget_tui.cli import main
-from budget_tui.controller import expenses, imports
+from budget_tui.controller import expenses, file_import, imports
 from budget_tui.controller.book import Book
 from tests.faults.conftest import Admin
 
@@ -45,6 +45,7 @@ def test_a_backend_killed_during_copy_leaks_no_row(
 ) -> None:
     # One COPY carries the whole file, so it stays busy long enough to be caught in the act.
     monkeypatch.setattr(imports, "CHUNK", 10_000_000)
+    monkeypatch.setattr(file_import, "CHUNK", 10_000_000)
     path = tmp_path / "big.csv"
     with path.open("w", encoding="utf-8") as fh:
         fh.write("date,description,amount,category\n")
@@ -57,7 +58,7 @@ def test_a_backend_killed_during_copy_leaks_no_row(
     caplog.set_level(logging.DEBUG)
     killer.start()
     try:
-        result = CliRunner().invoke(main, ["--db", url, "import", str(path)])
+        result = CliRunner().invoke(main, ["--db", url, "import", str(path), "--create-categories"])
     finally:
         stop.set()
         killer.join(10)

@@ -29,6 +29,8 @@ def empty(book: Book) -> None:
     # DELETE, not TRUNCATE: on tables this small it is many times faster on PostgreSQL.
     with book.engine.begin() as conn:
         for table in (
+            "rules",
+            "import_profiles",
             "archived_expenses",
             "changes",
             "expenses",

@@ -3,21 +3,24 @@ started (every row's content and the monthly roll-up); redone, it is exactly as 
 
 Runs on SQLite and PostgreSQL. The sequences mix every kind of change: expenses added, edited,
 moved and deleted; categories added, renamed, budgeted and deleted with their expenses moved;
-CSV imports (undone and redone whole). Steps the controller refuses (a name taken, say) are
-simply not changes.
+CSV imports and bank statements categorised by rules (undone and redone whole); import rules
+added and deleted. Steps the controller refuses (a name taken, say) are simply not changes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from budget_tui.controller import categories, expenses, history
+from budget_tui.controller import categories, expenses, history, rules
 from budget_tui.controller.book import Book
+from budget_tui.controller.file_import import ImportOptions, import_file
 from budget_tui.controller.imports import import_csv
 from budget_tui.errors import BudgetError
 from tests.property.conftest import empty
@@ -51,6 +54,16 @@ steps = st.one_of(
             max_size=6,
         ),
     ),
+    st.tuples(st.just("rule"), st.sampled_from(["Bought", "Shop", "o"]), picks, picks),
+    st.tuples(st.just("unrule"), picks),
+    st.tuples(
+        st.just("statement"),
+        st.lists(
+            st.tuples(st.sampled_from(DAYS), amounts, st.sampled_from(["Shop", "Bought", "x"])),
+            min_size=1,
+            max_size=6,
+        ),
+    ),
 )
 
 
@@ -68,13 +81,21 @@ def state(book: Book) -> tuple:
                 "LEFT JOIN budgets b ON b.category_id = c.id ORDER BY 1, 4"
             )
         ).all()
+        kept_rules = conn.execute(
+            text("SELECT id, position, match, pattern, category_id, rename FROM rules ORDER BY id")
+        ).all()
         rollup = conn.execute(
             text(
                 "SELECT category_id, month, total_cents, count FROM monthly_totals "
                 "WHERE count <> 0 OR total_cents <> 0 ORDER BY 1, 2"
             )
         ).all()
-    return tuple(map(tuple, rows)), tuple(map(tuple, cats)), tuple(map(tuple, rollup))
+    return (
+        tuple(map(tuple, rows)),
+        tuple(map(tuple, cats)),
+        tuple(map(tuple, rollup)),
+        tuple(map(tuple, kept_rules)),
+    )
 
 
 def run(book: Book, step: tuple) -> None:
@@ -119,6 +140,18 @@ def run(book: Book, step: tuple) -> None:
         lines = ["date,description,amount,category\n"]
         lines += [f"{day},Imported row,{amount},{name}\n" for day, amount, name in step[1]]
         import_csv(s, io.StringIO("".join(lines)))
+    elif kind == "rule" and (c := cat(step[2])):
+        count = len(rules.list_rules(s))
+        rules.add_rule(s, step[1], c.id, position=1 + step[3] % (count + 1))
+    elif kind == "unrule" and (found := rules.list_rules(s)):
+        rules.delete_rule(s, found[step[1] % len(found)].id)
+    elif kind == "statement":
+        lines = ["Date,Description,Amount\n"]
+        lines += [f"{day},{text_},-{amount}\n" for day, amount, text_ in step[1]]
+        with tempfile.TemporaryDirectory(prefix="h14-") as folder:
+            path = Path(folder) / "statement.csv"
+            path.write_text("".join(lines), encoding="utf-8")
+            import_file(s, path, ImportOptions(create_categories=True))
 
 
 @settings(

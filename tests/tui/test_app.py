@@ -138,6 +138,9 @@ async def test_the_palette_offers_every_screen_binding_that_has_an_action(demo_u
 def test_every_binding_has_an_id_and_a_tooltip() -> None:
     from budget_tui.tui.app import BudgetApp
     from budget_tui.tui.screens.confirm import ConfirmScreen
+    from budget_tui.tui.screens.import_mapping import MappingForm
+    from budget_tui.tui.screens.imports import ImportScreen, PathInput
+    from budget_tui.tui.screens.rules import RuleForm, RulesScreen
     from budget_tui.tui.widgets.category_form import CategoryForm
     from budget_tui.tui.widgets.category_picker import CategoryPicker
     from budget_tui.tui.widgets.expense_form import ExpenseForm
@@ -152,6 +155,11 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         CategoryForm,
         CategoryPicker,
         ExpenseForm,
+        ImportScreen,
+        PathInput,
+        RulesScreen,
+        RuleForm,
+        MappingForm,
     ):
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)  # type: ignore[union-attr]

@@ -78,9 +78,9 @@ def test_export_then_import_round_trip(url: str, tmp_path) -> None:
     code, _, err = run("--db", url, "export", "-o", str(out))
     assert code == 0 and "Exported 3" in err
     target = f"sqlite:///{tmp_path / 'copy.db'}"
-    code, _, err = run("--db", target, "import", str(out))
+    code, _, err = run("--db", target, "import", str(out), "--create-categories")
     assert code == 0, err
-    assert "Imported" in err
+    assert "300 new, 0 already in the book" in err
     _, again, _ = run("--db", target, "export")
     assert again == out.read_text(encoding="utf-8")
 
@@ -88,9 +88,9 @@ def test_export_then_import_round_trip(url: str, tmp_path) -> None:
 def test_import_refuses_a_bad_file_whole(url: str, tmp_path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "date,description,amount,category\n2026-01-02,Bread,2.50,Food\n2026-01-03,Milk,-1,Food\n"
+        "date,description,amount,category\n2026-01-02,Bread,2.50,Food\n2026-01-03,Milk,1x,Food\n"
     )
-    code, _, err = run("--db", url, "import", str(bad))
+    code, _, err = run("--db", url, "import", str(bad), "--create-categories")
     assert code == 1
     assert "Row 3" in err and "is not an amount" in err
     book = open_book(url)

@@ -157,12 +157,12 @@ def _book_files(book_path: Path) -> set[str]:
 def test_a_lost_connection_says_the_outcome_and_exits_with_its_code(
     book_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved, code, outcome
 ) -> None:
-    from budget_tui.controller import imports
+    from budget_tui.controller import file_import
 
     def lost(*_args, **_kwargs):
         raise DatabaseUnavailable("The connection to the database was lost.", saved=saved)
 
-    monkeypatch.setattr(imports, "import_csv", lost)
+    monkeypatch.setattr(file_import, "import_file", lost)
     csv_file = tmp_path / "in.csv"
     csv_file.write_text("date,description,amount,category\n2026-03-03,Milk,1.20,Food\n")
     got, _, err = run("--db", f"sqlite:///{book_path}", "import", str(csv_file))

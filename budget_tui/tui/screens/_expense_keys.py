@@ -33,6 +33,14 @@ EXPENSE_BINDINGS: list[BindingType] = [
         id="search",
         tooltip="Find expenses by text, in every month",
     ),
+    Binding(
+        "i",
+        "import_statement",
+        "Import",
+        id="import",
+        tooltip="Import a bank statement, with a preview first",
+        show=False,
+    ),
     Binding("c", "category", "Category", id="category", tooltip="Show one category's expenses"),
     Binding(
         "s",

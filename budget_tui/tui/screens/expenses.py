@@ -312,6 +312,11 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
     def _moved(self, message: Moved) -> None:
         self._show_saved(message.view, "Moved")
 
+    def action_import_statement(self) -> None:
+        from budget_tui.tui.screens.imports import ImportScreen
+
+        self.app.push_screen(ImportScreen())
+
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True
