@@ -291,19 +291,24 @@ def fill_demo(
             cat_ids[name] = existing[key]
             continue
         cents = to_cents(Decimal(budget)) if budget else None
+        rows: dict[dt.date, int] = {}  # the budget's rows: from each month on
+        if cents is not None:
+            rows[first] = cents
+            month = first
+            while name in DECEMBER and month <= day:
+                if month.month == 12:
+                    rows[month] = to_cents(Decimal(DECEMBER[name]))
+                    rows[add_months(month, 1)] = cents
+                month = add_months(month, 1)
+        ordered = sorted(rows.items())
         made = change.add_category(
             name,
-            None if cents is None else (first, cents, name in ROLLOVER),
+            (ordered[0][0], ordered[0][1], name in ROLLOVER) if ordered else None,
             kind="income" if name in INCOME else "spending",
         )
         cat_ids[name] = made.id
-        if name in DECEMBER and cents is not None:
-            month = first
-            while month <= day:
-                if month.month == 12:
-                    change.budget(made.id, month, to_cents(Decimal(DECEMBER[name])), False)
-                    change.budget(made.id, add_months(month, 1), cents, False)
-                month = add_months(month, 1)
+        for month, amount in ordered[1:]:
+            change.budget(made.id, month, amount, name in ROLLOVER)
     if not expenses:
         change.finish(0, "demo: categories")
         return 0

@@ -23,6 +23,7 @@ from budget_tui.controller.book import Book
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.export import export_csv
 from budget_tui.controller.imports import import_csv
+from budget_tui.controller.periods import add_months
 from budget_tui.controller.queries import expenses_t, totals_t
 from budget_tui.db.models import Category
 from budget_tui.errors import InvalidInput
@@ -244,3 +245,26 @@ def test_spend_over_any_period_equals_plain_sums(book: Book, start: dt.date, end
     assert totals.count == len(cells)
     assert totals.total == sum((a for _c, a in cells), start=Decimal("0.00"))
     assert expense_totals(book.sessions).count == 4000
+
+
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 12, 6), dt.date(2027, 1, 31), dt.date(2026, 3, 15)]
+)
+def test_the_demos_budgets_hold_in_any_month_it_is_made(book: Book, today: dt.date) -> None:
+    """Gifts budgets every December apart (300, then 40 again), Utilities roll over, from the
+    demo's first month on, whatever month the demo is made in (the first month may itself be a
+    December)."""
+    from budget_tui.controller import categories
+
+    fill_demo(book.sessions, 300, seed=3, today=today)
+    gifts = categories.budget_history(book.sessions, "Gifts")
+    first = gifts[0].month
+    assert first == add_months(today, -24)
+    decembers = [c for c in gifts if c.month.month == 12]
+    assert decembers and all(c.amount == Decimal("300.00") for c in decembers)
+    assert all(c.amount == Decimal("40.00") for c in gifts if c.month.month != 12)
+    utilities = categories.budget_history(book.sessions, "Utilities")
+    assert [(c.month, c.amount, c.rollover) for c in utilities] == [
+        (first, Decimal("200.00"), True)
+    ]
+    assert categories.get_category(book.sessions, "Salary").is_income
