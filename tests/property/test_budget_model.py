@@ -1,7 +1,7 @@
 """For random books with income, refunds, budget changes (from a month on, one month only,
 rollover on and off) and spending, every month's budget, carried amount, spend and available
 equal a plain Python model to the cent, in every view that shows them: the controller's budget
-status, the Categories overview, Reports' budget panel, the CLI's ``budget show --format json``
+status, the Categories overview, the Expenses screen's status line, Reports' budget panel, the CLI's ``budget show --format json``
 and the MCP ``budget_status`` tool; on both backends.
 
 The model is :mod:`tests.property.budget_model`.
@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from budget_tui.cli import main
 from budget_tui.controller import categories, expenses, reports
 from budget_tui.controller.periods import Period, add_months
+from budget_tui.controller.views import ExpenseFilter
+from budget_tui.tui.format import money as tui_money
+from budget_tui.tui.screens.expense_query import Query, status_line
 from tests.mcp.conftest import book_url, tools_for
 from tests.property.budget_model import Plan, month_budget, set_budget
 from tests.property.conftest import empty
@@ -125,6 +128,18 @@ def test_every_view_of_a_months_budget_matches_a_model(shared_book, steps) -> No
         assert {c.name: c.available for c in overview.budgeted} == {
             n: money(v) for n, (a, _, v) in want.items() if a is not None
         }
+        # The Expenses screen's status line: what the month's budgets have left, of what.
+        listing = expenses.browse_expenses(s, ExpenseFilter(period=Period.month(first)))
+        line = status_line(
+            Query(period=Period.month(first)), listing.totals, listing.categories, listing.flows
+        ).plain
+        budgeted = [v for v in want.values() if v[0] is not None]
+        if budgeted:
+            left = sum(v[2] or 0 for v in budgeted)
+            funds = sum((v[0] or 0) + v[1] for v in budgeted)
+            assert f"left {tui_money(money(left))} of {tui_money(money(funds))}" in line, line
+        else:
+            assert " left " not in line
         panel = reports.budget_vs_actual(s, first)
         assert {line.name: (line.budget, line.carried, line.remaining) for line in panel.lines} == {
             n: (money(a), money(c), money(v)) for n, (a, c, v) in want.items()
