@@ -332,4 +332,7 @@ def month(value: object, field: str = "month") -> dt.date:
             dt.date(year, number, int(found.group(3)))
         except ValueError:
             raise InvalidInput(field, "That day is not in the month.") from None
-    return _check_date(dt.date(year, number, 1), field)
+    first = dt.date(year, number, 1)
+    if not EARLIEST <= first <= LATEST:
+        raise InvalidInput(field, f"The month must be between {EARLIEST:%Y-%m} and {LATEST:%Y-%m}.")
+    return first

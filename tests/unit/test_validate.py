@@ -279,3 +279,23 @@ def test_a_person_may_type_dates_in_the_locales_order(
 def test_a_local_date_that_is_not_one_is_refused(typed: str) -> None:
     with pytest.raises(InvalidInput, match="is not a date"):
         validate.date(typed, today=dt.date(2026, 3, 15), local=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-13", "There is no month 13; months are 01 to 12."),
+        ("1899-12", "The month must be between 1900-01 and 2199-12."),
+        ("December", "Give a month as YYYY-MM, like 2026-12."),
+        ("2026-02-30", "That day is not in the month."),
+    ],
+)
+def test_a_month_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        validate.month(text)
+    assert (error.value.field, error.value.message) == ("month", message)
+
+
+def test_a_month_is_its_first_day() -> None:
+    assert validate.month(" 2026-12 ") == dt.date(2026, 12, 1)
+    assert validate.month("2026-02-14") == dt.date(2026, 2, 1)
