@@ -6,16 +6,17 @@ import datetime as dt
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from budget_tui.controller import validate
 from budget_tui.controller.periods import Period, month_start
-from budget_tui.errors import BudgetError, InvalidInput, render
+from budget_tui.errors import BudgetError, InvalidInput, NotFound, render
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -161,6 +162,25 @@ def parse_search_text(text: str | None) -> str | None:
     return validate.clean_text(
         text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
     )
+
+
+_NO_CATEGORY = "There is no category named"
+
+
+@contextmanager
+def naming_categories(sessions: Any) -> Iterator[None]:
+    """Inside, a category name that matches none is refused with the names there are, so an
+    assistant can pick the right one at once (the category list is read after the refusal, in
+    its own transaction)."""
+    try:
+        yield
+    except NotFound as error:
+        if not error.message.startswith(_NO_CATEGORY) or error.hint:
+            raise
+        from budget_tui.controller import categories
+
+        names = ", ".join(c.name for c in categories.list_categories(sessions))
+        raise NotFound(error.message, hint=f"Known categories: {names or 'none yet'}.") from None
 
 
 def error_text(error: BudgetError) -> str:

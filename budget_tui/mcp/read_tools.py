@@ -39,7 +39,9 @@ from budget_tui.mcp.paging import (
     split_sort,
 )
 from budget_tui.mcp.results import (
+    BudgetHistory,
     BudgetLine,
+    BudgetMonth,
     BudgetStatus,
     CategoryList,
     CategoryTotal,
@@ -57,7 +59,7 @@ from budget_tui.money import currency_code, plain
 
 
 def read_tools(book: Book) -> list[Tool]:
-    """The six read tools, acting on ``book``."""
+    """The read tools about expenses, categories and budgets, acting on ``book``."""
     sessions = book.sessions
     box = ToolBox()
 
@@ -286,6 +288,29 @@ def read_tools(book: Book) -> list[Tool]:
             total_budget=plain(report.total_budget),
             total_spent=plain(report.total_spent),
             lines=lines,
+        )
+
+    @box.tool(title="Budget history", annotations=reads())
+    @tool_errors
+    def budget_history(category: CategoryName) -> BudgetHistory:
+        """When a category's monthly budget changed and to what, oldest first: each row holds
+        from its month until the next row's (a null amount: no budget from then), with
+        whether leftovers roll over.
+
+        category: a name, any case (see list_categories).
+        """
+        found = find_category(category)
+        rows = categories.budget_history(sessions, found.id)
+        return BudgetHistory(
+            currency=currency_code(),
+            category=found.name,
+            current_budget=money(found.monthly_budget),
+            changes=[
+                BudgetMonth(
+                    month=r.month.strftime("%Y-%m"), amount=money(r.amount), rollover=r.rollover
+                )
+                for r in rows
+            ],
         )
 
     return box.tools

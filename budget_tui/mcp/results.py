@@ -175,8 +175,29 @@ class ExpenseChange(BaseModel):
 
 class CategoryChange(BaseModel):
     currency: str
-    action: str = Field(description="created")
+    action: str = Field(description="created, budget set or renamed")
     category: Category
+
+
+class CategoryDeleted(BaseModel):
+    currency: str
+    action: str = Field(description="deleted")
+    category: str = Field(description="The name of the category deleted")
+    moved: int = Field(description="How many entries moved to move_to")
+    moved_to: str | None = Field(description="The category that took them, or null for none")
+
+
+class BudgetMonth(BaseModel):
+    month: str = Field(description="YYYY-MM from which it holds (until the next row)")
+    amount: str | None = Field(description="The monthly budget, or null for none from then")
+    rollover: bool = Field(description="Whether leftovers carry into the next month")
+
+
+class BudgetHistory(BaseModel):
+    currency: str
+    category: str
+    current_budget: str | None = Field(description="The budget of the current month, or null")
+    changes: list[BudgetMonth] = Field(description="Oldest first")
 
 
 class Progress(TypedDict):

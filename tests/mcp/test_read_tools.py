@@ -21,6 +21,8 @@ READ_TOOLS = {
     "budget_status",
     "list_changes",
     "upcoming",
+    "budget_history",
+    "list_schedules",
 }
 WRITE_TOOLS = {
     "add_expense",
@@ -30,6 +32,8 @@ WRITE_TOOLS = {
     "set_budget",
     "undo_change",
     "create_schedule",
+    "rename_category",
+    "delete_category",
 }
 
 

@@ -25,7 +25,7 @@ async def listed_tools(url: str) -> dict[str, Any]:
 
 async def test_every_tool_has_a_title_and_every_hint(seeded: Seeded) -> None:
     tools = await listed_tools(seeded.url)
-    assert len(tools) == 15
+    assert len(tools) == 19
     for name, tool in tools.items():
         hints = tool.annotations
         assert tool.title and tool.title != name, name

@@ -33,6 +33,10 @@ VALID: dict[str, dict[str, Any]] = {
     "set_budget": {"category": "Groceries", "amount": "100"},
     "upcoming": {},
     "create_schedule": {"description": "Gym", "amount": "30.00", "category": "Groceries"},
+    "budget_history": {"category": "Groceries"},
+    "list_schedules": {},
+    "rename_category": {"category": "Coffee", "new_name": "Cafés"},
+    "delete_category": {"category": "Coffee", "move_to": "Groceries"},
 }
 
 
@@ -143,6 +147,7 @@ async def test_every_numeric_parameter_refuses_a_boolean(seeded: Seeded) -> None
         ("create_schedule", "count"),
         ("delete_expense", "expense_id"),
         ("delete_expense", "version"),
+        ("list_schedules", "limit"),
         ("query_expenses_by_category", "limit"),
         ("search_expenses", "limit"),
         ("search_expenses", "max_amount"),
