@@ -61,6 +61,8 @@ class Category(BaseModel):
 class CategoryList(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM the spend figures are for")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"
@@ -119,6 +121,8 @@ class MonthTotal(BaseModel):
 class MonthlySpending(BaseModel):
     currency: str
     category: str | None = Field(description="The category, or null for all spending")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"
@@ -152,6 +156,8 @@ class BudgetLine(BaseModel):
 class BudgetStatus(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"

@@ -20,8 +20,10 @@ from budget_tui.errors import InvalidInput
 from budget_tui.mcp.arguments import (
     CategoryName,
     EntryAmount,
+    PeriodName,
     naming_categories,
     parse_entry_amount,
+    relative_period,
     tool_errors,
 )
 from budget_tui.mcp.history_tools import client_source
@@ -165,19 +167,29 @@ def schedule_tools(book: Book, *, allow_write: bool) -> list[Tool]:
 
     @box.tool(title="Upcoming scheduled entries", annotations=reads())
     @tool_errors
-    def upcoming(start: FromDay = None, end: ToDay = None) -> UpcomingResult:
+    def upcoming(
+        start: FromDay = None, end: ToDay = None, period: PeriodName = None
+    ) -> UpcomingResult:
         """What the schedules (rent, subscriptions, salary) have falling due in a period and not
         posted yet, oldest first, with totals per category and the scheduled income, spending
         and net.
 
-        start, end: ISO dates, both included; default today and 30 days after start.
+        start, end: ISO dates, both included; default today and 30 days after start. Or
+        period instead (this-month, last-month, this-year, last-year, last-12-months); the
+        result's start and end say which dates it meant.
         """
-        first = validate.date(start, "start") if start is not None else today()
-        last = (
-            validate.date(end, "end")
-            if end is not None
-            else first + dt.timedelta(days=DEFAULT_DAYS)
-        )
+        if period is not None:
+            if start is not None or end is not None:
+                raise InvalidInput("period", "Give either period or start and end, not both.")
+            named = relative_period(period)
+            first, last = named.start, named.last_day
+        else:
+            first = validate.date(start, "start") if start is not None else today()
+            last = (
+                validate.date(end, "end")
+                if end is not None
+                else first + dt.timedelta(days=DEFAULT_DAYS)
+            )
         result = schedules.upcoming(sessions, Period.between(first, last))
         totals: dict[tuple[str, str], tuple[Decimal, int]] = {}
         for e in result.entries:

@@ -23,6 +23,7 @@ from budget_tui.mcp.arguments import (
     decimal_text,
     naming_categories,
     parse_entry_amount,
+    parse_month,
     tool_errors,
 )
 from budget_tui.mcp.history_tools import client_source
@@ -222,7 +223,7 @@ def write_tools(book: Book) -> list[Tool]:
                 sessions,
                 category,
                 budget,
-                month=month,
+                month=None if month is None else parse_month(month, "month"),
                 rollover=rollover,
                 only_month=only_month,
             )

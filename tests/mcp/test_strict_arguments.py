@@ -91,8 +91,8 @@ async def test_search_with_from_and_to_is_refused_not_answered_for_all_time(
         message = await t.error("search_expenses", **{"from": "2026-01-01", "to": "2026-01-31"})
     assert "Unknown arguments 'from', 'to'" in message
     assert (
-        "search_expenses takes: text, start, end, min_amount, max_amount, category, sort, cursor, "
-        "limit." in message
+        "search_expenses takes: text, start, end, period, min_amount, max_amount, category, sort, "
+        "cursor, limit." in message
     )
 
 
