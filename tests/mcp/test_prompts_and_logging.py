@@ -91,3 +91,35 @@ async def test_each_tool_call_is_logged_at_the_clients_level_without_values(
     joined = " ".join(texts)
     assert "secret-shop" not in joined and "hunter2" not in joined and "quiet" not in joined
     assert all(p.logger == "budget-tui" for p in lines)
+
+
+async def test_a_handshake_era_client_gets_log_lines_only_after_set_level(seeded: Seeded) -> None:
+    """Before 2026-07-28 a client asks with logging/setLevel: nothing before it, then its level
+    and above."""
+    import warnings
+
+    from mcp import Client
+
+    from budget_tui.mcp_server import create_server
+
+    lines: list[Any] = []
+
+    async def collect(params: Any) -> None:
+        lines.append(params)
+
+    server_book = open_book(seeded.url, read_only=True, source="mcp")
+    try:
+        server = create_server(server_book)
+        async with Client(server, logging_callback=collect, mode="legacy") as client:
+            assert client.server_capabilities.logging is not None
+            await client.call_tool("list_categories", {})
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                await client.set_logging_level("warning")
+            await client.call_tool("list_categories", {})
+            await client.call_tool("list_categories", {"month": "nope"})
+    finally:
+        server_book.close()
+    assert [(p.level, str(p.data).split(":")[0]) for p in lines] == [
+        ("warning", "list_categories(month)")
+    ]
