@@ -241,11 +241,12 @@ def schedule_tools(book: Book, *, allow_write: bool) -> list[Tool]:
         check_limit(limit, "schedules")
         key, descending = split_sort(sort)
         after = schedule_cursor(cursor, sort)
-        boundary = None if after is None else _order(key, *after)
 
         def place(view: ScheduleView) -> tuple[int, Any, int]:
             return _order(key, _sort_value(view, key), view.id)
 
+        # A book has tens of schedules, not thousands: sorted here, paged by key (never by
+        # position), so one added or deleted between pages shifts nothing.
         every = sorted(schedules.list_schedules(sessions), key=place, reverse=descending)
         rest = every
         if after is not None:
