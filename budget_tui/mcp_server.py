@@ -26,6 +26,8 @@ from budget_tui import __version__
 from budget_tui.controller.book import Book, open_book
 from budget_tui.errors import BudgetError, ConfigError
 from budget_tui.mcp.history_tools import history_tools
+from budget_tui.mcp.logs import accept_log_levels
+from budget_tui.mcp.prompts import add_prompts
 from budget_tui.mcp.read_tools import read_tools
 from budget_tui.mcp.resources import add_resources
 from budget_tui.mcp.schedule_tools import schedule_tools
@@ -36,7 +38,9 @@ INSTRUCTIONS = (
     "Answers questions about the user's own spending, from their budget-tui database. "
     "Amounts are strings with two decimals in the currency named by each result's `currency`; "
     "dates are ISO (YYYY-MM-DD); months are YYYY-MM. Categories are given by name, in any case "
-    "(list_categories shows them). Date ranges are inclusive of both ends."
+    "(list_categories shows them). Date ranges are inclusive of both ends; range tools also "
+    "take period=this-month, last-month, this-year, last-year or last-12-months, and months "
+    "may be this-month or last-month (results echo the dates)."
 )
 
 
@@ -57,6 +61,8 @@ def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
         + schedule_tools(book, allow_write=allow_write),
     )
     add_resources(server, reading)
+    add_prompts(server, book)
+    accept_log_levels(server)
     return server
 
 

@@ -6,16 +6,18 @@ import datetime as dt
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from budget_tui.clock import today
 from budget_tui.controller import validate
-from budget_tui.controller.periods import Period, month_start
-from budget_tui.errors import BudgetError, InvalidInput, render
+from budget_tui.controller.periods import Period, add_months, month_start
+from budget_tui.errors import BudgetError, InvalidInput, NotFound, render
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,7 +34,20 @@ Version = Annotated[int, Field(ge=1, le=2**63 - 1, description="The version from
 # form (format, pattern); the tools check values themselves, so that a refusal reads like the
 # app's own messages. Optional ones carry their description at the top, not inside anyOf.
 _DATE = {"format": "date"}
-_MONTH_FORM = {"pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+MONTH_PATTERN = r"^(\d{4}-\d{2}(-\d{2})?|this-month|last-month)$"
+_MONTH_FORM = {"pattern": MONTH_PATTERN}
+_MONTH_WORDS = {"this-month": 0, "last-month": -1}
+# Periods named relative to today (the app's clock); the results echo the dates they resolve to.
+RELATIVE_PERIODS = ("this-month", "last-month", "this-year", "last-year", "last-12-months")
+RelativeName = Literal["this-month", "last-month", "this-year", "last-year", "last-12-months"]
+PeriodName = Annotated[
+    RelativeName | None,
+    Field(
+        description="A period relative to today instead of start and end: this-month, "
+        "last-month, this-year, last-year or last-12-months (the 12 months ending with this "
+        "one); the result echoes its dates"
+    ),
+]
 _AMOUNT_FORM = {"pattern": r"^\d+(\.\d{1,2})?$"}
 _AMOUNT_WORDS = (
     "a decimal string with a dot and at most two decimals, like 1234.50 (no thousands "
@@ -60,7 +75,8 @@ Day = Annotated[str, Field(description="A day, YYYY-MM-DD", json_schema_extra=_D
 Month = Annotated[
     str | None,
     Field(
-        description="YYYY-MM, or any YYYY-MM-DD in the month; leave out for this month",
+        description="YYYY-MM, any YYYY-MM-DD in the month, this-month or last-month; leave "
+        "out for this month",
         json_schema_extra=_MONTH_FORM,
     ),
 ]
@@ -129,6 +145,8 @@ def parse_month(value: str | None, field: str) -> dt.date:
     """The first day of the month named by ``YYYY-MM`` or by any ISO date in it (default: now)."""
     if value is None or not value.strip():
         return month_start(validate.date("today", field))
+    if value.strip().casefold() in _MONTH_WORDS:
+        return add_months(month_start(today()), _MONTH_WORDS[value.strip().casefold()])
     if m := _MONTH.match(value):
         year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
@@ -151,6 +169,31 @@ def parse_range(start: str | None, end: str | None) -> Period | None:
     return Period.between(first, last)
 
 
+def relative_period(name: str) -> Period:
+    """The period a relative name stands for, from today (the app's clock)."""
+    now = today()
+    if name == "this-month":
+        return Period.month(now)
+    if name == "last-month":
+        return Period.month(add_months(month_start(now), -1))
+    if name == "this-year":
+        return Period.year(now.year)
+    if name == "last-year":
+        return Period.year(now.year - 1)
+    if name == "last-12-months":
+        return Period.last_months(now, 12)
+    raise InvalidInput("period", f"Give one of {', '.join(RELATIVE_PERIODS)}.")
+
+
+def parse_period(period: str | None, start: str | None, end: str | None) -> Period | None:
+    """A relative ``period``, or the range between ``start`` and ``end`` (see parse_range)."""
+    if period is None:
+        return parse_range(start, end)
+    if start is not None or end is not None:
+        raise InvalidInput("period", "Give either period or start and end, not both.")
+    return relative_period(period)
+
+
 def parse_amount_limit(value: str | float | None, field: str) -> Decimal | None:
     return None if value is None else parse_amount(value, field)
 
@@ -161,6 +204,25 @@ def parse_search_text(text: str | None) -> str | None:
     return validate.clean_text(
         text, "text", max_length=validate.DESCRIPTION_MAX, what="The search text"
     )
+
+
+_NO_CATEGORY = "There is no category named"
+
+
+@contextmanager
+def naming_categories(sessions: Any) -> Iterator[None]:
+    """Inside, a category name that matches none is refused with the names there are, so an
+    assistant can pick the right one at once (the category list is read after the refusal, in
+    its own transaction)."""
+    try:
+        yield
+    except NotFound as error:
+        if not error.message.startswith(_NO_CATEGORY) or error.hint:
+            raise
+        from budget_tui.controller import categories
+
+        names = ", ".join(c.name for c in categories.list_categories(sessions))
+        raise NotFound(error.message, hint=f"Known categories: {names or 'none yet'}.") from None
 
 
 def error_text(error: BudgetError) -> str:

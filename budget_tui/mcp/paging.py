@@ -28,6 +28,7 @@ _CURSOR_MAX = 200
 
 ExpenseSort = Literal["date-desc", "date-asc", "amount-desc", "amount-asc"]
 ChangeSort = Literal["date-desc", "date-asc"]
+ScheduleSort = Literal["date-asc", "date-desc", "amount-desc", "amount-asc"]
 
 SortExpenses = Annotated[
     ExpenseSort,
@@ -39,6 +40,13 @@ SortExpenses = Annotated[
 SortChanges = Annotated[
     ChangeSort,
     Field(description="Order of the list: date-desc (newest first, the default) or date-asc"),
+]
+SortSchedules = Annotated[
+    ScheduleSort,
+    Field(
+        description="Order of the list: date-asc (next to fall due first, the default; those "
+        "with none left last), date-desc, amount-desc (largest first) or amount-asc; ties by id"
+    ),
 ]
 PageCursor = Annotated[
     str | None,
@@ -61,6 +69,7 @@ def _limit(what: str) -> Any:
 
 ExpenseLimit = Annotated[int, _limit("expenses")]
 ChangeLimit = Annotated[int, _limit("changes")]
+ScheduleLimit = Annotated[int, _limit("schedules")]
 
 
 def check_limit(limit: int, what: str) -> int:
@@ -130,3 +139,18 @@ def change_cursor(cursor: str | None, sort: str) -> int | None:
     payload = _payload(cursor)
     _check_sort(payload, sort)
     return int(payload["i"])
+
+
+def schedule_cursor(cursor: str | None, sort: str) -> tuple[str | None, int] | None:
+    """The (sort value as text, or None; id) a schedule-list cursor continues after. Raises
+    InvalidInput."""
+    if cursor is None:
+        return None
+    payload = _payload(cursor)
+    _check_sort(payload, sort)
+    value = payload.get("v")
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(
+            "cursor", "This is not a cursor from a listing; give next_cursor as it came."
+        )
+    return value, int(payload["i"])

@@ -18,13 +18,13 @@ from budget_tui.mcp.arguments import (
     AmountBound,
     AnyCategory,
     CategoryName,
-    Day,
     EndDate,
     Month,
+    PeriodName,
     StartDate,
     parse_amount_limit,
     parse_month,
-    parse_range,
+    parse_period,
     parse_search_text,
     tool_errors,
 )
@@ -39,7 +39,9 @@ from budget_tui.mcp.paging import (
     split_sort,
 )
 from budget_tui.mcp.results import (
+    BudgetHistory,
     BudgetLine,
+    BudgetMonth,
     BudgetStatus,
     CategoryList,
     CategoryTotal,
@@ -57,7 +59,7 @@ from budget_tui.money import currency_code, plain
 
 
 def read_tools(book: Book) -> list[Tool]:
-    """The six read tools, acting on ``book``."""
+    """The read tools about expenses, categories and budgets, acting on ``book``."""
     sessions = book.sessions
     box = ToolBox()
 
@@ -110,6 +112,8 @@ def read_tools(book: Book) -> list[Tool]:
         return CategoryList(
             currency=currency_code(),
             month=first.strftime("%Y-%m"),
+            start=first.isoformat(),
+            end=Period.month(first).last_day.isoformat(),
             **progress(first, Period.month(first).last_day),
             categories=[category_result(c) for c in rows],
         )
@@ -120,6 +124,7 @@ def read_tools(book: Book) -> list[Tool]:
         category: CategoryName,
         start: StartDate = None,
         end: EndDate = None,
+        period: PeriodName = None,
         sort: SortExpenses = "date-desc",
         cursor: PageCursor = None,
         limit: ExpenseLimit = DEFAULT_LIMIT,
@@ -129,13 +134,14 @@ def read_tools(book: Book) -> list[Tool]:
 
         category: the category name, any case (see list_categories).
         start, end: ISO dates, both included; either may be left out for an open range, and
-        leaving both out means all time. limit: expenses per page (1-500, default 50); total
+        leaving both out means all time. period: this-month, last-month, this-year, last-year
+        or last-12-months instead of start and end. limit: expenses per page (1-500, default 50); total
         and count always cover every match. When next_cursor is not null, call again with
         cursor=next_cursor (same other arguments) for the next page; following the cursors
         lists every match exactly once.
         """
         found = find_category(category)
-        flt = ExpenseFilter(period=parse_range(start, end), category_id=found.id)
+        flt = ExpenseFilter(period=parse_period(period, start, end), category_id=found.id)
         return expense_list(flt, sort, cursor, limit)
 
     @box.tool(title="Search expenses", annotations=reads())
@@ -144,6 +150,7 @@ def read_tools(book: Book) -> list[Tool]:
         text: Annotated[str | None, Field(description="Words found in the description")] = None,
         start: StartDate = None,
         end: EndDate = None,
+        period: PeriodName = None,
         min_amount: AmountBound = None,
         max_amount: AmountBound = None,
         category: AnyCategory = None,
@@ -154,7 +161,8 @@ def read_tools(book: Book) -> list[Tool]:
         """Find expenses by words in their description, a date range, an amount range and/or a
         category, one page at a time, with the total and count of all that match.
 
-        text: found anywhere in the description, any case. start, end: ISO dates, both included.
+        text: found anywhere in the description, any case. start, end: ISO dates, both included;
+        or period: this-month, last-month, this-year, last-year or last-12-months.
         min_amount, max_amount: like 12.50, both included. category: a name, any case.
         Every filter is optional. sort: date-desc (default), date-asc, amount-desc (largest
         first) or amount-asc. limit: expenses per page (1-500, default 50). When next_cursor is
@@ -162,7 +170,7 @@ def read_tools(book: Book) -> list[Tool]:
         following the cursors lists every match exactly once.
         """
         flt = ExpenseFilter(
-            period=parse_range(start, end),
+            period=parse_period(period, start, end),
             category_id=find_category(category).id if category is not None else None,
             text=parse_search_text(text),
             min_amount=parse_amount_limit(min_amount, "min_amount"),
@@ -173,18 +181,35 @@ def read_tools(book: Book) -> list[Tool]:
     @box.tool(title="Summarize spending", annotations=reads())
     @tool_errors
     def summarize_spending(
-        start: Annotated[Day, Field(description="First day included, YYYY-MM-DD")],
-        end: Annotated[Day, Field(description="Last day included, YYYY-MM-DD")],
+        start: Annotated[
+            str | None,
+            Field(
+                description="First day included, YYYY-MM-DD (or give period)",
+                json_schema_extra={"format": "date"},
+            ),
+        ] = None,
+        end: Annotated[
+            str | None,
+            Field(
+                description="Last day included, YYYY-MM-DD (or give period)",
+                json_schema_extra={"format": "date"},
+            ),
+        ] = None,
+        period: PeriodName = None,
     ) -> SpendingSummary:
         """Income, spending (refunds taken off) and net between two dates; spending by category
         (total, count, share), the daily average and the five largest expenses. A range that
         holds today is marked in_progress (its totals are so far).
 
-        start, end: ISO dates (YYYY-MM-DD), both included; end must not be before start.
+        start, end: ISO dates (YYYY-MM-DD), both included; end must not be before start. Or
+        period instead: this-month, last-month, this-year, last-year or last-12-months (the
+        result's start and end say which dates it meant).
         """
-        first = validate.date(start, "start")
-        last = validate.date(end, "end")
-        result = reports.summary(sessions, first, last)
+        if period is None and (start is None or end is None):
+            raise InvalidInput("start", "Give start and end (YYYY-MM-DD), or a period.")
+        resolved = parse_period(period, start, end)
+        assert resolved is not None
+        result = reports.summary(sessions, resolved.start, resolved.last_day)
         return SpendingSummary(
             currency=currency_code(),
             start=result.period.start.isoformat(),
@@ -240,6 +265,8 @@ def read_tools(book: Book) -> list[Tool]:
         return MonthlySpending(
             currency=currency_code(),
             category=name,
+            start=period.start.isoformat(),
+            end=period.last_day.isoformat(),
             **progress(period.start, period.last_day),
             months=[
                 MonthTotal(month=r.month.strftime("%Y-%m"), total=plain(r.total), count=r.count)
@@ -282,10 +309,35 @@ def read_tools(book: Book) -> list[Tool]:
         return BudgetStatus(
             currency=currency_code(),
             month=report.month.start.strftime("%Y-%m"),
+            start=report.month.start.isoformat(),
+            end=report.month.last_day.isoformat(),
             **progress(report.month.start, report.month.last_day),
             total_budget=plain(report.total_budget),
             total_spent=plain(report.total_spent),
             lines=lines,
+        )
+
+    @box.tool(title="Budget history", annotations=reads())
+    @tool_errors
+    def budget_history(category: CategoryName) -> BudgetHistory:
+        """When a category's monthly budget changed and to what, oldest first: each row holds
+        from its month until the next row's (a null amount: no budget from then), with
+        whether leftovers roll over.
+
+        category: a name, any case (see list_categories).
+        """
+        found = find_category(category)
+        rows = categories.budget_history(sessions, found.id)
+        return BudgetHistory(
+            currency=currency_code(),
+            category=found.name,
+            current_budget=money(found.monthly_budget),
+            changes=[
+                BudgetMonth(
+                    month=r.month.strftime("%Y-%m"), amount=money(r.amount), rollover=r.rollover
+                )
+                for r in rows
+            ],
         )
 
     return box.tools

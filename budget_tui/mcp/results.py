@@ -61,6 +61,8 @@ class Category(BaseModel):
 class CategoryList(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM the spend figures are for")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"
@@ -119,6 +121,8 @@ class MonthTotal(BaseModel):
 class MonthlySpending(BaseModel):
     currency: str
     category: str | None = Field(description="The category, or null for all spending")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"
@@ -152,6 +156,8 @@ class BudgetLine(BaseModel):
 class BudgetStatus(BaseModel):
     currency: str
     month: str = Field(description="YYYY-MM")
+    start: str = Field(description="First day covered (ISO)")
+    end: str = Field(description="Last day covered (ISO)")
     partial: bool = Field(
         description="True while the period is still in progress (or yet to come): its figures "
         "will grow"
@@ -175,8 +181,29 @@ class ExpenseChange(BaseModel):
 
 class CategoryChange(BaseModel):
     currency: str
-    action: str = Field(description="created")
+    action: str = Field(description="created, budget set or renamed")
     category: Category
+
+
+class CategoryDeleted(BaseModel):
+    currency: str
+    action: str = Field(description="deleted")
+    category: str = Field(description="The name of the category deleted")
+    moved: int = Field(description="How many entries moved to move_to")
+    moved_to: str | None = Field(description="The category that took them, or null for none")
+
+
+class BudgetMonth(BaseModel):
+    month: str = Field(description="YYYY-MM from which it holds (until the next row)")
+    amount: str | None = Field(description="The monthly budget, or null for none from then")
+    rollover: bool = Field(description="Whether leftovers carry into the next month")
+
+
+class BudgetHistory(BaseModel):
+    currency: str
+    category: str
+    current_budget: str | None = Field(description="The budget of the current month, or null")
+    changes: list[BudgetMonth] = Field(description="Oldest first")
 
 
 class Progress(TypedDict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
@@ -16,13 +16,27 @@ from budget_tui.controller import ledger, schedules, validate
 from budget_tui.controller.book import Book
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ScheduleView
+from budget_tui.errors import InvalidInput
 from budget_tui.mcp.arguments import (
     CategoryName,
     EntryAmount,
+    PeriodName,
+    naming_categories,
     parse_entry_amount,
+    relative_period,
     tool_errors,
 )
 from budget_tui.mcp.history_tools import client_source
+from budget_tui.mcp.paging import (
+    DEFAULT_LIMIT,
+    PageCursor,
+    ScheduleLimit,
+    SortSchedules,
+    check_limit,
+    encode,
+    schedule_cursor,
+    split_sort,
+)
 from budget_tui.mcp.toolbox import ToolBox, reads, writes
 from budget_tui.money import currency_code, plain
 
@@ -83,6 +97,18 @@ class ScheduleResult(BaseModel):
     count: int | None
     mode: str = Field(description="post (posts each entry when due) or remind")
     next: str | None = Field(description="The next date it posts (ISO); null when none is left")
+    paused: bool = Field(default=False, description="True while paused: nothing falls due")
+    kind: str = Field(default="spending", description="spending or income (the category's)")
+
+
+class ScheduleList(BaseModel):
+    currency: str
+    count: int = Field(description="How many schedules there are, not only those listed")
+    sort: str = Field(description="The order of the list, e.g. date-asc")
+    next_cursor: str | None = Field(
+        description="Give it as cursor (same sort) for the next page; null at the end"
+    )
+    schedules: list[ScheduleResult] = Field(description="This page, in the order sort names")
 
 
 class ScheduleChange(BaseModel):
@@ -106,29 +132,64 @@ def schedule_result(view: ScheduleView) -> ScheduleResult:
         count=view.count,
         mode=view.mode,
         next=None if view.next_on is None else view.next_on.isoformat(),
+        paused=view.paused,
+        kind=view.kind,
     )
 
 
+_NONE_LEFT = "none"
+_BAD_CURSOR = "This is not a cursor from a listing; give next_cursor as it came."
+
+
+def _sort_value(view: ScheduleView, key: str) -> str:
+    """The cursor's text for ``view``'s place in a ``key`` ("date" or "amount") order."""
+    if key == "amount":
+        return str(view.amount)
+    return _NONE_LEFT if view.next_on is None else view.next_on.isoformat()
+
+
+def _order(key: str, value: str | None, row_id: int) -> tuple[int, Any, int]:
+    """A comparable place from a sort value's text: for dates, those with none left last."""
+    try:
+        if key == "amount":
+            return 0, Decimal(value or ""), row_id
+        if value == _NONE_LEFT:
+            return 1, dt.date.max, row_id
+        return 0, dt.date.fromisoformat(value or ""), row_id
+    except (ValueError, ArithmeticError):
+        raise InvalidInput("cursor", _BAD_CURSOR) from None
+
+
 def schedule_tools(book: Book, *, allow_write: bool) -> list[Tool]:
-    """``upcoming``, and ``create_schedule`` when ``allow_write``."""
+    """``upcoming`` and ``list_schedules``, and ``create_schedule`` when ``allow_write``."""
     sessions = book.sessions
     box = ToolBox()
 
     @box.tool(title="Upcoming scheduled entries", annotations=reads())
     @tool_errors
-    def upcoming(start: FromDay = None, end: ToDay = None) -> UpcomingResult:
+    def upcoming(
+        start: FromDay = None, end: ToDay = None, period: PeriodName = None
+    ) -> UpcomingResult:
         """What the schedules (rent, subscriptions, salary) have falling due in a period and not
         posted yet, oldest first, with totals per category and the scheduled income, spending
         and net.
 
-        start, end: ISO dates, both included; default today and 30 days after start.
+        start, end: ISO dates, both included; default today and 30 days after start. Or
+        period instead (this-month, last-month, this-year, last-year, last-12-months); the
+        result's start and end say which dates it meant.
         """
-        first = validate.date(start, "start") if start is not None else today()
-        last = (
-            validate.date(end, "end")
-            if end is not None
-            else first + dt.timedelta(days=DEFAULT_DAYS)
-        )
+        if period is not None:
+            if start is not None or end is not None:
+                raise InvalidInput("period", "Give either period or start and end, not both.")
+            named = relative_period(period)
+            first, last = named.start, named.last_day
+        else:
+            first = validate.date(start, "start") if start is not None else today()
+            last = (
+                validate.date(end, "end")
+                if end is not None
+                else first + dt.timedelta(days=DEFAULT_DAYS)
+            )
         result = schedules.upcoming(sessions, Period.between(first, last))
         totals: dict[tuple[str, str], tuple[Decimal, int]] = {}
         for e in result.entries:
@@ -160,6 +221,47 @@ def schedule_tools(book: Book, *, allow_write: bool) -> list[Tool]:
                 )
                 for e in result.entries
             ],
+        )
+
+    @box.tool(title="List schedules", annotations=reads())
+    @tool_errors
+    def list_schedules(
+        sort: SortSchedules = "date-asc",
+        cursor: PageCursor = None,
+        limit: ScheduleLimit = DEFAULT_LIMIT,
+    ) -> ScheduleList:
+        """Every schedule (rent, subscriptions, salary), one page at a time: what it posts, in
+        which category, how often, and the next date it falls due (null when none is left).
+
+        sort: date-asc (next to fall due first, the default), date-desc, amount-desc or
+        amount-asc. limit: schedules per page (1-500, default 50). When next_cursor is not
+        null, call again with cursor=next_cursor (same sort) for the next page; following the
+        cursors lists every schedule exactly once.
+        """
+        check_limit(limit, "schedules")
+        key, descending = split_sort(sort)
+        after = schedule_cursor(cursor, sort)
+
+        def place(view: ScheduleView) -> tuple[int, Any, int]:
+            return _order(key, _sort_value(view, key), view.id)
+
+        # A book has tens of schedules, not thousands: sorted here, paged by key (never by
+        # position), so one added or deleted between pages shifts nothing.
+        every = sorted(schedules.list_schedules(sessions), key=place, reverse=descending)
+        rest = every
+        if after is not None:
+            boundary = _order(key, *after)
+            rest = [
+                v for v in every if (place(v) < boundary if descending else place(v) > boundary)
+            ]
+        page = rest[:limit]
+        more = len(rest) > limit
+        return ScheduleList(
+            currency=currency_code(),
+            count=len(every),
+            sort=sort,
+            next_cursor=encode(sort, _sort_value(page[-1], key), page[-1].id) if more else None,
+            schedules=[schedule_result(v) for v in page],
         )
 
     if allow_write:
@@ -217,7 +319,7 @@ def schedule_tools(book: Book, *, allow_write: bool) -> list[Tool]:
             case (an income category makes it income).
             """
             source = client_source(ctx) if ctx is not None else "mcp:unknown"
-            with ledger.acting_as(source):
+            with ledger.acting_as(source), naming_categories(sessions):
                 made = schedules.create_schedule(
                     sessions,
                     description=description,

@@ -10,13 +10,16 @@ A :class:`StrictTool` refuses both before the tool runs, and says so in its inpu
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import ToolAnnotations
 from pydantic import ValidationError
+
+from budget_tui.mcp.logs import call_line, log_call
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,8 +50,30 @@ class StrictTool(Tool):
             except ValidationError as error:
                 problem = "; ".join(_sentences(error))
         if problem is not None:
+            await log_call(
+                context, "warning", call_line(self.name, arguments, f"refused: {problem}")
+            )
             raise ToolError(f"Error executing tool {self.name}: {problem}")
-        return await super().run(arguments, context, convert_result=convert_result)
+        started = time.monotonic()
+        try:
+            result = await super().run(arguments, context, convert_result=convert_result)
+        except UnexpectedToolError:
+            # Its cause is logged by the SDK on the server's side; the client reads no more.
+            await log_call(context, "error", call_line(self.name, arguments, "failed"))
+            raise
+        except ToolError as error:
+            await log_call(context, "warning", call_line(self.name, arguments, _refusal(error)))
+            raise
+        elapsed = round((time.monotonic() - started) * 1000)
+        await log_call(
+            context, "info", call_line(self.name, arguments, f"answered in {elapsed} ms")
+        )
+        return result
+
+
+def _refusal(error: ToolError) -> str:
+    text = str(error)
+    return "refused: " + text.split(": ", 1)[1] if text.startswith("Error executing tool") else text
 
 
 def argument_problem(tool: str, schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:

@@ -21,11 +21,19 @@ from budget_tui.mcp.arguments import (
     RowId,
     Version,
     decimal_text,
+    naming_categories,
     parse_entry_amount,
+    parse_month,
     tool_errors,
 )
 from budget_tui.mcp.history_tools import client_source
-from budget_tui.mcp.results import CategoryChange, ExpenseChange, category_result, expense_result
+from budget_tui.mcp.results import (
+    CategoryChange,
+    CategoryDeleted,
+    ExpenseChange,
+    category_result,
+    expense_result,
+)
 from budget_tui.mcp.toolbox import ToolBox, writes
 from budget_tui.money import currency_code
 
@@ -43,7 +51,8 @@ def _budget_argument(value: object, field: str) -> Decimal | None:
 
 
 def write_tools(book: Book) -> list[Tool]:
-    """add_expense, update_expense, delete_expense and create_category, acting on ``book``."""
+    """add_expense, update_expense, delete_expense, create_category, set_budget,
+    rename_category and delete_category, acting on ``book``."""
     sessions = book.sessions
     box = ToolBox()
 
@@ -69,7 +78,7 @@ def write_tools(book: Book) -> list[Tool]:
         -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
         a lost reply returns the saved expense instead of adding it twice.
         """
-        with ledger.acting_as(_source(ctx)):
+        with ledger.acting_as(_source(ctx)), naming_categories(sessions):
             saved = expenses.create_expense(
                 sessions,
                 description=description,
@@ -107,7 +116,7 @@ def write_tools(book: Book) -> list[Tool]:
         before = expenses.get_expense(sessions, expense_id)
         # Without a version from the caller, pin the one just read, so `before` is exactly
         # what this update replaced (a change in between gives a Conflict, not a wrong diff).
-        with ledger.acting_as(_source(ctx)):
+        with ledger.acting_as(_source(ctx)), naming_categories(sessions):
             after = expenses.update_expense(
                 sessions,
                 expense_id,
@@ -209,17 +218,76 @@ def write_tools(book: Book) -> list[Tool]:
         their budget. only_month: later months keep theirs too.
         """
         budget = _budget_argument(amount, "amount")
-        with ledger.acting_as(_source(ctx)):
+        with ledger.acting_as(_source(ctx)), naming_categories(sessions):
             view = categories.set_budget(
                 sessions,
                 category,
                 budget,
-                month=month,
+                month=None if month is None else parse_month(month, "month"),
                 rollover=rollover,
                 only_month=only_month,
             )
         return CategoryChange(
             currency=currency_code(), action="budget set", category=category_result(view)
+        )
+
+    @box.tool(title="Rename a category", annotations=writes(destructive=True, idempotent=True))
+    @tool_errors
+    def rename_category(
+        category: Annotated[str, Field(description="The category's name now, any case")],
+        new_name: Annotated[str, Field(description="1 to 50 characters, unique in any case")],
+        ctx: Context | None = None,
+    ) -> CategoryChange:
+        """Rename a category; its entries, budgets and schedules stay with it. Returns the
+        category as it stands this month.
+
+        category: its current name, any case. new_name: 1-50 characters, not another
+        category's name in any case (a change of case only is allowed).
+        """
+        with naming_categories(sessions):
+            found = categories.get_category(sessions, category)
+        with ledger.acting_as(_source(ctx)):
+            view = categories.rename_category(sessions, found.id, new_name, version=found.version)
+        return CategoryChange(
+            currency=currency_code(), action="renamed", category=category_result(view)
+        )
+
+    @box.tool(title="Delete a category", annotations=writes(destructive=True, idempotent=False))
+    @tool_errors
+    def delete_category(
+        category: Annotated[str, Field(description="The category's name, any case")],
+        move_to: Annotated[
+            str | None,
+            Field(
+                description="The category that takes its entries, any case; needed when it has "
+                "entries"
+            ),
+        ] = None,
+        ctx: Context | None = None,
+    ) -> CategoryDeleted:
+        """Delete a category. When it has entries, move_to must name another category, and
+        its entries move there in the same change; without move_to such a category is refused
+        and nothing changes. A category with schedules is refused too (move or delete them
+        first). Undo brings it back with its entries.
+
+        category, move_to: names, any case (list_categories shows them).
+        """
+        with naming_categories(sessions):
+            found = categories.get_category(sessions, category)
+            target = None if move_to is None else categories.get_category(sessions, move_to)
+        with ledger.acting_as(_source(ctx)):
+            result = categories.delete_category(
+                sessions,
+                found.id,
+                move_to=None if target is None else target.id,
+                version=found.version,
+            )
+        return CategoryDeleted(
+            currency=currency_code(),
+            action="deleted",
+            category=found.name,
+            moved=result.moved,
+            moved_to=target.name if target is not None and result.moved else None,
         )
 
     return box.tools

@@ -21,6 +21,8 @@ READ_TOOLS = {
     "budget_status",
     "list_changes",
     "upcoming",
+    "budget_history",
+    "list_schedules",
 }
 WRITE_TOOLS = {
     "add_expense",
@@ -30,6 +32,8 @@ WRITE_TOOLS = {
     "set_budget",
     "undo_change",
     "create_schedule",
+    "rename_category",
+    "delete_category",
 }
 
 
@@ -286,7 +290,7 @@ async def test_summarize_a_period_inside_a_month(seeded: Seeded) -> None:
             "end: The end date is before the start date.",
         ),
         ({"start": "01/02/2026", "end": "2026-02-01"}, "start: '01/02/2026' is not a date"),
-        ({"start": "2026-01-01"}, "Field required"),
+        ({"start": "2026-01-01"}, "start: Give start and end (YYYY-MM-DD), or a period."),
     ],
 )
 async def test_summarize_refuses_bad_arguments(

@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from budget_tui import __version__
+from budget_tui.mcp.arguments import MONTH_PATTERN
 from tests.mcp.conftest import Seeded, connect, tools_for
 
 DATES = {"start", "end"}
@@ -25,7 +26,7 @@ async def listed_tools(url: str) -> dict[str, Any]:
 
 async def test_every_tool_has_a_title_and_every_hint(seeded: Seeded) -> None:
     tools = await listed_tools(seeded.url)
-    assert len(tools) == 15
+    assert len(tools) == 19
     for name, tool in tools.items():
         hints = tool.annotations
         assert tool.title and tool.title != name, name
@@ -49,7 +50,7 @@ async def test_every_input_schema_is_strict_valid_and_self_describing(seeded: Se
             if param in DATES:
                 assert prop["format"] == "date", (name, param)
             if param in MONTHS:
-                assert prop["pattern"] == r"^\d{4}-\d{2}(-\d{2})?$", (name, param)
+                assert prop["pattern"] == MONTH_PATTERN, (name, param)
             if param in AMOUNTS:
                 # An entry's amount may be negative (a refund); a budget or a bound may not.
                 entry = (

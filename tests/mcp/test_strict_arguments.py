@@ -33,6 +33,10 @@ VALID: dict[str, dict[str, Any]] = {
     "set_budget": {"category": "Groceries", "amount": "100"},
     "upcoming": {},
     "create_schedule": {"description": "Gym", "amount": "30.00", "category": "Groceries"},
+    "budget_history": {"category": "Groceries"},
+    "list_schedules": {},
+    "rename_category": {"category": "Coffee", "new_name": "Cafés"},
+    "delete_category": {"category": "Coffee", "move_to": "Groceries"},
 }
 
 
@@ -87,8 +91,8 @@ async def test_search_with_from_and_to_is_refused_not_answered_for_all_time(
         message = await t.error("search_expenses", **{"from": "2026-01-01", "to": "2026-01-31"})
     assert "Unknown arguments 'from', 'to'" in message
     assert (
-        "search_expenses takes: text, start, end, min_amount, max_amount, category, sort, cursor, "
-        "limit." in message
+        "search_expenses takes: text, start, end, period, min_amount, max_amount, category, sort, "
+        "cursor, limit." in message
     )
 
 
@@ -143,6 +147,7 @@ async def test_every_numeric_parameter_refuses_a_boolean(seeded: Seeded) -> None
         ("create_schedule", "count"),
         ("delete_expense", "expense_id"),
         ("delete_expense", "version"),
+        ("list_schedules", "limit"),
         ("query_expenses_by_category", "limit"),
         ("search_expenses", "limit"),
         ("search_expenses", "max_amount"),
