@@ -141,12 +141,14 @@ def propose(session: Session, source: str, tool: str, arguments: Args) -> Propos
         )
     finally:
         savepoint.rollback()
+    if not made:
+        raise InvalidInput("arguments", "That would change nothing: the book already says so.")
     proposal_id = ledger.add_proposal(
         session,
         source=source,
         tool=tool,
         arguments=arguments,
-        summary=summary or "nothing would change",
+        summary=summary,
     )
     return _view(_load(session, proposal_id))
 
