@@ -49,3 +49,36 @@ def test_list_accept_and_reject(url: str) -> None:  # noqa: F811
         assert history.history_page(book.sessions).changes[0].source == "mcp:Claude"
     finally:
         book.close()
+
+
+def test_allow_write_takes_a_mode_and_means_propose_alone(monkeypatch, tmp_path) -> None:
+    import budget_tui.mcp_server as server
+
+    seen: list[tuple[str, object]] = []
+    monkeypatch.setattr(
+        server, "run_stdio", lambda _url, **kw: seen.append(("stdio", kw["allow_write"]))
+    )
+    monkeypatch.setattr(
+        server, "run_http", lambda _url, **kw: seen.append(("http", kw["allow_write"]))
+    )
+    db = f"sqlite:///{tmp_path / 'book.db'}"
+    for args in (
+        [],
+        ["--allow-write"],
+        ["--allow-write=direct"],
+        ["--allow-write", "propose"],
+        ["--allow-write", "--transport", "http"],
+        ["--transport", "http", "--allow-write=direct"],
+    ):
+        code, _out, err = run("--db", db, "mcp", *args)
+        assert code == 0, err
+    assert seen == [
+        ("stdio", False),
+        ("stdio", "propose"),
+        ("stdio", "direct"),
+        ("stdio", "propose"),
+        ("http", "propose"),
+        ("http", "direct"),
+    ]
+    code, _out, err = run("--db", db, "mcp", "--allow-write=always")
+    assert code == 2 and "always" in err
