@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Literal
 
 from mcp.server.mcpserver import MCPServer
 
@@ -44,21 +45,46 @@ INSTRUCTIONS = (
 )
 
 
-def create_server(book: Book, *, allow_write: bool = False) -> MCPServer:
-    """An MCP server whose tools act on ``book``. Write tools exist only with ``allow_write``;
-    open the book with ``read_only=not allow_write`` so the database enforces the same."""
+WriteMode = bool | Literal["propose", "direct"]
+PROPOSING = (
+    " Changes are proposed, not made: each write tool answers with a proposal that waits for "
+    "the person's OK in the app; tell them it is in their Inbox."
+)
+
+
+def write_mode(allow_write: WriteMode) -> str | None:
+    """None (read-only), "propose" or "direct" (``True`` is "direct", as before proposals)."""
+    if allow_write is False:
+        return None
+    if allow_write is True:
+        return "direct"
+    if allow_write not in ("propose", "direct"):
+        raise ValueError(f"unknown write mode {allow_write!r}")
+    return allow_write
+
+
+def create_server(book: Book, *, allow_write: WriteMode = False) -> MCPServer:
+    """An MCP server whose tools act on ``book``. Write tools exist only with ``allow_write``
+    ("propose", or "direct"/True); open the book with ``read_only=not allow_write`` so the
+    database enforces the same."""
+    mode = write_mode(allow_write)
+    direct = mode == "direct"
     reading = read_tools(book)
     server = MCPServer(
         SERVER_NAME,
         title="budget-tui",
         version=__version__,
         instructions=INSTRUCTIONS
-        + ("" if allow_write else " This server is read-only: it cannot change anything."),
+        + {
+            None: " This server is read-only: it cannot change anything.",
+            "propose": PROPOSING,
+            "direct": "",
+        }[mode],
         log_level="WARNING",
         tools=reading
-        + (write_tools(book) if allow_write else [])
-        + history_tools(book, allow_write=allow_write)
-        + schedule_tools(book, allow_write=allow_write),
+        + ([] if mode is None else write_tools(book, propose=mode == "propose"))
+        + history_tools(book, allow_write=direct)
+        + schedule_tools(book, allow_write=direct),
     )
     add_resources(server, reading)
     add_prompts(server, book)
@@ -76,7 +102,7 @@ def _log_sql_to_stderr() -> None:
     sql_log.propagate = False
 
 
-def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
+def _open(url: str, *, allow_write: WriteMode, echo_sql: bool) -> Book:
     if echo_sql:
         _log_sql_to_stderr()
     try:
@@ -101,7 +127,7 @@ def _open(url: str, *, allow_write: bool, echo_sql: bool) -> Book:
     return book
 
 
-def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) -> None:
+def run_stdio(url: str, *, allow_write: WriteMode = False, echo_sql: bool = False) -> None:
     """Serve the book at ``url`` over stdio until the client's input ends and every request it
     sent has been answered (:mod:`budget_tui.mcp.stdio`).
 
@@ -120,13 +146,16 @@ def run_stdio(url: str, *, allow_write: bool = False, echo_sql: bool = False) ->
         book.close()
 
 
+_ACCESS = {None: "read-only", "propose": "writes proposed", "direct": "read and write"}
+
+
 def run_http(
     url: str,
     *,
     host: str = "127.0.0.1",
     port: int = 8770,
     allowed_hosts: tuple[str, ...] = (),
-    allow_write: bool = False,
+    allow_write: WriteMode = False,
     echo_sql: bool = False,
 ) -> None:
     """Serve the book at ``url`` over Streamable HTTP at ``http://host:port/mcp`` until
@@ -141,7 +170,7 @@ def run_http(
     reach = "this machine only" if is_loopback(host) else "the network"
     print(
         f"budget-tui MCP server at http://{shown}:{port}{PATH} ({reach}; "
-        f"{'read and write' if allow_write else 'read-only'}). Clients send "
+        f"{_ACCESS[write_mode(allow_write)]}). Clients send "
         f"'Authorization: Bearer <token>'; the token is in {token_path()} "
         "(`budget-tui mcp token` shows it).",
         file=sys.stderr,

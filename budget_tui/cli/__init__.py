@@ -32,6 +32,7 @@ from budget_tui.cli import (  # noqa: F401  (registers them)
     entries,
     imports,
     mcp,
+    proposals,
     reports,
     schedules,
 )

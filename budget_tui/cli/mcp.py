@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
 from budget_tui.cli._base import Options, common, main
@@ -30,7 +32,15 @@ from budget_tui.cli._base import Options, common, main
     metavar="NAME",
     help="HTTP: another Host name clients may use (the loopback names and --host always may).",
 )
-@click.option("--allow-write", is_flag=True, help="Also offer tools that add, change and delete.")
+@click.option(
+    "--allow-write",
+    type=click.Choice(["propose", "direct"]),
+    is_flag=False,
+    flag_value="propose",
+    default=None,
+    help="Also offer tools that add, change and delete. propose (the default): each change "
+    "waits for your OK in the app's Inbox (key 6); direct: changes are made at once.",
+)
 @click.pass_context
 def mcp(
     ctx: click.Context,
@@ -38,9 +48,12 @@ def mcp(
     host: str,
     port: int,
     allowed_hosts: tuple[str, ...],
-    allow_write: bool,
+    allow_write: str | None,
 ) -> None:
     """Run an MCP server for AI assistants (read-only unless --allow-write).
+
+    --allow-write (or --allow-write=propose) makes the assistant's changes proposals that you
+    accept or reject in the app's Inbox; --allow-write=direct lets it change the book at once.
 
     Over HTTP every request needs the token that `budget-tui mcp token` shows.
     """
@@ -55,13 +68,19 @@ def mcp(
             host=host,
             port=port,
             allowed_hosts=allowed_hosts,
-            allow_write=allow_write,
+            allow_write=_mode(allow_write),
             echo_sql=opts.echo_sql,
         )
         return
     from budget_tui.mcp_server import run_stdio
 
-    run_stdio(opts.settings().url, allow_write=allow_write, echo_sql=opts.echo_sql)
+    run_stdio(opts.settings().url, allow_write=_mode(allow_write), echo_sql=opts.echo_sql)
+
+
+def _mode(allow_write: str | None) -> Literal["propose", "direct"] | Literal[False]:
+    if allow_write is None:
+        return False
+    return "direct" if allow_write == "direct" else "propose"
 
 
 @mcp.command("token")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from budget_tui.controller.periods import Period
 
@@ -493,3 +494,17 @@ class SchedulesPage:
     due: tuple[UpcomingEntry, ...]
     coming: Flows
     days: int
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A change an assistant proposed: who, when, what it would change, and where it stands."""
+
+    id: int
+    created_at: dt.datetime
+    source: str  # mcp:<client>
+    tool: str  # add_expense, set_budget...
+    arguments: dict[str, Any]
+    summary: str  # as History would word the change
+    status: str  # pending | accepted | rejected
+    change_id: int | None  # the change it became, once accepted

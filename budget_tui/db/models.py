@@ -279,3 +279,23 @@ class ImportProfile(Base):
     name_key: Mapped[str] = mapped_column(String(50), unique=True)
     signature: Mapped[str] = mapped_column(String(64), index=True)
     settings: Mapped[str] = mapped_column(Text)
+
+
+class Proposal(Base):
+    """A change an assistant asked for (an MCP write tool in propose mode) that waits for the
+    person's OK in the app's Inbox (migration 0010). ``arguments`` is the tool's call as JSON,
+    already checked; ``summary`` says in one line what it would change; ``change_id`` is the
+    change it became once accepted. Written only by :mod:`budget_tui.controller.ledger`."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(100))  # mcp:<client>
+    tool: Mapped[str] = mapped_column(String(50))
+    arguments: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|accepted|rejected
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), default=None)
+
+    __table_args__ = (Index("ix_proposals_status_id", "status", "id"),)

@@ -179,6 +179,14 @@ class ExpenseChange(BaseModel):
     changed: list[str] = Field(default_factory=list, description="Fields an update changed")
 
 
+class Proposed(BaseModel):
+    action: str = Field(description="proposed: nothing has changed yet")
+    proposal_id: int = Field(description="The proposal's number in the person's Inbox")
+    summary: str = Field(description="What the change would do, in one line")
+    status: str = Field(description="pending until the person accepts or rejects it")
+    message: str
+
+
 class CategoryChange(BaseModel):
     currency: str
     action: str = Field(description="created, budget set or renamed")

@@ -9,6 +9,7 @@ A :class:`StrictTool` refuses both before the tool runs, and says so in its inpu
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -158,12 +159,24 @@ class ToolBox:
     """Collects tools, as ``@server.tool`` would, to hand to ``MCPServer(tools=...)``. Every
     tool has a title and all four annotation hints (none is left to a client's default)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, propose: type | None = None, note: str = "") -> None:
+        """With ``propose``, every tool answers that type instead of its own (its output
+        schema says so) and its description ends with ``note``."""
         self.tools: list[Tool] = []
+        self.propose = propose
+        self.note = note
 
     def tool(self, *, title: str, annotations: ToolAnnotations) -> Callable[[F], F]:
         def add(fn: F) -> F:
-            self.tools.append(StrictTool.from_function(fn, title=title, annotations=annotations))
+            extra: dict[str, Any] = {}
+            if self.propose is not None:
+                # The same dict as the undecorated function's (functools.wraps shares it), which
+                # is where the SDK reads the return type from; each ToolBox has fresh functions.
+                fn.__annotations__["return"] = self.propose
+                extra["description"] = inspect.cleandoc(fn.__doc__ or "") + self.note
+            self.tools.append(
+                StrictTool.from_function(fn, title=title, annotations=annotations, **extra)
+            )
             return fn
 
         return add

@@ -1,17 +1,22 @@
 """The write tools, registered only with ``--allow-write``. Each goes through the controller's
 validation in one transaction and returns what changed. Each change is recorded in the book's
-history as made by ``mcp:<client>`` (the client's name from the handshake)."""
+history as made by ``mcp:<client>`` (the client's name from the handshake).
+
+In propose mode (``--allow-write=propose``, the default write mode) the same tools check their
+arguments exactly as in direct mode (a bad one is a tool error at once) but change nothing: the
+call is stored as a proposal (:mod:`budget_tui.controller.proposals`) that the person accepts or
+rejects in the app's Inbox, and the answer is a :class:`~budget_tui.mcp.results.Proposed`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from budget_tui.controller import categories, expenses, ledger, validate
+from budget_tui.controller import budgets, categories, expenses, ledger, proposals, validate
 from budget_tui.controller.book import Book
 from budget_tui.mcp.arguments import (
     CategoryName,
@@ -31,6 +36,7 @@ from budget_tui.mcp.results import (
     CategoryChange,
     CategoryDeleted,
     ExpenseChange,
+    Proposed,
     category_result,
     expense_result,
 )
@@ -50,11 +56,33 @@ def _budget_argument(value: object, field: str) -> Decimal | None:
     return validate.budget(value, field)
 
 
-def write_tools(book: Book) -> list[Tool]:
+PROPOSE_NOTE = (
+    "\n\nThis server proposes: the change is not made now. It waits for the person's OK in "
+    "budget-tui's Inbox, and the answer is the proposal (its id and what it would change)."
+)
+
+
+def write_tools(book: Book, *, propose: bool = False) -> list[Tool]:
     """add_expense, update_expense, delete_expense, create_category, set_budget,
-    rename_category and delete_category, acting on ``book``."""
+    rename_category and delete_category, acting on ``book``; with ``propose``, each stores a
+    proposal for the person's OK instead of changing the book."""
     sessions = book.sessions
-    box = ToolBox()
+    box = ToolBox(propose=Proposed if propose else None, note=PROPOSE_NOTE)
+
+    def proposal(ctx: Context | None, tool: str, arguments: dict[str, Any]) -> Any:
+        with naming_categories(sessions):
+            made = proposals.propose(sessions, _source(ctx), tool, arguments)
+        return Proposed(
+            action="proposed",
+            proposal_id=made.id,
+            summary=made.summary,
+            status=made.status,
+            message="Nothing has changed yet: the person accepts or rejects this in "
+            "budget-tui's Inbox.",
+        )
+
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
 
     @box.tool(title="Add an expense", annotations=writes(destructive=False, idempotent=False))
     @tool_errors
@@ -78,6 +106,18 @@ def write_tools(book: Book) -> list[Tool]:
         -3 (three days ago); default today. uid: optional UUID; retrying with the same uid after
         a lost reply returns the saved expense instead of adding it twice.
         """
+        if propose:
+            return proposal(
+                ctx,
+                "add_expense",
+                {
+                    "description": description,
+                    "amount": money(parse_entry_amount(amount, "amount")),
+                    "date": validate.date(date).isoformat(),
+                    "category": category,
+                    "uid": uid,
+                },
+            )
         with ledger.acting_as(_source(ctx)), naming_categories(sessions):
             saved = expenses.create_expense(
                 sessions,
@@ -114,6 +154,21 @@ def write_tools(book: Book) -> list[Tool]:
         expense was changed since, nothing is saved and an error says so.
         """
         before = expenses.get_expense(sessions, expense_id)
+        if propose:
+            return proposal(
+                ctx,
+                "update_expense",
+                {
+                    "expense_id": expense_id,
+                    "version": version if version is not None else before.version,
+                    "description": description,
+                    "amount": None
+                    if amount is None
+                    else money(parse_entry_amount(amount, "amount")),
+                    "date": None if date is None else validate.date(date).isoformat(),
+                    "category": category,
+                },
+            )
         # Without a version from the caller, pin the one just read, so `before` is exactly
         # what this update replaced (a change in between gives a Conflict, not a wrong diff).
         with ledger.acting_as(_source(ctx)), naming_categories(sessions):
@@ -147,6 +202,15 @@ def write_tools(book: Book) -> list[Tool]:
         expense was changed since, nothing is deleted and an error says so.
         """
         gone = expenses.get_expense(sessions, expense_id)
+        if propose:
+            return proposal(
+                ctx,
+                "delete_expense",
+                {
+                    "expense_id": expense_id,
+                    "version": version if version is not None else gone.version,
+                },
+            )
         with ledger.acting_as(_source(ctx)):
             expenses.delete_expense(
                 sessions, expense_id, version=version if version is not None else gone.version
@@ -184,6 +248,12 @@ def write_tools(book: Book) -> list[Tool]:
         count as income, never as spend. rollover: only with a budget.
         """
         budget = _budget_argument(monthly_budget, "monthly_budget")
+        if propose:
+            return proposal(
+                ctx,
+                "create_category",
+                {"name": name, "monthly_budget": money(budget), "kind": kind, "rollover": rollover},
+            )
         with ledger.acting_as(_source(ctx)):
             made = categories.create_category(sessions, name, budget, kind=kind, rollover=rollover)
         return CategoryChange(
@@ -218,6 +288,20 @@ def write_tools(book: Book) -> list[Tool]:
         their budget. only_month: later months keep theirs too.
         """
         budget = _budget_argument(amount, "amount")
+        if propose:
+            return proposal(
+                ctx,
+                "set_budget",
+                {
+                    "category": category,
+                    "amount": money(budget),
+                    "month": (
+                        budgets.month_of(None) if month is None else parse_month(month, "month")
+                    ).isoformat(),
+                    "only_month": only_month,
+                    "rollover": rollover,
+                },
+            )
         with ledger.acting_as(_source(ctx)), naming_categories(sessions):
             view = categories.set_budget(
                 sessions,
@@ -246,6 +330,12 @@ def write_tools(book: Book) -> list[Tool]:
         """
         with naming_categories(sessions):
             found = categories.get_category(sessions, category)
+        if propose:
+            return proposal(
+                ctx,
+                "rename_category",
+                {"category_id": found.id, "new_name": new_name, "version": found.version},
+            )
         with ledger.acting_as(_source(ctx)):
             view = categories.rename_category(sessions, found.id, new_name, version=found.version)
         return CategoryChange(
@@ -275,6 +365,16 @@ def write_tools(book: Book) -> list[Tool]:
         with naming_categories(sessions):
             found = categories.get_category(sessions, category)
             target = None if move_to is None else categories.get_category(sessions, move_to)
+        if propose:
+            return proposal(
+                ctx,
+                "delete_category",
+                {
+                    "category_id": found.id,
+                    "move_to": None if target is None else target.id,
+                    "version": found.version,
+                },
+            )
         with ledger.acting_as(_source(ctx)):
             result = categories.delete_category(
                 sessions,

@@ -1,5 +1,5 @@
 """BudgetApp: opens the book in the background (posting what the schedules have due), then
-shows Expenses, Categories, Reports, History and Schedules; undo and redo work from every screen, and changes made elsewhere show by themselves."""
+shows Expenses, Categories, Reports, History, Schedules and the Inbox (what an assistant proposed); undo and redo work from every screen, and changes made elsewhere show by themselves."""
 
 from __future__ import annotations
 
@@ -101,6 +101,12 @@ def _history_screen() -> Screen:
     return HistoryScreen()
 
 
+def _inbox_screen() -> Screen:
+    from budget_tui.tui.screens.inbox import InboxScreen
+
+    return InboxScreen()
+
+
 def _schedules_screen() -> Screen:
     from budget_tui.tui.screens.schedules import SchedulesScreen
 
@@ -123,6 +129,7 @@ class BudgetApp(App[None]):
         "reports": _reports_screen,
         "history": _history_screen,
         "schedules": _schedules_screen,
+        "inbox": _inbox_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
@@ -165,6 +172,14 @@ class BudgetApp(App[None]):
             "Schedules",
             id="schedules",
             tooltip="Recurring entries (rent, subscriptions, salary) and what falls due next",
+            show=False,
+        ),
+        Binding(
+            "6",
+            "show('inbox')",
+            "Inbox",
+            id="inbox",
+            tooltip="Changes an assistant proposed, waiting for your OK",
             show=False,
         ),
         Binding(
@@ -224,10 +239,20 @@ class BudgetApp(App[None]):
             tooltip="Recurring entries and what falls due next",
             show=False,
         ),
+        Binding(
+            "f7",
+            "show('inbox')",
+            "Inbox",
+            id="inbox-f",
+            tooltip="Changes an assistant proposed",
+            show=False,
+        ),
     ]
 
     month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
     report_period: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
+    # Proposals waiting for the person's OK (an assistant in propose mode): the Inbox tab's count.
+    inbox_count: reactive[int] = reactive(0, init=False)
 
     @dataclass
     class BookChanged(Message):
@@ -403,8 +428,15 @@ class BudgetApp(App[None]):
         worker = get_current_worker()
         watcher = ChangeWatcher(book, interval=self.live_interval)
         posted_on = today()
+        pending: int | None = None
         try:
             while not worker.is_cancelled:
+                # A proposal is not a change (the watcher doesn't hear of it): the pending count
+                # is read on each round instead, one COUNT on an index about once a second.
+                count = self._pending_proposals(book)
+                if count is not None and count != pending and not worker.is_cancelled:
+                    pending = count
+                    self.call_from_thread(self._proposals_changed, count)
                 ids = watcher.wait(1.0)
                 if today() != posted_on:
                     # Left open past midnight: what falls due on the new day is posted now,
@@ -417,6 +449,21 @@ class BudgetApp(App[None]):
                     self.post_message(self.BookChanged(others))
         finally:
             watcher.close()
+
+    @staticmethod
+    def _pending_proposals(book: Book) -> int | None:
+        from budget_tui.controller.proposals import pending_count
+
+        try:
+            return pending_count(book.sessions)
+        except BudgetError:  # the watcher's own problem to retry; the screens report theirs
+            return None
+
+    def _proposals_changed(self, count: int) -> None:
+        self.inbox_count = count
+        hook = getattr(self.screen, "proposals_changed", None)
+        if hook is not None and not isinstance(self.screen, ModalScreen):
+            hook()
 
     @on(BookChanged)
     def _book_changed(self, _message: BookChanged) -> None:

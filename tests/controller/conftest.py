@@ -52,6 +52,7 @@ def book(
         for table in (
             "rules",
             "import_profiles",
+            "proposals",
             "archived_expenses",
             "changes",
             "monthly_totals",

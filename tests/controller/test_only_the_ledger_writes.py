@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 import budget_tui
-from budget_tui.controller import categories, expenses, history, rules, schedules
+from budget_tui.controller import categories, expenses, history, proposals, rules, schedules
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.file_import import ImportOptions, import_file
 from budget_tui.controller.imports import import_csv
@@ -78,6 +78,10 @@ def test_every_write_statement_of_every_action_comes_from_the_ledger(book, tmp_p
         schedules.delete_schedule(s, made.id)
         history.undo(s)
         history.redo(s)
+        asked = proposals.propose(s, "mcp:test", "create_category", {"name": "Books"})
+        proposals.accept_proposal(s, asked.id)
+        asked = proposals.propose(s, "mcp:test", "set_budget", {"category": "Books", "amount": "9"})
+        proposals.reject_proposal(s, asked.id)
     finally:
         event.remove(book.engine, "before_cursor_execute", watch)
     assert outsiders == []

@@ -73,7 +73,7 @@ def seeded(book: Book) -> Seeded:
 async def connect(
     url: str,
     *,
-    allow_write: bool = False,
+    allow_write: bool | str = False,
     read_only: bool | None = None,
     client_name: str | None = None,
 ):
@@ -123,7 +123,7 @@ class Tools:
 async def tools_for(
     url: str,
     *,
-    allow_write: bool = False,
+    allow_write: bool | str = False,
     read_only: bool | None = None,
     client_name: str | None = None,
 ) -> AsyncIterator[Tools]:

@@ -124,7 +124,7 @@ async def test_with_the_token_an_http_client_reads_and_cannot_write(
 
 async def test_allow_write_over_http_saves_as_the_client(seeded: Seeded, tmp_path: Path) -> None:
     before = info(seeded.book.sessions)
-    with http_server(seeded.url, tmp_path, "--allow-write") as server:
+    with http_server(seeded.url, tmp_path, "--allow-write=direct") as server:
         async with client_for(server) as client:
             listed = {t.name for t in (await client.list_tools()).tools}
             saved = await client.call_tool(
@@ -136,7 +136,7 @@ async def test_allow_write_over_http_saves_as_the_client(seeded: Seeded, tmp_pat
 
 
 def test_without_the_right_token_or_host_nothing_is_reached(seeded: Seeded, tmp_path: Path) -> None:
-    with http_server(seeded.url, tmp_path, "--allow-write") as server:
+    with http_server(seeded.url, tmp_path, "--allow-write=direct") as server:
         token = server.token
         asked = {
             "no token": {},

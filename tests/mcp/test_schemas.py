@@ -19,8 +19,8 @@ MONTHS = {"month", "end_month"}
 AMOUNTS = {"amount", "min_amount", "max_amount", "monthly_budget"}
 
 
-async def listed_tools(url: str) -> dict[str, Any]:
-    async with connect(url, allow_write=True) as client:
+async def listed_tools(url: str, mode: bool | str = True) -> dict[str, Any]:
+    async with connect(url, allow_write=mode) as client:
         return {tool.name: tool for tool in (await client.list_tools()).tools}
 
 
@@ -39,8 +39,11 @@ async def test_every_tool_has_a_title_and_every_hint(seeded: Seeded) -> None:
     assert tools["add_expense"].annotations.idempotent_hint is False
 
 
-async def test_every_input_schema_is_strict_valid_and_self_describing(seeded: Seeded) -> None:
-    for name, tool in (await listed_tools(seeded.url)).items():
+@pytest.mark.parametrize("mode", [True, "propose"], ids=["direct", "propose"])
+async def test_every_input_schema_is_strict_valid_and_self_describing(
+    seeded: Seeded, mode: bool | str
+) -> None:
+    for name, tool in (await listed_tools(seeded.url, mode)).items():
         schema = tool.input_schema
         Draft202012Validator.check_schema(schema)
         Draft202012Validator.check_schema(tool.output_schema)

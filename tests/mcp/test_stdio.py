@@ -103,7 +103,7 @@ async def test_allow_write_lets_the_real_server_save(demo: Book, tmp_path: Path)
     from mcp import Client
 
     before = info(demo.sessions)
-    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write", url_in_env=True)
+    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write=direct", url_in_env=True)
     with errlog:
         async with Client(transport) as client:
             listed = {t.name for t in (await client.list_tools()).tools}
@@ -176,7 +176,7 @@ async def test_hostile_arguments_get_a_reason_and_no_traceback(demo: Book, tmp_p
     from mcp import Client
 
     before = info(demo.sessions)
-    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write", url_in_env=True)
+    transport, errlog = stdio(book_url(demo), tmp_path, "--allow-write=direct", url_in_env=True)
     with errlog:
         async with Client(transport) as client:
             results = [(name, await client.call_tool(name, args)) for name, args in HOSTILE_CALLS]

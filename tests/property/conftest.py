@@ -31,6 +31,7 @@ def empty(book: Book) -> None:
         for table in (
             "rules",
             "import_profiles",
+            "proposals",
             "archived_expenses",
             "changes",
             "expenses",

@@ -25,7 +25,8 @@ that applies a recorded state is :func:`apply_state` here.
 
 The package: :mod:`._core` (sources, rows, writing a change), :mod:`.entries` (expenses,
 categories, budgets), :mod:`.schedules`, :mod:`.rules` (import rules and profiles),
-:mod:`.batches` (imports and demo fills), :mod:`.undo` (applying a recorded state).
+:mod:`.batches` (imports and demo fills), :mod:`.proposals` (an assistant's writes awaiting
+the person's OK), :mod:`.undo` (applying a recorded state).
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ from budget_tui.controller.ledger.entries import (
     edit_expense,
     set_budget,
 )
+from budget_tui.controller.ledger.proposals import (
+    add_proposal,
+    proposals_t,
+    settle_proposal,
+)
 from budget_tui.controller.ledger.rules import (
     add_rule,
     delete_rule,
@@ -98,6 +104,7 @@ __all__ = [
     "acting_as",
     "add_category",
     "add_expense",
+    "add_proposal",
     "add_rule",
     "add_schedule",
     "apply_state",
@@ -124,11 +131,13 @@ __all__ = [
     "next_due",
     "post_scheduled",
     "profiles_t",
+    "proposals_t",
     "rules_t",
     "save_profile",
     "schedule_row",
     "schedules_t",
     "set_budget",
+    "settle_proposal",
     "skipped_dates",
     "source_of",
     "write_change",

@@ -2,7 +2,7 @@
 
 At 80 columns the footer has no room left for the keys that switch screens, so they live here,
 always in view: ``1 Expenses  2 Categories  3 Reports``, the one on show highlighted, each a
-click target too. The book (its redacted URL, and "working…" during a slow call) fills the rest,
+click target too. The Inbox's tab counts the proposals waiting for an answer: ``6 Inbox (2)``. The book (its redacted URL, and "working…" during a slow call) fills the rest,
 cut from the left when it is long, so the file name stays in view.
 """
 
@@ -53,10 +53,17 @@ class AppHeader(Horizontal):
         self.current = current
 
     def compose(self) -> ComposeResult:
+        yield Static(self._tabs(), id="header-tabs")
+        yield BookName(id="header-book")
+
+    def _tabs(self) -> Content:
         parts: list[Content] = [Content.styled(f" {ICON} ", "bold")]
         if self.current is None:
             parts.append(Content.styled("budget-tui ", "bold"))
+        waiting = int(getattr(self.app, "inbox_count", 0) or 0)
         for mode, key, label in tabs(self.app) if self.current is not None else ():
+            if mode == "inbox" and waiting:
+                label = f"{label} ({waiting})"
             click = f"app.show('{mode}')"
             if mode == self.current:
                 tab = Content.from_markup(f"[@click={click}] {key} {label} [/]").stylize(
@@ -66,12 +73,16 @@ class AppHeader(Horizontal):
                 tab = Content.from_markup(
                     f"[@click={click}] [b]{key}[/b] [$text-muted]{label}[/] [/]"
                 )
-            parts += [tab, Content(" ")]
-        yield Static(Content.assemble(*parts), id="header-tabs")
-        yield BookName(id="header-book")
+            parts.append(tab)  # each tab has a space either side: six fit 80 columns
+        return Content.assemble(*parts)
 
     def on_mount(self) -> None:
         self.watch(self.app, "sub_title", self._book_changed)
+        if hasattr(self.app, "inbox_count"):
+            self.watch(self.app, "inbox_count", self._count_changed, init=False)
+
+    def _count_changed(self, _value: int) -> None:
+        self.query_one("#header-tabs", Static).update(self._tabs())
 
     def _book_changed(self, _value: str) -> None:
         self.query_one(BookName).refresh()
