@@ -82,6 +82,23 @@ class ChangeWatcher:
 
     # -- shared -------------------------------------------------------------------------------------
 
+    def pending_proposals(self) -> int | None:
+        """How many proposals wait for the person's OK (one COUNT on an index), read like the
+        change log, on a connection of the pool and outside any screen's transaction; None when
+        the book can't be reached (the screens report that)."""
+        from budget_tui.db.models import Proposal
+
+        try:
+            with self.book.engine.connect() as conn:
+                conn.execution_options(budget_tui_read=True)
+                count = conn.execute(
+                    sql_select(func.count()).where(Proposal.status == "pending")
+                ).scalar()
+        except Exception as error:  # the watcher's own problem to retry next round
+            log.debug("reading the pending proposals failed: %s", type(error).__name__)
+            return None
+        return int(count or 0)
+
     def _newest_from_pool(self) -> int:
         with self.book.engine.connect() as conn:
             conn.execution_options(budget_tui_read=True)

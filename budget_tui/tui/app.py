@@ -433,7 +433,7 @@ class BudgetApp(App[None]):
             while not worker.is_cancelled:
                 # A proposal is not a change (the watcher doesn't hear of it): the pending count
                 # is read on each round instead, one COUNT on an index about once a second.
-                count = self._pending_proposals(book)
+                count = watcher.pending_proposals()
                 if count is not None and count != pending and not worker.is_cancelled:
                     pending = count
                     self.call_from_thread(self._proposals_changed, count)
@@ -449,15 +449,6 @@ class BudgetApp(App[None]):
                     self.post_message(self.BookChanged(others))
         finally:
             watcher.close()
-
-    @staticmethod
-    def _pending_proposals(book: Book) -> int | None:
-        from budget_tui.controller.proposals import pending_count
-
-        try:
-            return pending_count(book.sessions)
-        except BudgetError:  # the watcher's own problem to retry; the screens report theirs
-            return None
 
     def _proposals_changed(self, count: int) -> None:
         self.inbox_count = count
