@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from budget_tui.tui import runner
-from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.screens._list import RowListScreen
 
 if TYPE_CHECKING:
     from budget_tui.controller.views import ChangeView, HistoryPage
@@ -33,11 +31,19 @@ def when(change: ChangeView) -> str:
     return change.at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class HistoryScreen(runner.DatabaseWork, Screen[None]):
+class HistoryScreen(RowListScreen["ChangeView"]):
     """The change log. Reloads whenever it is shown again and when the book changes."""
 
     TITLE = "History"
     AUTO_FOCUS = "#history"
+    LIST = "history"
+    COLUMNS = (
+        ("#", "id"),
+        ("When", "when"),
+        ("Source", "source"),
+        ("Change", "summary"),
+    )
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "u", "undo_selected", "Undo", id="undo-selected", tooltip="Undo the selected change"
@@ -70,34 +76,7 @@ class HistoryScreen(runner.DatabaseWork, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.source: str | None = None
-        self.rows: list[ChangeView] = []
         self.sources: tuple[str, ...] = ()
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader("history")
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Static("Loading…", id="history-empty")
-        yield Static("", id="history-status")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        table = self.table
-        table.display = False
-        table.add_column("#", key="id")
-        table.add_column("When", key="when")
-        table.add_column("Source", key="source")
-        table.add_column("Change", key="summary")
-
-    @property
-    def table(self) -> DataTable:
-        return self.query_one("#history", DataTable)
-
-    @property
-    def current(self) -> ChangeView | None:
-        index = self.table.cursor_row
-        if self.rows and 0 <= index < len(self.rows):
-            return self.rows[index]
-        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo_selected":

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
-from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.screens._list import RowListScreen
 
 if TYPE_CHECKING:
     from budget_tui.controller.views import ProposalView
@@ -31,11 +29,19 @@ def when(proposal: ProposalView) -> str:
     return proposal.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class InboxScreen(runner.DatabaseWork, Screen[None]):
+class InboxScreen(RowListScreen["ProposalView"]):
     """Pending proposals, newest first. Reloads when shown again and when the count moves."""
 
     TITLE = "Inbox"
     AUTO_FOCUS = "#inbox"
+    LIST = "inbox"
+    COLUMNS = (
+        ("#", "id"),
+        ("When", "when"),
+        ("From", "source"),
+        ("Would", "summary"),
+    )
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "accept", "Accept", id="accept", tooltip="Make the selected proposal"),
         Binding(
@@ -77,36 +83,6 @@ class InboxScreen(runner.DatabaseWork, Screen[None]):
 
         text: str
         error: BudgetError | None = None
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[ProposalView] = []
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader("inbox")
-        yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-        yield Static("Loading…", id="inbox-empty")
-        yield Static("", id="inbox-status")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        table = self.table
-        table.display = False
-        table.add_column("#", key="id")
-        table.add_column("When", key="when")
-        table.add_column("From", key="source")
-        table.add_column("Would", key="summary")
-
-    @property
-    def table(self) -> DataTable:
-        return self.query_one("#inbox", DataTable)
-
-    @property
-    def current(self) -> ProposalView | None:
-        index = self.table.cursor_row
-        if self.rows and 0 <= index < len(self.rows):
-            return self.rows[index]
-        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("accept", "reject") and self.current is None:

@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
-from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.screens._list import RowListScreen
 
 if TYPE_CHECKING:
     from budget_tui.controller.views import (
@@ -32,11 +30,21 @@ if TYPE_CHECKING:
     )
 
 
-class SchedulesScreen(runner.DatabaseWork, Screen[None]):
+class SchedulesScreen(RowListScreen["ScheduleView"]):
     """The schedules. Reloads whenever it is shown again and when the book changes."""
 
     TITLE = "Schedules"
     AUTO_FOCUS = "#schedules"
+    LIST = "schedules"
+    COLUMNS = (
+        ("Next", "next"),
+        ("Description", "description"),
+        ("Amount", "amount"),
+        ("Category", "category"),
+        ("", "state"),
+        ("Every", "every"),
+    )
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", id="add-schedule", tooltip="Make a new schedule"),
         Binding(
@@ -91,37 +99,8 @@ class SchedulesScreen(runner.DatabaseWork, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[ScheduleView] = []
         self.due: tuple[UpcomingEntry, ...] = ()
         self.categories: tuple[CategoryView, ...] = ()
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader("schedules")
-        yield DataTable(id="schedules", cursor_type="row", zebra_stripes=True)
-        yield Static("Loading…", id="schedules-empty")
-        yield Static("", id="schedules-status")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        table = self.table
-        table.display = False
-        table.add_column("Next", key="next")
-        table.add_column("Description", key="description")
-        table.add_column("Amount", key="amount")
-        table.add_column("Category", key="category")
-        table.add_column("", key="state")
-        table.add_column("Every", key="every")
-
-    @property
-    def table(self) -> DataTable:
-        return self.query_one("#schedules", DataTable)
-
-    @property
-    def current(self) -> ScheduleView | None:
-        index = self.table.cursor_row
-        if self.rows and 0 <= index < len(self.rows):
-            return self.rows[index]
-        return None
 
     def due_of(self, schedule: ScheduleView | None) -> UpcomingEntry | None:
         if schedule is None:
