@@ -286,3 +286,27 @@ async def test_dates_are_read_in_the_locales_order(empty_url, db, monkeypatch):
         for e in list_expenses(db.sessions, ExpenseFilter(), limit=100).items
     }
     assert saved["Scarf"] == "2026-01-12" and saved["Gloves"] == "2025-12-01"
+
+
+async def test_letters_matching_no_category_are_said_once_and_kept(empty_url, db):
+    seed(db)
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await type_text(pilot, "Pizza")
+        await pilot.press("tab")
+        await type_text(pilot, "18")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "zzq")
+        form = app.screen
+        assert isinstance(form, ExpenseForm)
+        note = form.query_one("#category-matches", Static)
+        assert note.display and "No category matches 'zzq'" in str(note.render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExpenseForm)
+        assert error_of(form, "category") == "No category matches 'zzq'; press ↓ for the list."
+        assert not note.display  # the error says it; the live note does not repeat it
+        assert form.query_one("#category-input", Input).value == "zzq"
+    assert list_expenses(db.sessions, ExpenseFilter(text="Pizza")).items == ()

@@ -121,6 +121,11 @@ class CategoryChoice(Field):
     def options(self) -> OptionList:
         return self.query_one("#category-options", OptionList)
 
+    def show_error(self, message: str) -> None:
+        # The error says what the live note said ("No category matches ..."): one line, not two.
+        self.query_one("#category-matches", Static).display = False
+        super().show_error(message)
+
     @property
     def list_open(self) -> bool:
         return bool(self.options.display)
