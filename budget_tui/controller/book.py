@@ -122,6 +122,9 @@ def prepare(book: Book, *, create: bool = True) -> None:
     """
     from budget_tui.db.migrate import HEAD, current_revision, ensure_schema, refuse_unknown
 
+    # Connecting and reading the revision only read: a command that only reads is told so when
+    # the database can't be reached (no word of saving); an upgrade below is a write.
+    upgrading = False
     try:
         current = current_revision(book.engine)
         if current == HEAD:
@@ -129,6 +132,7 @@ def prepare(book: Book, *, create: bool = True) -> None:
         if current is None and (book.read_only or not create):
             raise no_book(book.location)
         refuse_unknown(current)
+        upgrading = True
         if book.read_only:
             raise ConfigError(
                 "This book has an older budget-tui schema, and a read-only opening can't upgrade it.",
@@ -146,7 +150,8 @@ def prepare(book: Book, *, create: bool = True) -> None:
         else:
             ensure_schema(book.engine)
     except SQLAlchemyError as exc:
-        raise translate(exc, committing=False) from None
+        reading = not upgrading and (book.read_only or not create)
+        raise translate(exc, committing=False, reading=reading) from None
 
 
 @read_action

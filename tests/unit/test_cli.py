@@ -136,12 +136,26 @@ def test_user_errors_are_one_line_and_exit_1(args: list[str], message: str) -> N
     assert len(err.strip().splitlines()) == 1
 
 
-def test_unreachable_server_is_a_clear_error() -> None:
-    code, _, err = run("--db", "postgresql://u:hunter2@127.0.0.1:9/none", "db", "info")
-    assert code == 3  # the database failed, nothing was saved: safe to retry
-    assert "Nothing was saved" in err
+@pytest.mark.parametrize(
+    "command", [["db", "info"], ["report"], ["budget", "show"], ["history"], ["upcoming"]]
+)
+def test_unreachable_server_is_a_clear_error_and_a_read_speaks_of_no_saving(
+    command: list[str],
+) -> None:
+    code, _, err = run("--db", "postgresql://u:hunter2@127.0.0.1:9/none", *command)
+    assert code == 3  # the database failed: safe to run again
+    assert "saved" not in err.lower()  # a command that only reads has nothing to save
     assert "hunter2" not in err
     assert "Nothing is listening" in err or "did not answer" in err
+
+
+def test_unreachable_server_tells_a_write_that_nothing_was_saved() -> None:
+    code, _, err = run(
+        "--db", "postgresql://u:hunter2@127.0.0.1:9/none", "add", "1.00", "Tea", "-c", "Food"
+    )
+    assert code == 3
+    assert "Nothing was saved" in err
+    assert "hunter2" not in err
 
 
 def test_usage_errors_exit_2() -> None:
