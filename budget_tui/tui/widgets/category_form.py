@@ -147,27 +147,10 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
         self.query_one("#budget-history", Static).update(Content(text))
 
     def show_field_error(self, field: str, message: str) -> bool:
-        self.saving = False
+        # The controller names the budget "monthly_budget"; a rollover refusal is the budget's.
         if field in ("monthly_budget", "rollover"):
             field = "budget"
-        fields = self.query(Field)
-        for f in fields:
-            if f.key == field:
-                f.show_error(message)
-                f.input.focus()
-                return True
-        return False
-
-    @on(Input.Changed)
-    def _edited(self, event: Input.Changed) -> None:
-        for f in self.query(Field):
-            if f.input is event.input:
-                f.clear_error()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
+        return super().show_field_error(field, message)
 
     def action_save(self) -> None:
         if self.saving:

@@ -101,29 +101,6 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
         self.form_opened()
         self.query_one("#description-input", Input).focus()
 
-    def field(self, key: str) -> Field:
-        return self.query_one(f"#field-{key}", Field)
-
-    def show_field_error(self, field: str, message: str) -> bool:
-        """Show an InvalidInput next to its field; False for a field this form doesn't have."""
-        self.saving = False
-        if field not in FIELDS:
-            return False
-        self.field(field).show_error(message)
-        self.field(field).input.focus()
-        return True
-
-    @on(Input.Changed)
-    def _edited(self, event: Input.Changed) -> None:
-        key = (event.input.id or "").removesuffix("-input")
-        if key in FIELDS:
-            self.field(key).clear_error()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
     def action_save(self) -> None:
         if self.saving:
             return

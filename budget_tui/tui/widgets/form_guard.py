@@ -1,4 +1,6 @@
-"""What every form does alike: all field errors at once, and Esc asks before dropping typed text."""
+"""What every form does alike: all field errors at once, an error shown next to its field (and
+cleared as soon as the field is edited), Enter in any field saves, and Esc asks before dropping
+typed text."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from budget_tui.tui.widgets.field import Field
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
+    from textual.widgets import Input
 
     _Base = ModalScreen[Any]
 else:
@@ -22,12 +25,42 @@ class FormGuard(_Base):
     """Mixed into a form (a ModalScreen holding :class:`Field` widgets)."""
 
     _opened_with: dict[str, str]
+    saving: bool
 
     def form_opened(self) -> None:
         """Call from ``on_mount``: remembers what the fields hold, so Esc knows whether anything
         was typed, and clears toasts left from the screen below (they would cover the form)."""
         self._opened_with = self._values()
         self.app.clear_notifications()
+
+    def field(self, key: str) -> Field:
+        return self.query_one(f"#field-{key}", Field)
+
+    def show_field_error(self, field: str, message: str) -> bool:
+        """Show an InvalidInput next to its field, the cursor in it; False for a field this form
+        doesn't have (the caller shows the error another way)."""
+        self.saving = False
+        for found in self.query(Field):
+            if found.key == field:
+                found.show_error(message)
+                found.input.focus()
+                return True
+        return False
+
+    # Named handlers (not @on): this mixin is not a Textual class, and Textual finds handlers
+    # by name on every class of the form's MRO.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removesuffix("-input")
+        for found in self.query(Field):
+            if found.key == key:
+                found.clear_error()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
 
     def _values(self) -> dict[str, str]:
         return {f.key: f.value for f in self.query(Field)}

@@ -150,28 +150,6 @@ class ScheduleForm(FormGuard, runner.DatabaseWork, ModalScreen["ScheduleView | N
         self.form_opened()
         self.query_one("#description-input", Input).focus()
 
-    def field(self, key: str) -> Field:
-        return self.query_one(f"#field-{key}", Field)
-
-    def show_field_error(self, field: str, message: str) -> bool:
-        self.saving = False
-        if field not in FIELDS:
-            return False
-        self.field(field).show_error(message)
-        self.field(field).input.focus()
-        return True
-
-    @on(Input.Changed)
-    def _edited(self, event: Input.Changed) -> None:
-        key = (event.input.id or "").removesuffix("-input")
-        if key in FIELDS:
-            self.field(key).clear_error()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
     def _check(self) -> tuple[dict[str, str], dict[str, Any]]:
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
@@ -319,11 +297,6 @@ class PostForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | None"]
             return True
         self.query_one("#field-amount", Field).show_error(message)
         return True
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
 
     def action_save(self) -> None:
         if self.saving:
