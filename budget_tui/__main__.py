@@ -1,5 +1,5 @@
 """``python -m budget_tui``: the same as the ``budget-tui`` command."""
 
-from budget_tui.cli import main
+from budget_tui.entry import main
 
 main()

@@ -70,6 +70,23 @@ def _from_dotenv(path: Path) -> dict[str, str | None]:
     return dict(dotenv_values(path))
 
 
+def database_url(cli_url: str | None = None, *, cwd: Path | None = None) -> tuple[str, str]:
+    """The database URL and where it came from (``--db``, ``environment``, ``.env``,
+    ``default``); nothing is connected or checked here. ``--db`` may also be the path of an
+    SQLite file (what ``budget-tui demo`` prints), as if written ``sqlite:///`` and the path."""
+    if cli_url:
+        given = cli_url.strip()
+        if given and "://" not in given:
+            return f"sqlite:///{Path(given).expanduser().absolute()}", "--db"
+        return given, "--db"
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"].strip(), "environment"
+    dotenv = _from_dotenv((cwd or Path.cwd()) / ".env")
+    if dotenv.get("DATABASE_URL"):
+        return str(dotenv["DATABASE_URL"]).strip(), ".env"
+    return default_url(), "default"
+
+
 def load_settings(cli_url: str | None = None, *, cwd: Path | None = None) -> Settings:
     """Resolve the database URL and money settings; nothing is connected here.
 
@@ -81,16 +98,9 @@ def load_settings(cli_url: str | None = None, *, cwd: Path | None = None) -> Set
     def setting(name: str, default: str) -> str:
         return os.environ.get(name) or dotenv.get(name) or default
 
-    if cli_url:
-        url, source = cli_url, "--db"
-    elif os.environ.get("DATABASE_URL"):
-        url, source = os.environ["DATABASE_URL"], "environment"
-    elif dotenv.get("DATABASE_URL"):
-        url, source = str(dotenv["DATABASE_URL"]), ".env"
-    else:
-        url, source = default_url(), "default"
+    url, source = database_url(cli_url, cwd=cwd)
     return Settings(
-        url=url.strip(),
+        url=url,
         source=source,
         currency=_currency(setting("BUDGET_CURRENCY", "USD")),
         locale=_locale(setting("BUDGET_LOCALE", "en_US")),

@@ -136,3 +136,21 @@ def render(error: BudgetError) -> RenderedError:
         outcome=error.outcome if isinstance(error, DatabaseUnavailable) else None,
         field=getattr(error, "field", None) or None,
     )
+
+
+# The command line's exit codes (see :mod:`budget_tui.cli`).
+EXIT_USER_ERROR = 1
+EXIT_NOT_SAVED = 3
+EXIT_SAVED = 4
+EXIT_NOT_KNOWN = 5
+
+
+def exit_code(error: BudgetError) -> int:
+    """The exit code for an error (see :mod:`budget_tui.cli`)."""
+    if isinstance(error, DatabaseUnavailable):
+        if error.saved is True:
+            return EXIT_SAVED
+        if error.saved is None:
+            return EXIT_NOT_KNOWN
+        return EXIT_NOT_SAVED
+    return EXIT_USER_ERROR

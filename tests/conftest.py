@@ -75,8 +75,10 @@ def _isolated_env(
     monkeypatch.setenv("BUDGET_CURRENCY", "USD")
     monkeypatch.setenv("BUDGET_LOCALE", "en_US")
     from budget_tui import money
+    from budget_tui.tui import format as tui_format
 
     money._defaults.cache_clear()
+    tui_format.forget()
 
 
 def pg_url() -> str:

@@ -12,13 +12,13 @@ from typing import Any
 import click
 
 from budget_tui import __version__
-from budget_tui.errors import BudgetError, ConfigError, DatabaseUnavailable, render
+from budget_tui.errors import (
+    BudgetError,
+    exit_code,
+    render,
+)
 
 DATE_HELP = "YYYY-MM-DD, today, yesterday, or -3 (three days ago)."
-EXIT_USER_ERROR = 1
-EXIT_NOT_SAVED = 3
-EXIT_SAVED = 4
-EXIT_NOT_KNOWN = 5
 
 
 class Options:
@@ -60,7 +60,8 @@ def common(fn: Callable[..., Any]) -> Callable[..., Any]:
         metavar="URL",
         expose_value=False,
         callback=_set_db,
-        help="Database URL (default: DATABASE_URL, then .env, then SQLite in the data dir).",
+        help="Database URL, or the path of an SQLite file (default: DATABASE_URL, then .env, "
+        "then SQLite in the data dir).",
     )(fn)
     return click.option(
         "--echo-sql",
@@ -69,17 +70,6 @@ def common(fn: Callable[..., Any]) -> Callable[..., Any]:
         callback=_set_echo,
         help="Print SQL statements (never their parameters) to stderr.",
     )(fn)
-
-
-def exit_code(error: BudgetError) -> int:
-    """The exit code for an error (see the module docstring)."""
-    if isinstance(error, DatabaseUnavailable):
-        if error.saved is True:
-            return EXIT_SAVED
-        if error.saved is None:
-            return EXIT_NOT_KNOWN
-        return EXIT_NOT_SAVED
-    return EXIT_USER_ERROR
 
 
 class Cli(click.Group):
@@ -176,45 +166,8 @@ def main(ctx: click.Context) -> None:
 
     Without a command, opens the app on the configured database.
     """
-    opts = ctx.ensure_object(Options)
-    if opts.demo and ctx.invoked_subcommand is None:
-        from budget_tui.config import demo_path
-
-        if not demo_path().exists():
-            raise ConfigError(
-                f"There is no demo book yet ({demo_path()}).",
-                hint="Make it with `budget-tui demo`, then run `budget-tui --demo`.",
-            )
     if ctx.invoked_subcommand is None:
-        _run_tui(ctx)
+        from budget_tui.tui.start import run_app
 
-
-def _run_tui(ctx: click.Context) -> None:
-    from budget_tui.tui import prefetch
-
-    opts = ctx.ensure_object(Options)
-    url = opts.settings().url  # an unknown locale or currency is a one-line error here
-    # The first screen's data is read by a child process while this one imports Textual; its
-    # verdict on the URL comes first, so a URL that can't be read, or a file that is not a budget
-    # book, is still a one-line error before the screen opens.
-    early = prefetch.start(url, "budget_tui.controller.expenses:browse_this_month")
-    import budget_tui.tui.screens.expenses  # noqa: F401  (the first screen, while the child works)
-    from budget_tui.tui.app import BudgetApp, setup_logging
-
-    verdict = early.verdict() if early is not None else None
-    location: str | None
-    if verdict is None:  # no child (no fork), or it died: check here, as the app can
-        from budget_tui.db.engine import describe, parse_url
-        from budget_tui.db.files import check_sqlite_book
-
-        parse_url(url)
-        check_sqlite_book(url, create=True)
-        early, location = None, describe(url)
-    elif verdict.error is not None:
-        assert early is not None
-        early.close()
-        raise verdict.error
-    else:
-        location = verdict.location
-    setup_logging(opts.echo_sql)
-    BudgetApp(url=url, echo_sql=opts.echo_sql, location=location, prefetch=early).run()
+        opts = ctx.ensure_object(Options)
+        run_app(opts.db, demo=opts.demo, echo_sql=opts.echo_sql)

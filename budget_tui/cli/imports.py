@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from budget_tui.cli._base import EXIT_USER_ERROR, common, main, open_book_for
+from budget_tui.cli._base import common, main, open_book_for
+from budget_tui.errors import EXIT_USER_ERROR
 
 
 @main.command("import")

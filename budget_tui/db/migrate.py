@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 
+from budget_tui.db.revision import HEAD
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0010"  # kept in step with versions/ by a test
 
 
 def _config(connection: Connection | None = None) -> Config:

@@ -12,19 +12,9 @@ from typing import Any
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
-CENT = Decimal("0.01")
+from budget_tui.db.cents import CENT, from_cents, to_cents
 
-
-def to_cents(value: Decimal) -> int:
-    """Whole cents of a Decimal that already has at most two decimal places."""
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"{value} has more than two decimal places")
-    return int(cents)
-
-
-def from_cents(cents: int | None) -> Decimal:
-    return (Decimal(int(cents or 0)) / 100).quantize(CENT)
+__all__ = ["CENT", "Money", "from_cents", "to_cents"]
 
 
 class Money(TypeDecorator[Decimal]):

@@ -31,7 +31,8 @@ from budget_tui.tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
     from budget_tui.controller.book import Book
-    from budget_tui.controller.views import ExpenseListing
+    from budget_tui.controller.first_rows import FirstRows
+    from budget_tui.controller.views import ExpenseListing, ExpensePage
     from budget_tui.tui.prefetch import Prefetch
 
 log = logging.getLogger("budget_tui.tui")
@@ -162,13 +163,16 @@ class BudgetApp(App[None]):
         echo_sql: bool = False,
         location: str | None = None,
         prefetch: Prefetch | None = None,
+        first: FirstRows | None = None,
         live_interval: float = 0.5,
     ) -> None:
         """``location`` is the redacted place shown in the header (worked out from ``url`` when
-        not given). ``prefetch`` is a child process reading the first screen's data
+        not given; "" while a server's is still on its way from the start-up child). ``prefetch`` is a child process reading the first screen's data
         (:mod:`budget_tui.tui.prefetch`): the list is painted from it while this process
-        imports SQLAlchemy and opens its own book. ``live_interval`` is how often the live
-        watcher looks for changes made elsewhere, in seconds."""
+        imports SQLAlchemy and opens its own book; ``first`` is the first rows it read before that
+        (:mod:`budget_tui.controller.first_rows`), painted until the whole list is there.
+        ``live_interval`` is how often the live watcher looks for changes made elsewhere, in
+        seconds."""
         super().__init__()
         self.live_interval = live_interval
         self._stale = False
@@ -181,6 +185,7 @@ class BudgetApp(App[None]):
         self.location = location
         self.book: Book | None = None
         self.first_listing: ExpenseListing | None = None
+        self.first_rows: FirstRows | None = first
         self._prefetch = prefetch
         self._book_settled = threading.Event()  # set when the book is open, or failed to open
         self._first_rows_painted = threading.Event()
@@ -193,7 +198,13 @@ class BudgetApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.location
-        self.push_screen(ConnectingScreen(self.location))
+        if self.first_rows is not None:
+            # The first rows are here: no connecting screen. Switched to once the app's start
+            # is done: Textual holds back every frame drawn during it, and this one would then
+            # wait for the next full repaint.
+            self.call_later(self.switch_mode, "expenses")
+        else:
+            self.push_screen(ConnectingScreen(self.location))
         self.open_book()
 
     @work(thread=True, exclusive=True, group="open-book", exit_on_error=False)
@@ -201,17 +212,23 @@ class BudgetApp(App[None]):
         self._book_settled.clear()
         early, self._prefetch = self._prefetch, None
         if early is not None:
-            answer = early.result()
-            if answer is not None:  # None: the child died; this process opens the book itself
-                listing, error = answer
-                if error is not None:
+            # Until the child's answers end; without "data" or "error" (the child died), this
+            # process opens the book itself.
+            for kind, value in early.answers():
+                if kind == "first":
+                    self.call_from_thread(self._first_rows_came, value)
+                elif kind == "location":
+                    self.call_from_thread(self._located, value)
+                elif kind == "error":
                     self._book_settled.set()
-                    self.call_from_thread(self._open_failed, error)
+                    self.call_from_thread(self._open_failed, value)
                     return
-                self.call_from_thread(self._prefetched, listing)
-                # Importing SQLAlchemy holds the GIL for a few hundred milliseconds: not before
-                # the rows are on the screen.
-                self._first_rows_painted.wait(FIRST_PAINT_WAIT_S)
+                elif kind == "data":
+                    self._first_rows_painted.clear()
+                    self.call_from_thread(self._prefetched, value)
+                    # Importing SQLAlchemy holds the GIL for a few hundred milliseconds: not
+                    # before the list is on the screen.
+                    self._first_rows_painted.wait(FIRST_PAINT_WAIT_S)
         from budget_tui.controller.book import open_book
 
         try:
@@ -273,10 +290,35 @@ class BudgetApp(App[None]):
         if not shown:  # the list came from the prefetch; this process could not open the book
             self.notify(render(error).text, title=error.title, severity="error", timeout=10)
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds the screen back a moment when the mode changes, to mask the change; the
+        first screen has nothing before it to mask, and its rows are painted at once."""
+        if self.current_mode == self.DEFAULT_MODE:
+            return
+        super().delay_update(delay)
+
+    def _located(self, location: str) -> None:
+        """The header's location, when it came after the first rows (a server's does)."""
+        if location != self.location:
+            self.location = location
+            self.sub_title = location
+
+    def _first_rows_came(self, rows: FirstRows) -> None:
+        if self.first_listing is None and self.first_rows is None:
+            self.first_rows = rows
+            if self.current_mode != "expenses":
+                self.switch_mode("expenses")
+
     def _prefetched(self, listing: ExpenseListing) -> None:
         self.first_listing = listing
+        self.first_rows = None
         if self.current_mode != "expenses":
             self.switch_mode("expenses")
+            return
+        for screen in self.screen_stack:  # the Expenses screen may show the first rows
+            hook = getattr(screen, "first_listing_came", None)
+            if hook is not None:
+                hook()
 
     def first_rows_painted(self) -> None:
         """Called by the Expenses screen once its first rows are on the screen."""
@@ -290,8 +332,20 @@ class BudgetApp(App[None]):
             return None
         return listing
 
+    def take_first_rows(self, month: Period) -> ExpensePage | None:
+        """The first rows read before SQLAlchemy, for the Expenses screen to paint until the
+        whole list comes (once, and only for the month they were read for); None otherwise."""
+        rows, self.first_rows = self.first_rows, None
+        if rows is None or rows.month != month or month != self.month:
+            return None
+        return rows.page
+
     def _opened(self, book: Book) -> None:
         self.book = book
+        if not self.location:  # first rows came, their location never did (the child died)
+            from budget_tui.db.engine import describe
+
+            self._located(describe(self.url))
         self.book_opened()
 
     def book_opened(self) -> None:
@@ -299,6 +353,10 @@ class BudgetApp(App[None]):
         prefetched list already shows it), start listening."""
         if self.current_mode != "expenses":
             self.switch_mode("expenses")
+        for screen in self.screen_stack:  # first rows shown, and the whole list never came
+            hook = getattr(screen, "settle_first_rows", None)
+            if hook is not None:
+                hook()
         self.watch_book()
 
     # -- live: changes made elsewhere show by themselves ------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -11,7 +11,23 @@ if TYPE_CHECKING:
     from budget_tui.controller.views import Flows
 
 
+# Amounts the start-up child has already written (:mod:`budget_tui.tui.prefetch`), with the same
+# settings: the first rows are painted before babel is imported in this process.
+_WRITTEN: dict[Decimal, str] = {}
+
+
+def remember(written: Mapping[Decimal, str]) -> None:
+    _WRITTEN.update(written)
+
+
+def forget() -> None:
+    """Drop what :func:`remember` was given (the money settings changed: tests do)."""
+    _WRITTEN.clear()
+
+
 def money(amount: Decimal) -> str:
+    if (text := _WRITTEN.get(amount)) is not None:
+        return text
     from budget_tui.money import format_money
 
     return format_money(amount)

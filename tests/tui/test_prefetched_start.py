@@ -104,3 +104,113 @@ async def test_a_refusal_from_the_child_is_shown_on_the_connecting_screen(
         text = str(app.screen.query_one("#connecting-message").render())
         assert f"Could not open {tmp_path / 'book.db'}" in text
         assert app.book is None
+
+
+FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
+GATE = "BUDGET_TUI_TEST_GATE"
+
+
+def gated_first_load(sessions):
+    """The whole first listing, once the test opens the gate (a file the child waits for)."""
+    import os
+    import time
+    from pathlib import Path
+
+    gate = Path(os.environ[GATE])
+    for _ in range(3000):
+        if gate.exists():
+            break
+        time.sleep(0.01)
+    return expenses.browse_this_month(sessions)
+
+
+def _status(app: BudgetApp) -> str:
+    return str(app.screen.query_one("#expenses-status").render())
+
+
+async def _first_rows_app(
+    url: str, load: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[BudgetApp, threading.Event]:
+    child = prefetch.start(url, load, FIRST_ROWS)
+    assert child is not None
+    verdict = child.verdict()
+    assert verdict is not None and verdict.error is None
+    release = threading.Event()
+    real_open = book_module.open_book
+
+    def held_open(url, *args, **kwargs):
+        assert release.wait(30)
+        return real_open(url, *args, **kwargs)
+
+    monkeypatch.setattr(book_module, "open_book", held_open)
+    app = BudgetApp(url=url, location=verdict.location or "", prefetch=child, first=verdict.first)
+    app.theme = THEME
+    return app, release
+
+
+async def test_the_first_rows_are_painted_then_the_whole_list_takes_their_place(
+    demo_url: str, today: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = tmp_path / "gate"
+    monkeypatch.setenv(GATE, str(gate))
+    app, release = await _first_rows_app(demo_url, f"{__name__}:gated_first_load", monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ExpensesScreen) and app.screen.rows:
+                break
+        screen = app.screen
+        assert isinstance(screen, ExpensesScreen)
+        # The first rows, read before SQLAlchemy: this month's newest, without totals yet.
+        assert screen.previewing and app.book is None
+        reference = open_book(demo_url)
+        try:
+            march = expenses.browse_this_month(reference.sessions)
+        finally:
+            reference.close()
+        assert [r.id for r in screen.rows] == [r.id for r in march.page.items[: len(screen.rows)]]
+        assert _descriptions(app) == [r.description for r in march.page.items[:5]]
+        assert "counting…" in _status(app)
+        # Keys work on them meanwhile.
+        await pilot.press("down", "down")
+        chosen = screen.current
+        assert chosen is not None and chosen.id == march.page.items[2].id
+
+        gate.touch()  # the whole list comes: it replaces the first rows, the cursor kept
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if not screen.previewing:
+                break
+        assert not screen.previewing
+        assert "counting…" not in _status(app)
+        assert f"{march.totals.count:,} expenses" in _status(app)
+        assert screen.current is not None and screen.current.id == chosen.id
+        assert len(screen.rows) == len(march.page.items)
+
+        release.set()
+        for _ in range(300):
+            await settle(pilot)
+            if app.book is not None:
+                break
+        assert app.book is not None
+        assert app.sub_title == app.location == demo_url.removeprefix("sqlite:///")
+
+
+async def test_first_rows_whose_whole_list_never_came_are_read_again_by_the_app(
+    demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, release = await _first_rows_app(demo_url, "tests.unit.test_prefetch:explode", monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ExpensesScreen) and app.screen.rows:
+                break
+        screen = app.screen
+        assert isinstance(screen, ExpensesScreen) and screen.previewing
+        release.set()  # the child died without the list: the app's own book reads it
+        for _ in range(300):
+            await settle(pilot)
+            if app.book is not None and not screen.previewing:
+                break
+        assert not screen.previewing
+        assert "expenses" in _status(app) and "counting…" not in _status(app)

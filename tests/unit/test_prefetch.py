@@ -28,6 +28,14 @@ def march_list(sessions):
     return expenses.list_expenses(sessions, ExpenseFilter(period=MARCH))
 
 
+def slow_march_list(sessions):
+    """The whole listing, late enough that the first rows surely come before it."""
+    import time
+
+    time.sleep(1.0)
+    return march_list(sessions)
+
+
 def explode(sessions):
     print("chatter on stdout")
     print("chatter on stderr", file=sys.stderr)
@@ -123,3 +131,88 @@ def test_the_child_writes_nothing_to_the_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "result: None\n"
     assert done.stderr == ""
+
+
+FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
+
+
+def _first_and_rest(child: prefetch.Prefetch) -> tuple[object, dict[str, object]]:
+    """The first rows, wherever they came (before the verdict in the app; in a test process,
+    which has SQLAlchemy imported already, the verdict may win), and the other answers: the
+    location and the whole listing."""
+    verdict = child.verdict()
+    assert verdict is not None and verdict.error is None
+    rest = list(child.answers())
+    kinds = [kind for kind, _value in rest]
+    assert kinds[-1] == "data"
+    answers = dict(rest)
+    if verdict.location:
+        answers.setdefault("location", verdict.location)
+    if verdict.first is not None:
+        return verdict.first, answers
+    assert kinds.index("first") < kinds.index("data")
+    return answers["first"], answers
+
+
+def test_the_first_rows_come_before_the_whole_listing_written_as_the_app_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Amounts are written as the app writes them, with the person's settings.
+    monkeypatch.setenv("BUDGET_LOCALE", "de_DE")
+    monkeypatch.setenv("BUDGET_CURRENCY", "EUR")
+    url = _book_with_rows(tmp_path / "book.db")
+    child = prefetch.start(url, f"{__name__}:slow_march_list", FIRST_ROWS)
+    assert child is not None
+    first, _answers = _first_and_rest(child)
+    assert first.location == str(tmp_path / "book.db")  # type: ignore[attr-defined]
+    items = first.page.items  # type: ignore[attr-defined]
+    assert [e.description for e in items] == ["Market 2", "Market 1", "Market 0"]
+    from budget_tui.tui.format import _WRITTEN, money
+
+    assert {str(a): t for a, t in _WRITTEN.items()} == {
+        "12.50": "12,50\xa0€",
+        "11.50": "11,50\xa0€",
+        "10.50": "10,50\xa0€",
+    }
+    assert money(items[0].amount) == "12,50\xa0€"
+
+
+def test_unknown_money_settings_are_the_verdict_even_when_the_rows_could_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _book_with_rows(tmp_path / "book.db")
+    monkeypatch.setenv("BUDGET_LOCALE", "xx_NOWHERE")
+    child = prefetch.start(url, f"{__name__}:march_list", FIRST_ROWS)
+    assert child is not None
+    verdict = child.verdict()
+    assert verdict is not None and verdict.first is None
+    assert isinstance(verdict.error, ConfigError)
+    assert "BUDGET_LOCALE" in str(verdict.error)
+    child.close()
+
+
+def test_a_servers_first_rows_come_and_its_location_follows() -> None:
+    from tests.conftest import make_book
+
+    book = make_book("postgresql", None)
+    try:
+        categories.create_category(book.sessions, "Groceries")
+        expenses.create_expense(
+            book.sessions,
+            description="Market",
+            amount="3.25",
+            occurred_on="2026-03-02",
+            category="Groceries",
+        )
+    finally:
+        book.close()
+    from tests.conftest import pg_url
+
+    child = prefetch.start(pg_url(), f"{__name__}:slow_march_list", FIRST_ROWS)
+    assert child is not None
+    first, answers = _first_and_rest(child)
+    assert first.location is None  # type: ignore[attr-defined]
+    assert [e.description for e in first.page.items] == ["Market"]  # type: ignore[attr-defined]
+    # The header's location (never a password in it) and the whole listing follow.
+    assert answers["location"].startswith("postgresql://")
+    assert [e.description for e in answers["data"].items] == ["Market"]

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import CategoryView, ExpenseListing, Flows
+from budget_tui.controller.views import CategoryView, ExpenseListing, ExpensePage, Flows
 from budget_tui.tui import runner
-from budget_tui.tui.format import money
+from budget_tui.tui.format import money, period_label
 from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
 from budget_tui.tui.screens._month import MonthSteps
 from budget_tui.tui.screens.expense_query import (
@@ -66,6 +67,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.categories: tuple[CategoryView, ...] = ()
         self.pending_anchor: int | None = None
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
+        # Showing the first rows read at start-up, without totals, until the whole list comes.
+        self.previewing = False
         self.flows = Flows()
 
     def compose(self) -> ComposeResult:
@@ -117,6 +120,8 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             self.answering = False  # the dialog's answer reloads (or leaves the list as it is)
         elif (first := self.app.take_first_listing(month)) is not None:  # type: ignore[attr-defined]
             self.post_message(self.Loaded(self.query_state, first))  # read while Textual started
+        elif (rows := self.app.take_first_rows(month)) is not None:  # type: ignore[attr-defined]
+            self._show_first_rows(rows)
         else:
             current = self.current
             self.reload(self.pending_anchor or (current.id if current else None))
@@ -132,9 +137,46 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             if self.is_current:
                 self.reload()
 
+    def _show_first_rows(self, page: ExpensePage) -> None:
+        """Paint the rows read at start-up before SQLAlchemy; the status line waits for the
+        whole list (:meth:`first_listing_came`)."""
+        assert self.query_state is not None
+        self.previewing = True
+        if not page.items:
+            return  # "Loading…" until the whole list says what an empty month means
+        self.query_one("#expenses-empty", Static).display = False
+        self.table.display = True
+        self.table.show(self.query_state.source, page)
+        self.query_one("#expenses-status", Static).update(
+            Content.assemble((period_label(self.query_state.period), "bold"), " · counting…")
+        )
+        self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
+
+    def first_listing_came(self) -> None:
+        """The whole first list is here (the app calls this): it takes the first rows' place,
+        the cursor kept where the keys put it meanwhile."""
+        q = self.query_state
+        if not self.previewing or q is None:
+            return
+        listing = self.app.take_first_listing(q.period)  # type: ignore[attr-defined]
+        if listing is None or q != Query(q.period):
+            return
+        current = self.current
+        if current is not None and any(r.id == current.id for r in listing.page.items):
+            listing = replace(listing, anchor_id=current.id)
+        self.post_message(self.Loaded(q, listing))
+
+    def settle_first_rows(self) -> None:
+        """The app's own book is open (the app calls this): first rows still waiting for their
+        whole list (the start-up child ended without it) are read again."""
+        if self.previewing and self.query_state is not None:
+            current = self.current
+            self.reload(current.id if current else None)
+
     def reload(self, anchor_id: int | None = None) -> None:
         """Read the list again, keeping ``anchor_id`` selected when the query still shows it."""
         assert self.query_state is not None
+        self.previewing = False
         self.table.forget_pages()
         self.pending_anchor = anchor_id
         self.load(self.query_state, anchor_id)
@@ -160,6 +202,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
             return  # the query changed while this was loading; a newer load is on its way
         listing = message.listing
         self.pending_anchor = None
+        self.previewing = False
         self.categories = listing.categories
         table, empty = self.table, self.query_one("#expenses-empty", Static)
         table.display = bool(listing.page.items)

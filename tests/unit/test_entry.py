@@ -1,0 +1,125 @@
+"""``budget-tui`` itself: a plain launch goes to the app without click, and says what stops it in
+one line as the command group would; everything else is the command group's; ``--db`` takes the
+path of an SQLite file as well as a URL (what ``budget-tui demo`` tells a person to type)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from budget_tui import entry
+from budget_tui.cli import main as command_line
+from budget_tui.config import demo_url
+from budget_tui.entry import AppOptions, app_options
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], AppOptions()),
+        (["--db", "sqlite:///x.db"], AppOptions(db="sqlite:///x.db")),
+        (["--db=postgresql://u@h/d"], AppOptions(db="postgresql://u@h/d")),
+        (["--echo-sql", "--db", "a.db"], AppOptions(db="a.db", echo_sql=True)),
+        (["--db", "a.db", "--echo-sql"], AppOptions(db="a.db", echo_sql=True)),
+        (["--db", "--echo-sql"], AppOptions(db="--echo-sql")),  # as click reads it
+        (["--db", "a.db", "--db", "b.db"], AppOptions(db="b.db")),  # the last one wins
+    ],
+)
+def test_a_plain_launch_is_read_without_click(args: list[str], expected: AppOptions) -> None:
+    assert app_options(args) == expected
+
+
+def test_demo_and_db_the_later_wins_as_in_click() -> None:
+    assert app_options(["--demo", "--db", "a.db"]) == AppOptions(db="a.db", demo=True)
+    assert app_options(["--db", "a.db", "--demo"]) == AppOptions(db=demo_url(), demo=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "3", "coffee"],
+        ["--help"],
+        ["-h"],
+        ["--version"],
+        ["--db"],  # a missing value: click's usage error
+        ["--dbx", "a.db"],
+        ["--db", "a.db", "report"],
+        ["report", "--db", "a.db"],
+    ],
+)
+def test_anything_else_goes_to_click(args: list[str]) -> None:
+    assert app_options(args) is None
+
+
+def test_the_command_group_answers_what_is_not_a_plain_launch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["budget-tui", "--version"])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 0
+    assert "budget-tui" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--db", "mysql://user@host/db"], "The database kind 'mysql' is not supported."),
+        (["--demo"], "There is no demo book yet"),
+    ],
+)
+def test_what_stops_a_plain_launch_is_one_line_and_exit_1(
+    args: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["budget-tui", *args])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_file_that_is_not_a_book_stops_a_plain_launch_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    monkeypatch.setattr(sys, "argv", ["budget-tui", "--db", str(notes)])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 1
+    assert "is not a budget book" in capsys.readouterr().err
+    assert notes.read_text() == "shopping list"
+
+
+def test_db_takes_the_path_of_an_sqlite_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    made = runner.invoke(command_line, ["--db", "books/home.db", "db", "upgrade"])
+    assert made.exit_code == 0, made.stderr
+    info = runner.invoke(command_line, ["--db", str(tmp_path / "books" / "home.db"), "db", "info"])
+    assert info.exit_code == 0, info.stderr
+    assert f"location:   {tmp_path / 'books' / 'home.db'}" in info.stdout
+
+
+def test_what_demo_says_to_type_opens_the_book(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "try.db"
+    made = runner.invoke(
+        command_line, ["--db", str(path), "demo", "--expenses", "50", "--seed", "1"]
+    )
+    assert made.exit_code == 0, made.stderr
+    hint = made.stderr.strip().splitlines()[-1]
+    assert hint == f"Open it with: budget-tui --db {path}"
+    info = runner.invoke(command_line, [*hint.split()[4:], "db", "info"])
+    assert info.exit_code == 0, info.stderr
+    assert "expenses:   50" in info.stdout
