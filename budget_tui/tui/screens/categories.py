@@ -25,12 +25,13 @@ from budget_tui.tui.format import (
     period_label,
     spent_parts,
 )
+from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.budget_bar import budget_bar
 
 
-class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
+class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
     """Follows ``app.month``; reloads whenever it is shown again. A load is one controller call
     (``categories.category_overview``)."""
 
@@ -172,7 +173,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.rows = list(message.overview.categories)
         index = next((i for i, c in enumerate(self.rows) if c.id == message.select_id), 0)
         self._render_rows(index)
-        self.refresh_bindings()
+        self.rows_listed(bool(self.rows))
 
     def _render_rows(self, index: int | None = None) -> None:
         table = self.table

@@ -22,6 +22,7 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing, ExpensePage, Flows
 from budget_tui.tui import runner
 from budget_tui.tui.format import money, period_label
+from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens._expense_keys import EXPENSE_BINDINGS
 from budget_tui.tui.screens._month import MonthSteps
 from budget_tui.tui.screens.expense_query import (
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_WINDOW", "PAGE", "ExpensesScreen"]
 
 
-class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
+class ExpensesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
     """The month's expenses. Follows ``app.month``; reloads whenever it is shown again."""
 
     TITLE = "Expenses"
@@ -147,6 +148,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.query_one("#expenses-empty", Static).display = False
         self.table.display = True
         self.table.show(self.query_state.source, page)
+        self.rows_listed(True)
         self.query_one("#expenses-status", Static).update(
             Content.assemble((period_label(self.query_state.period), "bold"), " · counting…")
         )
@@ -214,7 +216,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
         self.query_one("#expenses-status", Static).update(
             status_line(message.query, listing.totals, self.categories, listing.flows)
         )
-        self.refresh_bindings()
+        self.rows_listed(bool(page.items))
         self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
         self.flows = listing.flows
         # The month's scheduled entries not posted yet (read in the same snapshot).

@@ -22,12 +22,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import Forecast, MonthChart, Report
-from budget_tui.errors import InvalidInput
+from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.charts import format_money
@@ -40,6 +41,10 @@ from budget_tui.tui.widgets.report_panels import (
 )
 
 LARGEST = 10  # expenses in the "largest" panel
+# How long the previous period's figures stay as they are before they are dimmed as stale: an
+# answer quicker than this replaces them without a dimmed frame between (and without restyling
+# every panel twice).
+STALE_AFTER_S = 0.15
 
 
 def step_period(period: Period, steps: int) -> Period:
@@ -170,6 +175,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         self.chart_category: int | None = None  # None: all categories
         self.report: Report | None = None
         self.preset: str | None = None  # the preset last picked (two may mean one period)
+        self._stale_timer: Timer | None = None
 
     @property
     def period(self) -> Period:
@@ -224,12 +230,18 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             self.action_reload()
 
     def _show_loading(self) -> None:
-        # Figures of the previous period stay dimmed until this period's arrive (or if they can't).
-        for panel in self.query("#panels > *"):
-            panel.add_class("-stale")
+        # Figures of the previous period are dimmed if this period's take a moment (or can't
+        # come), and stay dimmed until they arrive.
+        if self._stale_timer is not None:
+            self._stale_timer.stop()
+        self._stale_timer = self.set_timer(STALE_AFTER_S, self._dim_panels)
         self.query_one("#summary", Static).update(
             Text.assemble((period_label(self.period), "bold"), " …")
         )
+
+    def _dim_panels(self) -> None:
+        for panel in self.query("#panels > *"):
+            panel.add_class("-stale")
 
     def _show_period(self) -> None:
         self.query_one(PeriodBar).show(self.period, self.today, self.preset)
@@ -268,9 +280,18 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
     def load(self, period: Period, today: dt.date, chart_category: int | None) -> None:
         from budget_tui.controller.reports import report
 
-        figures = runner.call(
-            self.app, report, period, today=today, chart_category=chart_category, largest=LARGEST
-        )
+        try:
+            figures = runner.call(
+                self.app,
+                report,
+                period,
+                today=today,
+                chart_category=chart_category,
+                largest=LARGEST,
+            )
+        except BudgetError:
+            self.app.call_from_thread(self._dim_panels)  # they are not this period's figures
+            raise
         runner.deliver(self, self.Loaded(figures))
 
     def _show_forecast(self, forecast: Forecast | None) -> None:
@@ -285,6 +306,9 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         if report.period != self.period:
             return
         self.report = report
+        if self._stale_timer is not None:
+            self._stale_timer.stop()
+            self._stale_timer = None
         self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
         self._show_forecast(report.forecast)
         summary = report.summary

@@ -286,7 +286,7 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         refund_style = self.app.theme_variables.get("text-success", "")
         for row in self.window:
             self.add_row(
-                row.occurred_on.isoformat(),
+                Text(row.occurred_on.isoformat()),  # a Text is not read for markup, as a str is
                 Text(row.description, no_wrap=True, overflow="ellipsis"),
                 Text(row.category_name, no_wrap=True, overflow="ellipsis"),
                 Text(
