@@ -19,6 +19,7 @@ from budget_tui.controller.categories import category_list
 from budget_tui.controller.categories import load as load_category
 from budget_tui.controller.periods import Period
 from budget_tui.controller.queries import (
+    ascii_ilike,
     cents,
     expense_view,
     expenses_t,
@@ -225,7 +226,7 @@ def _filtered(stmt: Select, flt: ExpenseFilter) -> Select:
         typed = flt.text.strip()
         needle = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         if typed.isascii():
-            stmt = stmt.where(c.description.ilike(f"%{needle}%", escape="\\"))
+            stmt = stmt.where(ascii_ilike(c.description, literal(f"%{needle}%")))
         else:
             # SQLite's ILIKE folds only ASCII letters ("CAFÉ" would miss "café"); the Unicode
             # lower() costs a Python call per row there, so only non-ASCII searches pay for it.
@@ -288,7 +289,10 @@ def _page(
     after: Cursor | None = None,
     before: Cursor | None = None,
     limit: int,
+    scan: bool = False,
 ) -> ExpensePage:
+    """``scan``: read the table in one plain pass on SQLite, then sort what matches (see
+    :data:`FEW_MATCHES`), instead of walking it in the list's order through an index."""
     if sort not in ("date", "amount"):
         raise InvalidInput("sort", "Sort by date or by amount.")
     if not 1 <= limit <= MAX_PAGE:
@@ -306,7 +310,9 @@ def _page(
         edge = tuple_(literal(boundary.value, key.type), literal(boundary.id, c.id.type))
         row = tuple_(key, c.id)
         stmt = stmt.where(row < edge if walk_desc else row > edge)
-    order = (key.desc(), c.id.desc()) if walk_desc else (key.asc(), c.id.asc())
+    # As an expression, the key can't be read in order from an index: the table is read once.
+    ordered = func.coalesce(key, key) if scan else key
+    order = (ordered.desc(), c.id.desc()) if walk_desc else (ordered.asc(), c.id.asc())
     rows = list(session.execute(stmt.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
     del rows[limit:]
@@ -386,6 +392,13 @@ def browse_expenses(
     return _browse(session, flt, sort=sort, descending=descending, around=around, limit=limit)
 
 
+# A search of every month's descriptions reads every row on SQLite. Walking the date index (row
+# by row, in the list's order) stops as soon as a page is found: right for a common word (2 ms at
+# 1,000,000 rows), slow for a rare one, which it must walk to the end (0.37 s). One plain pass over
+# the table and a sort of the few matches takes 0.14 s. The totals, read first, say which it is.
+FEW_MATCHES = 2_000
+
+
 def _browse(
     session: Session,
     flt: ExpenseFilter,
@@ -399,8 +412,15 @@ def _browse(
     period = flt.period or Period.month(today())
     spend = spend_by_category(session, period)
     anchor = None if around is None else _anchor(session, flt, sort, around)
+    totals = _totals(session, flt, spend)
+    scan = (
+        flt.text is not None
+        and flt.period is None
+        and totals.count <= FEW_MATCHES
+        and session.get_bind().dialect.name == "sqlite"
+    )
     if anchor is None:
-        page = _page(session, flt, sort, descending, limit=limit)
+        page = _page(session, flt, sort, descending, limit=limit, scan=scan)
     else:
         above = _page(session, flt, sort, descending, before=anchor, limit=max(1, limit // 2))
         # Ids are integers: one past the anchor's id makes the page below start with the anchor.
@@ -415,7 +435,7 @@ def _browse(
         upcoming = tuple(upcoming_entries(session, period))
     return ExpenseListing(
         page=page,
-        totals=_totals(session, flt, spend),
+        totals=totals,
         categories=listed,
         anchor_id=None if anchor is None else anchor.id,
         flows=flows_of(listed),

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ColumnElement,
     Row,
     Select,
@@ -51,6 +52,32 @@ def _unicode_lower_sqlite(element: unicode_lower, compiler: Any, **kw: Any) -> s
 @compiles(unicode_lower)
 def _unicode_lower_default(element: unicode_lower, compiler: Any, **kw: Any) -> str:
     return f"translate(lower({compiler.process(element.clauses, **kw)}), 'ς', 'σ')"
+
+
+class ascii_ilike(GenericFunction[bool]):
+    """``column ILIKE pattern ESCAPE '\\'`` for a pattern with no letter beyond ASCII.
+
+    SQLite's own LIKE already folds ASCII case, so on SQLite this is a plain LIKE: SQLAlchemy's
+    ILIKE there is ``lower(column) LIKE lower(pattern)``, a call of lower() on every row, and a
+    search of every month at 1,000,000 rows took 2-3 times as long. PostgreSQL keeps its ILIKE
+    (the trigram index serves it).
+    """
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(ascii_ilike, "sqlite")
+def _ascii_ilike_sqlite(element: ascii_ilike, compiler: Any, **kw: Any) -> str:
+    column, pattern = element.clauses.clauses
+    like = f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+    return f"({like})"
+
+
+@compiles(ascii_ilike)
+def _ascii_ilike_default(element: ascii_ilike, compiler: Any, **kw: Any) -> str:
+    column, pattern = element.clauses.clauses
+    return compiler.process(column.ilike(pattern, escape="\\"), **kw)
 
 
 def cents(expr: ColumnElement) -> ColumnElement[int]:
