@@ -218,6 +218,9 @@ class BudgetApp(App[None]):
                 if kind == "first":
                     self.call_from_thread(self._first_rows_came, value)
                 elif kind == "location":
+                    # After the first rows are painted: a header changed while they are being
+                    # laid out holds them back a frame.
+                    self._first_rows_painted.wait(FIRST_PAINT_WAIT_S)
                     self.call_from_thread(self._located, value)
                 elif kind == "error":
                     self._book_settled.set()

@@ -143,6 +143,7 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
         whole list (:meth:`first_listing_came`)."""
         assert self.query_state is not None
         self.previewing = True
+        self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
         if not page.items:
             return  # "Loading…" until the whole list says what an empty month means
         self.query_one("#expenses-empty", Static).display = False
@@ -152,7 +153,6 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
         self.query_one("#expenses-status", Static).update(
             Content.assemble((period_label(self.query_state.period), "bold"), " · counting…")
         )
-        self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
 
     def first_listing_came(self) -> None:
         """The whole first list is here (the app calls this): it takes the first rows' place,
