@@ -309,19 +309,21 @@ class BudgetApp(App[None]):
     def _first_rows_came(self, rows: FirstRows) -> None:
         if self.first_listing is None and self.first_rows is None:
             self.first_rows = rows
-            if self.current_mode != "expenses":
+            if self.current_mode == self.DEFAULT_MODE:  # still connecting: they open the app
                 self.switch_mode("expenses")
 
     def _prefetched(self, listing: ExpenseListing) -> None:
         self.first_listing = listing
         self.first_rows = None
-        if self.current_mode != "expenses":
+        if self.current_mode == self.DEFAULT_MODE:  # still connecting: the list opens the app
             self.switch_mode("expenses")
             return
-        for screen in self.screen_stack:  # the Expenses screen may show the first rows
-            hook = getattr(screen, "first_listing_came", None)
-            if hook is not None:
-                hook()
+        # The first rows are on show: the whole list takes their place, unless a key moved on
+        # meanwhile (another month, another screen, a dialog). Then nothing is painted from it,
+        # and the load that key started waits for the app's own book: it opens now.
+        hook = getattr(self.screen, "first_listing_came", None)
+        if hook is None or not hook():
+            self.first_rows_painted()
 
     def first_rows_painted(self) -> None:
         """Called by the Expenses screen once its first rows are on the screen."""

@@ -214,3 +214,35 @@ async def test_first_rows_whose_whole_list_never_came_are_read_again_by_the_app(
                 break
         assert not screen.previewing
         assert "expenses" in _status(app) and "counting…" not in _status(app)
+
+
+async def test_a_month_stepped_to_before_the_whole_list_comes_is_read_without_waiting(
+    demo_url: str, today: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole first list arrives after a key moved on: nothing is painted from it, and the
+    app's own book opens at once for the load that key started (it used to wait for a paint
+    that would never come)."""
+    from budget_tui.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "FIRST_PAINT_WAIT_S", 600.0)  # a wait would hang the test
+    gate = tmp_path / "gate"
+    monkeypatch.setenv(GATE, str(gate))
+    app, release = await _first_rows_app(demo_url, f"{__name__}:gated_first_load", monkeypatch)
+    release.set()  # the app's own book may open as soon as the app asks for it
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, ExpensesScreen) and app.screen.rows:
+                break
+        screen = app.screen
+        assert isinstance(screen, ExpensesScreen) and screen.previewing
+        await pilot.press("right_square_bracket")
+        april = Period.month(dt.date(2026, 4, 1))
+        gate.touch()
+        for _ in range(1000):
+            await pilot.pause(0.01)
+            if app.book is not None and screen.shown_month() == april and not screen.previewing:
+                if "April 2026" in _status(app):
+                    break
+        assert app.book is not None
+        assert "April 2026" in _status(app) and "counting…" not in _status(app)

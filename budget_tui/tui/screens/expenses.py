@@ -154,19 +154,21 @@ class ExpensesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
             Content.assemble((period_label(self.query_state.period), "bold"), " · counting…")
         )
 
-    def first_listing_came(self) -> None:
+    def first_listing_came(self) -> bool:
         """The whole first list is here (the app calls this): it takes the first rows' place,
-        the cursor kept where the keys put it meanwhile."""
+        the cursor kept where the keys put it meanwhile. False when the screen has moved on
+        (another month or filter: its own load is on its way)."""
         q = self.query_state
-        if not self.previewing or q is None:
-            return
+        if not self.previewing or q is None or q != Query(q.period):
+            return False
         listing = self.app.take_first_listing(q.period)  # type: ignore[attr-defined]
-        if listing is None or q != Query(q.period):
-            return
+        if listing is None:
+            return False
         current = self.current
         if current is not None and any(r.id == current.id for r in listing.page.items):
             listing = replace(listing, anchor_id=current.id)
         self.post_message(self.Loaded(q, listing))
+        return True
 
     def settle_first_rows(self) -> None:
         """The app's own book is open (the app calls this): first rows still waiting for their
