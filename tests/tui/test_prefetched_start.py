@@ -241,8 +241,8 @@ async def test_a_month_stepped_to_before_the_whole_list_comes_is_read_without_wa
         gate.touch()
         for _ in range(1000):
             await pilot.pause(0.01)
-            if app.book is not None and screen.shown_month() == april and not screen.previewing:
-                if "April 2026" in _status(app):
-                    break
+            shown = app.book is not None and screen.shown_month() == april
+            if shown and not screen.previewing and "April 2026" in _status(app):
+                break
         assert app.book is not None
         assert "April 2026" in _status(app) and "counting…" not in _status(app)
