@@ -22,6 +22,7 @@ from budget_tui.tui.screens.expenses import ExpensesScreen
 from tests.tui.helpers import THEME, settle
 
 FIRST_LOAD = "budget_tui.controller.expenses:browse_this_month"
+FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
 
 
 @pytest.fixture
@@ -35,15 +36,15 @@ def _descriptions(app: BudgetApp) -> list[str]:
     return [str(table.get_row_at(i)[1]) for i in range(min(5, table.row_count))]
 
 
-async def test_rows_are_painted_from_the_child_before_the_app_opens_its_own_book(
-    demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    child = prefetch.start(demo_url, FIRST_LOAD)
+def _started_app(
+    url: str, load: str, first: str | None, monkeypatch: pytest.MonkeyPatch
+) -> tuple[BudgetApp, threading.Event]:
+    """The app as ``budget-tui`` starts it, with its own book held back until ``release`` is
+    set, so a test sees what the start-up child's answers alone put on the screen."""
+    child = prefetch.start(url, load, first)
     assert child is not None
     verdict = child.verdict()
     assert verdict is not None and verdict.error is None
-
-    # Hold the app's own book back until the test has seen the rows.
     release = threading.Event()
     real_open = book_module.open_book
 
@@ -52,8 +53,15 @@ async def test_rows_are_painted_from_the_child_before_the_app_opens_its_own_book
         return real_open(url, *args, **kwargs)
 
     monkeypatch.setattr(book_module, "open_book", held_open)
-    app = BudgetApp(url=demo_url, location=verdict.location, prefetch=child)
+    app = BudgetApp(url=url, location=verdict.location or "", prefetch=child, first=verdict.first)
     app.theme = THEME
+    return app, release
+
+
+async def test_rows_are_painted_from_the_child_before_the_app_opens_its_own_book(
+    demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, release = _started_app(demo_url, FIRST_LOAD, None, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
             await pilot.pause(0.01)
@@ -106,7 +114,6 @@ async def test_a_refusal_from_the_child_is_shown_on_the_connecting_screen(
         assert app.book is None
 
 
-FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
 GATE = "BUDGET_TUI_TEST_GATE"
 
 
@@ -131,21 +138,7 @@ def _status(app: BudgetApp) -> str:
 async def _first_rows_app(
     url: str, load: str, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[BudgetApp, threading.Event]:
-    child = prefetch.start(url, load, FIRST_ROWS)
-    assert child is not None
-    verdict = child.verdict()
-    assert verdict is not None and verdict.error is None
-    release = threading.Event()
-    real_open = book_module.open_book
-
-    def held_open(url, *args, **kwargs):
-        assert release.wait(30)
-        return real_open(url, *args, **kwargs)
-
-    monkeypatch.setattr(book_module, "open_book", held_open)
-    app = BudgetApp(url=url, location=verdict.location or "", prefetch=child, first=verdict.first)
-    app.theme = THEME
-    return app, release
+    return _started_app(url, load, FIRST_ROWS, monkeypatch)
 
 
 async def test_the_first_rows_are_painted_then_the_whole_list_takes_their_place(
