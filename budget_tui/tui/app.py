@@ -7,18 +7,15 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.app import App
+from textual.binding import BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, LoadingIndicator, Static
 from textual.worker import get_current_worker
 
 from budget_tui.clock import today
@@ -27,7 +24,7 @@ from budget_tui.controller.views import UndoResult
 from budget_tui.errors import BudgetError, render
 from budget_tui.tui.commands import BudgetCommands
 from budget_tui.tui.keys import APP_BINDINGS
-from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.screens.connecting import ConnectingScreen
 
 if TYPE_CHECKING:
     from budget_tui.controller.book import Book
@@ -43,39 +40,6 @@ LIVE = "live"
 OPEN_WAIT_S = 120.0
 # How long opening the app's own book waits for the prefetched rows to be painted first.
 FIRST_PAINT_WAIT_S = 2.0
-
-
-class ConnectingScreen(Screen[None]):
-    """Shown while the book opens (a sleeping Neon database can take seconds), or when it can't."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "r", "app.retry_connect", "Retry", id="retry", tooltip="Try to open the database again"
-        ),
-        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit budget-tui"),
-    ]
-
-    def __init__(self, location: str) -> None:
-        super().__init__()
-        self.location = location
-
-    def compose(self) -> ComposeResult:
-        yield AppHeader(None)
-        with Vertical(id="connecting"):
-            yield Static(f"Connecting to {self.location}…", id="connecting-message", markup=False)
-            yield LoadingIndicator(id="connecting-spinner")
-        yield Footer()
-
-    def show_failure(self, error: BudgetError) -> None:
-        self.query_one("#connecting-spinner").display = False
-        self.query_one("#connecting-message", Static).update(
-            f"Could not open {self.location}.\n\n{render(error).text}\n\n"
-            "Press r to try again, q to quit."
-        )
-
-    def show_connecting(self) -> None:
-        self.query_one("#connecting-spinner").display = True
-        self.query_one("#connecting-message", Static).update(f"Connecting to {self.location}…")
 
 
 def _reports_screen() -> Screen:
@@ -519,20 +483,3 @@ class BudgetApp(App[None]):
     def on_unmount(self) -> None:
         if self.book is not None:
             self.book.close()
-
-
-def setup_logging(echo_sql: bool) -> Path:
-    """Log to a file (never over the screen); SQL echo goes there too, without bound parameters."""
-    from budget_tui.config import log_dir
-
-    directory = log_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "budget-tui.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    if echo_sql:
-        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
-    return path

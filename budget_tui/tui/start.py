@@ -7,6 +7,8 @@ command group when no command is given (:mod:`budget_tui.cli`).
 from __future__ import annotations
 
 import gc
+import logging
+from pathlib import Path
 
 from budget_tui.config import database_url, demo_path, load_settings
 from budget_tui.errors import ConfigError
@@ -34,7 +36,7 @@ def run_app(db: str | None, *, demo: bool = False, echo_sql: bool = False) -> No
     # read without SQLAlchemy, and answer for the URL too.
     early = prefetch.start(url, FIRST_LOAD, FIRST_ROWS)
     import budget_tui.tui.screens.expenses  # noqa: F401  (the first screen, while the child works)
-    from budget_tui.tui.app import BudgetApp, setup_logging
+    from budget_tui.tui.app import BudgetApp
 
     verdict = early.verdict() if early is not None else None
     location: str | None
@@ -59,3 +61,20 @@ def run_app(db: str | None, *, demo: bool = False, echo_sql: bool = False) -> No
     # full collection during the first paint costs some 20 ms otherwise).
     gc.freeze()
     BudgetApp(url=url, echo_sql=echo_sql, location=location, prefetch=early, first=first).run()
+
+
+def setup_logging(echo_sql: bool) -> Path:
+    """Log to a file (never over the screen); SQL echo goes there too, without bound parameters."""
+    from budget_tui.config import log_dir
+
+    directory = log_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "budget-tui.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    if echo_sql:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    return path

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Static
 
-from budget_tui.tui.app import ConnectingScreen
 from budget_tui.tui.commands import BudgetCommands
 from budget_tui.tui.screens.categories import CategoriesScreen
+from budget_tui.tui.screens.connecting import ConnectingScreen
 from budget_tui.tui.screens.expenses import ExpensesScreen
 from budget_tui.tui.screens.help import HelpScreen
 from tests.tui.helpers import make_app, ready, settle, type_text

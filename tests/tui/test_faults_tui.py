@@ -20,8 +20,8 @@ from textual.widgets import LoadingIndicator, Static
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book
 from budget_tui.controller.views import ExpenseFilter
-from budget_tui.tui.app import ConnectingScreen
 from budget_tui.tui.screens.categories import CategoriesScreen
+from budget_tui.tui.screens.connecting import ConnectingScreen
 from budget_tui.tui.screens.expenses import ExpensesScreen
 from budget_tui.tui.screens.help import HelpScreen
 from budget_tui.tui.widgets.category_form import CategoryForm

@@ -7,7 +7,7 @@ import sqlite3
 
 from textual.widgets import Static
 
-from budget_tui.tui.app import ConnectingScreen
+from budget_tui.tui.screens.connecting import ConnectingScreen
 from tests.tui.helpers import make_app, settle
 
 

@@ -17,7 +17,8 @@ from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui import prefetch
-from budget_tui.tui.app import BudgetApp, ConnectingScreen
+from budget_tui.tui.app import BudgetApp
+from budget_tui.tui.screens.connecting import ConnectingScreen
 from budget_tui.tui.screens.expenses import ExpensesScreen
 from tests.tui.helpers import THEME, settle
 
@@ -135,18 +136,12 @@ def _status(app: BudgetApp) -> str:
     return str(app.screen.query_one("#expenses-status").render())
 
 
-async def _first_rows_app(
-    url: str, load: str, monkeypatch: pytest.MonkeyPatch
-) -> tuple[BudgetApp, threading.Event]:
-    return _started_app(url, load, FIRST_ROWS, monkeypatch)
-
-
 async def test_the_first_rows_are_painted_then_the_whole_list_takes_their_place(
     demo_url: str, today: str, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate = tmp_path / "gate"
     monkeypatch.setenv(GATE, str(gate))
-    app, release = await _first_rows_app(demo_url, f"{__name__}:gated_first_load", monkeypatch)
+    app, release = _started_app(demo_url, f"{__name__}:gated_first_load", FIRST_ROWS, monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
             await pilot.pause(0.01)
@@ -192,7 +187,9 @@ async def test_the_first_rows_are_painted_then_the_whole_list_takes_their_place(
 async def test_first_rows_whose_whole_list_never_came_are_read_again_by_the_app(
     demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app, release = await _first_rows_app(demo_url, "tests.unit.test_prefetch:explode", monkeypatch)
+    app, release = _started_app(
+        demo_url, "tests.unit.test_prefetch:explode", FIRST_ROWS, monkeypatch
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
             await pilot.pause(0.01)
@@ -220,7 +217,7 @@ async def test_a_month_stepped_to_before_the_whole_list_comes_is_read_without_wa
     monkeypatch.setattr(app_module, "FIRST_PAINT_WAIT_S", 600.0)  # a wait would hang the test
     gate = tmp_path / "gate"
     monkeypatch.setenv(GATE, str(gate))
-    app, release = await _first_rows_app(demo_url, f"{__name__}:gated_first_load", monkeypatch)
+    app, release = _started_app(demo_url, f"{__name__}:gated_first_load", FIRST_ROWS, monkeypatch)
     release.set()  # the app's own book may open as soon as the app asks for it
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
