@@ -14,7 +14,8 @@ timeout for one. How it waits depends on the book:
   host is a known pooler) it polls the change log's newest id every ``interval`` instead.
 
 Errors (a lost connection) are swallowed here: the watcher reconnects on the next call, and the
-app's own actions report the problem.
+app's own actions report the problem. :meth:`ChangeWatcher.stop` (from any thread) ends a wait at
+once, so an app that quits never waits for the watcher's round to end.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import select
+import socket
 import sqlite3
+import threading
 import time
 import uuid
 from typing import Any
@@ -52,6 +55,10 @@ class ChangeWatcher:
         self._version: int | None = None
         self._pg: Any = None
         self._backlog: tuple[int, ...] = ()
+        self._stopped = threading.Event()
+        # Wakes a select() on the LISTEN connection when stop() is called from another thread.
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_read.setblocking(False)
 
     # -- the one call -----------------------------------------------------------------------------
 
@@ -59,6 +66,8 @@ class ChangeWatcher:
         """The ids of changes committed since the last call (oldest first), waiting up to
         ``timeout`` seconds for one; () when none came."""
         deadline = time.monotonic() + timeout
+        if self._stopped.is_set():
+            return ()
         try:
             if self.book.backend == "sqlite":
                 return self._wait_sqlite(deadline)
@@ -66,8 +75,27 @@ class ChangeWatcher:
         except Exception as exc:  # a lost connection: start again on the next call
             log.info("change watcher: %s; reconnecting", type(exc).__name__)
             self.close()
-            time.sleep(max(0.0, min(self.interval, deadline - time.monotonic())))
+            self._sleep(min(self.interval, deadline - time.monotonic()))
             return ()
+
+    def stop(self) -> None:
+        """End the current wait and every later one at once (any thread may call this)."""
+        self._stopped.set()
+        with contextlib.suppress(OSError):  # already released
+            self._wake_write.send(b"x")
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+    def release(self) -> None:
+        """Close the connections and the wake-up pair: the watcher is done with."""
+        self.close()
+        self._wake_read.close()
+        self._wake_write.close()
+
+    def _sleep(self, seconds: float) -> None:
+        self._stopped.wait(max(0.0, seconds))
 
     def close(self) -> None:
         if self._sqlite is not None:
@@ -142,9 +170,9 @@ class ChangeWatcher:
                 if ids := self._new_ids(rows):
                     return ids
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or self._stopped.is_set():
                 return ()
-            time.sleep(min(self.interval, left))
+            self._sleep(min(self.interval, left))
 
     def _data_version(self) -> int:
         assert self._sqlite is not None
@@ -163,11 +191,11 @@ class ChangeWatcher:
                 if ids := self._new_from_pool():
                     return ids
                 left = deadline - time.monotonic()
-                if left <= 0:
+                if left <= 0 or self._stopped.is_set():
                     return ()
                 # A poll through the pool is a transaction (~1.5 ms of CPU): once a second
                 # still shows a change within 2 s, at half the cost of the SQLite interval.
-                time.sleep(min(max(self.interval, POOLER_POLL_S), left))
+                self._sleep(min(max(self.interval, POOLER_POLL_S), left))
         conn = self._pg
         while True:
             conn.poll()
@@ -176,9 +204,9 @@ class ChangeWatcher:
                 if ids := self._new_from_pool():
                     return ids
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or self._stopped.is_set():
                 return ()
-            select.select([conn], [], [], left)
+            select.select([conn, self._wake_read], [], [], left)
 
     def _listen(self) -> None:
         """LISTEN on a connection of its own; keep it only if a probe NOTIFY comes back."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from budget_tui.controller.book import Book
     from budget_tui.controller.first_rows import FirstRows
     from budget_tui.controller.views import ExpenseListing, ExpensePage
+    from budget_tui.controller.watch import ChangeWatcher
     from budget_tui.tui.prefetch import Prefetch
 
 log = logging.getLogger("budget_tui.tui")
@@ -148,6 +149,7 @@ class BudgetApp(App[None]):
         self.echo_sql = echo_sql
         self.location = location
         self.book: Book | None = None
+        self._watcher: ChangeWatcher | None = None  # the live watcher, once it runs
         self.first_listing: ExpenseListing | None = None
         self.first_rows: FirstRows | None = first
         self._prefetch = prefetch
@@ -339,6 +341,7 @@ class BudgetApp(App[None]):
         assert book is not None
         worker = get_current_worker()
         watcher = ChangeWatcher(book, interval=self.live_interval)
+        self._watcher = watcher
         posted_on = today()
         pending: int | None = None
         try:
@@ -360,7 +363,7 @@ class BudgetApp(App[None]):
                 if (others or self._stale) and not worker.is_cancelled:
                     self.post_message(self.BookChanged(others))
         finally:
-            watcher.close()
+            watcher.release()
 
     def _proposals_changed(self, count: int) -> None:
         self.inbox_count = count
@@ -481,5 +484,7 @@ class BudgetApp(App[None]):
             self.sub_title = f"{self.location} · working…"
 
     def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()  # its thread ends now, not at the end of its round
         if self.book is not None:
             self.book.close()

@@ -1,7 +1,8 @@
 """The live view's watcher on each kind of connection: PRAGMA data_version on SQLite,
 LISTEN/NOTIFY straight to PostgreSQL, and polling through a transaction-mode PgBouncer (where a
 LISTEN is never delivered). Each hears another connection's save within 2 seconds, and only
-after it is committed."""
+after it is committed; and each ends a long wait at once when stopped from another thread (the
+app quitting)."""
 
 from __future__ import annotations
 
@@ -49,13 +50,30 @@ def heard_within(watcher: ChangeWatcher, other: Book) -> tuple[tuple[int, ...], 
     return ids, time.monotonic() - start
 
 
+def stops_at_once(watcher: ChangeWatcher) -> float:
+    """Stop ``watcher`` from this thread while another waits on it for a minute; the seconds the
+    waiting thread took to return after the stop."""
+    watcher.wait(0.2)  # connected (LISTEN and probe on PostgreSQL), as in the app
+    returned: list[tuple[int, ...]] = []
+    waiter = threading.Thread(target=lambda: returned.append(watcher.wait(60.0)))
+    waiter.start()
+    time.sleep(0.3)  # well into its wait
+    stopped = time.monotonic()
+    watcher.stop()
+    waiter.join(10)
+    took = time.monotonic() - stopped
+    assert not waiter.is_alive() and returned == [()]
+    assert watcher.wait(60.0) == ()  # and every later wait returns at once
+    return took
+
+
 def test_sqlite_watcher_reads_data_version_and_hears_a_save(sqlite_pair) -> None:
     watched, other = sqlite_pair
     watcher = ChangeWatcher(watched, interval=0.2)
     try:
         ids, took = heard_within(watcher, other)
     finally:
-        watcher.close()
+        watcher.release()
     assert watcher.mode == "data_version"
     assert len(ids) == 1 and took < WITHIN_S
 
@@ -67,7 +85,7 @@ def test_postgres_watcher_listens_and_hears_a_save_at_once(pg_book: Book) -> Non
     try:
         ids, took = heard_within(watcher, other)
     finally:
-        watcher.close()
+        watcher.release()
         other.close()
     assert watcher.mode == "listen"
     assert len(ids) == 1 and took < 1.0  # a notification, not the next poll
@@ -81,6 +99,34 @@ def test_through_a_transaction_pooler_the_watcher_polls_and_still_hears(
     try:
         ids, took = heard_within(watcher, pg_book)
     finally:
-        watcher.close()
+        watcher.release()
     assert watcher.mode == "poll-pooler"
     assert len(ids) == 1 and took < WITHIN_S
+
+
+def test_a_stopped_sqlite_watcher_ends_its_wait_at_once(sqlite_pair) -> None:
+    watcher = ChangeWatcher(sqlite_pair[0], interval=5.0)
+    try:
+        assert stops_at_once(watcher) < 0.2
+    finally:
+        watcher.release()
+
+
+@pytest.mark.postgres
+def test_a_stopped_listening_watcher_ends_its_wait_at_once(pg_book: Book) -> None:
+    watcher = ChangeWatcher(pg_book)
+    try:
+        assert stops_at_once(watcher) < 0.2
+        assert watcher.mode == "listen"
+    finally:
+        watcher.release()
+
+
+@pytest.mark.postgres
+def test_a_stopped_polling_watcher_ends_its_wait_at_once(pooled_book: Book) -> None:
+    watcher = ChangeWatcher(pooled_book, interval=5.0)
+    try:
+        assert stops_at_once(watcher) < 0.2
+        assert watcher.mode == "poll-pooler"
+    finally:
+        watcher.release()

@@ -188,7 +188,7 @@ async def test_first_rows_whose_whole_list_never_came_are_read_again_by_the_app(
     demo_url: str, today: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, release = _started_app(
-        demo_url, "tests.unit.test_prefetch:explode", FIRST_ROWS, monkeypatch
+        demo_url, "tests.unit.test_prefetch:explode_after_the_first_rows", FIRST_ROWS, monkeypatch
     )
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,15 @@ def explode(sessions):
     print("chatter on stdout")
     print("chatter on stderr", file=sys.stderr)
     raise RuntimeError("a bug, not a BudgetError")
+
+
+def explode_after_the_first_rows(sessions):
+    """``explode``, once the child's first rows are sent (its thread for them has ended): a child
+    that dies sooner takes them with it, and the app then has none to show."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.daemon:
+            thread.join(30)
+    explode(sessions)
 
 
 def _book_with_rows(path: Path) -> str:
