@@ -41,9 +41,9 @@ from budget_tui.tui.widgets.report_panels import (
 )
 
 LARGEST = 10  # expenses in the "largest" panel
-# How long the previous period's figures stay as they are before they are dimmed as stale: an
-# answer quicker than this replaces them without a dimmed frame between (and without restyling
-# every panel twice).
+# How long a new period waits for its figures before it is shown without them (the period bar
+# and summary say which period is coming, the previous figures are dimmed as stale): an answer
+# quicker than this shows the period and its figures in one frame, as one screen update.
 STALE_AFTER_S = 0.15
 
 
@@ -225,21 +225,22 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
 
     def _period_changed(self, _period: Period) -> None:
         if self.is_current:
-            self._show_period()
             self._show_loading()
             self.action_reload()
 
     def _show_loading(self) -> None:
-        # Figures of the previous period are dimmed if this period's take a moment (or can't
-        # come), and stay dimmed until they arrive.
+        # The period is shown with its figures when they come; if they take a moment (or can't
+        # come), it is shown without them, the previous period's figures dimmed until they do.
         if self._stale_timer is not None:
             self._stale_timer.stop()
-        self._stale_timer = self.set_timer(STALE_AFTER_S, self._dim_panels)
+        self._stale_timer = self.set_timer(STALE_AFTER_S, self._show_stale)
+
+    def _show_stale(self) -> None:
+        """The period on show, its figures not (yet) come: the previous ones are dimmed."""
+        self._show_period()
         self.query_one("#summary", Static).update(
             Text.assemble((period_label(self.period), "bold"), " …")
         )
-
-    def _dim_panels(self) -> None:
         for panel in self.query("#panels > *"):
             panel.add_class("-stale")
 
@@ -290,7 +291,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
                 largest=LARGEST,
             )
         except BudgetError:
-            self.app.call_from_thread(self._dim_panels)  # they are not this period's figures
+            self.app.call_from_thread(self._show_stale)  # they are not this period's figures
             raise
         runner.deliver(self, self.Loaded(figures))
 
@@ -309,6 +310,8 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         if self._stale_timer is not None:
             self._stale_timer.stop()
             self._stale_timer = None
+        if self.query_one(PeriodBar).period != report.period:
+            self._show_period()  # (not otherwise: it would drop dates being typed)
         self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
         self._show_forecast(report.forecast)
         summary = report.summary

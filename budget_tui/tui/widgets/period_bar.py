@@ -123,9 +123,11 @@ class PeriodBar(Vertical):
         return True
 
     def clear_error(self) -> None:
+        error = self.query_one("#period-error", Static)
+        if not error.display:
+            return  # nothing shown: no restyle, no layout
         for field in self.query(Input):
             field.remove_class("-invalid")
-        error = self.query_one("#period-error", Static)
         error.update("")
         error.display = False
 
