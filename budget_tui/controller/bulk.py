@@ -13,8 +13,10 @@ Readers are never locked out, whatever the size of the load:
 - SQLite in WAL mode never makes a reader wait for a writer, and a reader sees the schema of the
   last commit: secondary indexes dropped inside the (uncommitted) load are still there for it.
   So a load that is large next to the table drops the non-unique indexes and builds them once
-  at the end (a million index insertions cost far more than one build from the rows). The drop
-  and the rebuild are in the same transaction as the rows, so a failed load changes nothing.
+  at the end (a million index insertions cost far more than one build from the rows); the
+  trigram index of descriptions (0011) likewise gets the new rows in one statement, its trigger
+  dropped meanwhile. The drop and the rebuild are in the same transaction as the rows, so a
+  failed load changes nothing.
 
 An import goes through :class:`ImportStage`: rows are first loaded into a temporary staging table
 (no index, no constraint; dropped with the transaction), then moved into ``expenses`` in chunks
@@ -157,20 +159,40 @@ def _nothing() -> Iterator[None]:
 # -- SQLite: indexes built once after a large load ----------------------------------------------
 
 
-def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[str]:
-    """Drop the non-unique explicit indexes of ``expenses``; returns the SQL that rebuilds them.
+# The trigger that adds each new expense to SQLite's trigram index of descriptions (0011).
+SEARCH_INSERT_TRIGGER = "expenses_search_insert"
+
+
+def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[tuple[str, Any]]:
+    """Drop the non-unique explicit indexes of ``expenses``, and the trigger that indexes each
+    new row's description; returns the statements (with their parameters) that rebuild the
+    indexes, give the trigram index every row added meanwhile in one pass, and bring the trigger
+    back.
 
     Unique indexes stay: they are constraints (and the import looks its keys up in its own)."""
     found = session.execute(
         text(
-            "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'index' AND tbl_name = 'expenses' AND sql IS NOT NULL "
-            "AND sql NOT LIKE 'CREATE UNIQUE%'"
-        )
+            "SELECT type, name, sql FROM sqlite_master "
+            "WHERE tbl_name = 'expenses' AND sql IS NOT NULL AND ("
+            "(type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') "
+            "OR (type = 'trigger' AND name = :trigger))"
+        ),
+        {"trigger": SEARCH_INSERT_TRIGGER},
     ).all()
-    for name, _sql in found:
-        raw.execute(f'DROP INDEX "{name}"')
-    return [str(sql) for _name, sql in found]
+    restore: list[tuple[str, Any]] = []
+    for kind, name, sql in found:
+        raw.execute(f'DROP {"TRIGGER" if kind == "trigger" else "INDEX"} "{name}"')
+        if kind == "trigger":
+            newest = session.scalar(select(func.max(expenses_t.c.id))) or 0
+            restore.append(
+                (
+                    "INSERT INTO expenses_search (rowid, description) "
+                    "SELECT id, description FROM expenses WHERE id > ?",
+                    (newest,),
+                )
+            )
+        restore.append((str(sql), None))
+    return restore
 
 
 GIN_INDEX = "ix_expenses_description_trgm"
@@ -203,7 +225,7 @@ class BulkWriter:
         self.columns = tuple(columns)
         self.dialect = session.get_bind().dialect.name
         self.expected = expected
-        self._restore: list[str] = []
+        self._restore: list[tuple[str, Any]] = []
         self._cache_raised = False
         self._gin = False
         self._raw: _Raw | None = None
@@ -226,8 +248,8 @@ class BulkWriter:
         assert raw is not None
         try:
             if exc_type is None:
-                for statement in self._restore:
-                    raw.execute(statement)
+                for statement, params in self._restore:
+                    raw.execute(statement, params)
                 if self._gin:
                     _pg_merge_gin(raw)
                 if self._cache_raised:
@@ -462,7 +484,7 @@ class ImportStage:
                 _pg_merge_gin(raw)
             return added
         raw.execute(_SQLITE_DUPLICATES)
-        restore: list[str] = []
+        restore: list[tuple[str, Any]] = []
         existing = self.session.scalar(select(func.max(expenses_t.c.id))) or 0
         if self.staged >= max(DEFER_INDEXES_FROM, existing):
             restore = _drop_sqlite_indexes(raw, self.session)
@@ -472,8 +494,8 @@ class ImportStage:
         added = self._move(
             lambda after, last: self._move_sqlite(uid_prefix, stamp, after, last), moved
         )
-        for statement in restore:
-            raw.execute(statement)
+        for statement, params in restore:
+            raw.execute(statement, params)
         return added
 
     def _move(self, step: Callable[[int, int], int], moved: Callable[[int], None] | None) -> int:

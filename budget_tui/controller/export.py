@@ -56,6 +56,7 @@ def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None)
     """
     c = expenses_t.c
     stmt = _filtered(
+        session,
         select(c.occurred_on, c.description, c.amount, Category.name).join(
             Category, Category.id == c.category_id
         ),

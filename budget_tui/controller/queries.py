@@ -9,13 +9,19 @@ from typing import Any, cast
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Row,
     Select,
     String,
     Table,
     func,
+    literal,
+    literal_column,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -29,6 +35,34 @@ from budget_tui.db.models import Category, Expense, MonthlyTotal
 # Core tables, for the statements that bypass the ORM (aggregates, bulk writes, upserts).
 expenses_t = cast(Table, Expense.__table__)
 totals_t = cast(Table, MonthlyTotal.__table__)
+
+# SQLite's trigram index of descriptions (migration 0011; absent where SQLite has no FTS5). Not a
+# model: the ORM never reads or writes it, the triggers of 0011 keep it in step.
+search_t = Table(
+    "expenses_search", MetaData(), Column("rowid", Integer), Column("description", String)
+)
+SEARCH_FROM = 3  # characters: a trigram index finds nothing shorter
+
+
+def has_search_index(session: Session) -> bool:
+    """True when the book is on SQLite and has its trigram index of descriptions."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    found = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'expenses_search'")
+    )
+    return found.first() is not None
+
+
+def indexed_matches(needle: str) -> Select[tuple[int]]:
+    """The ids of the expenses whose description holds ``needle`` in any case, from the trigram
+    index (``needle``: at least :data:`SEARCH_FROM` characters). It may find more than a LIKE
+    would (it folds the case of every letter, not only ASCII's): the caller keeps its own
+    condition beside it."""
+    phrase = '"' + needle.replace('"', '""') + '"'  # one literal phrase: no query syntax
+    return select(search_t.c.rowid).where(
+        literal_column("expenses_search").op("MATCH")(literal(phrase))
+    )
 
 
 class unicode_lower(GenericFunction[str]):

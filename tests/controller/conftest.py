@@ -105,6 +105,20 @@ def assert_rollup_consistent(book: Book) -> None:
     assert rollup(book) == recomputed(book)
 
 
+def assert_search_index_consistent(book: Book) -> None:
+    """SQLite's trigram index of descriptions holds exactly what ``expenses`` holds: FTS5's own
+    check of the index against its content table (it raises "malformed" on any difference).
+    PostgreSQL's GIN index is the server's to keep."""
+    if book.backend != "sqlite":
+        return
+    with book.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO expenses_search (expenses_search, rank) VALUES ('integrity-check', 1)"
+            )
+        )
+
+
 @pytest.fixture
 def food(sessions):
     return categories.create_category(sessions, "Food", "300")

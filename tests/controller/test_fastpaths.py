@@ -15,7 +15,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from budget_tui.controller import bulk, demo
 from budget_tui.controller import imports as csv_io
@@ -27,6 +27,7 @@ from budget_tui.controller.periods import add_months
 from budget_tui.controller.queries import expenses_t, totals_t
 from budget_tui.db.models import Category
 from budget_tui.errors import InvalidInput
+from tests.controller.conftest import assert_search_index_consistent
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -42,7 +43,16 @@ def index_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 
 def schema(book: Book) -> dict[str, object]:
     found = inspect(book.engine)
+    with book.engine.connect() as conn:
+        triggers = sorted(
+            conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                if book.backend == "sqlite"
+                else text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            ).scalars()
+        )
     return {
+        "triggers": triggers,
         "indexes": sorted(
             (i["name"], tuple(i["column_names"]), bool(i["unique"]))
             for i in found.get_indexes("expenses")
@@ -95,6 +105,7 @@ def test_demo_rollup_equals_plain_sums(book: Book, index_path: str) -> None:
     assert rollup(book) == plain_sums(book)
     assert len(rows(book)) == 8500
     assert schema(book) == before
+    assert_search_index_consistent(book)
 
 
 def test_demo_is_the_same_for_the_same_seed(backend: str, tmp_path, monkeypatch) -> None:
@@ -185,6 +196,7 @@ def test_streamed_import_equals_the_file(
     assert Counter(map(tuple, rows(book))) == Counter(map(tuple, expected))
     assert rollup(book) == plain_sums(book)
     assert schema(book) == before
+    assert_search_index_consistent(book)
     with book.engine.connect() as conn:
         uids = [u for (u,) in conn.execute(select(expenses_t.c.uid))]
     assert len(set(uids)) == len(uids)
