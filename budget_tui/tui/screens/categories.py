@@ -6,29 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
-from budget_tui.tui.format import (
-    amount_width,
-    income_parts,
-    money,
-    period_label,
-    spent_parts,
-)
+from budget_tui.tui.format import income_parts, money, period_label, spent_parts
 from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.app_header import AppHeader
-from budget_tui.tui.widgets.budget_bar import budget_bar
+from budget_tui.tui.widgets.category_table import CategoryTable
 
 
 class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
@@ -105,11 +98,10 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         self.rows: list[CategoryView] = []
         self.overview: CategoryOverview | None = None
         self.answering = False  # a dialog of this screen is open; its answer reloads the list
-        self._width = 0
 
     def compose(self) -> ComposeResult:
         yield AppHeader("categories")
-        yield DataTable(id="categories", cursor_type="row", zebra_stripes=True)
+        yield CategoryTable(id="categories")
         yield Static("Loading…", id="categories-empty")
         yield Static("", id="categories-projected")
         yield Static("", id="categories-status")
@@ -126,8 +118,8 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         return None if self.overview is None else self.overview.period
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#categories", DataTable)
+    def table(self) -> CategoryTable:
+        return self.query_one("#categories", CategoryTable)
 
     @property
     def current(self) -> CategoryView | None:
@@ -185,62 +177,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         empty.update(
             "No categories yet. Press a to add one (a name like Groceries, and a monthly budget)."
         )
-        width = max(60, table.size.width or self.size.width)
-        self._width = width
-        # Each amount column is as wide as its widest amount (never cut); with cell padding
-        # 2 x 6 columns and the scrollbar 2, the rest is name and bar.
-        amount_w = {
-            "budget": amount_width("Budget", (c.monthly_budget for c in self.rows)),
-            "carried": amount_width("Carried", (c.carried for c in self.rows if c.carried)),
-            "spent": amount_width("Spent", (c.spent for c in self.rows)),
-            "left": amount_width("Left", (c.available for c in self.rows)),
-        }
-        rest = width - sum(amount_w.values()) - 12 - 2
-        # The bar's percent is always whole: it needs its width and a cell of bar.
-        percent = max(
-            (len(f"{max(c.used, 0) * 100:,.0f}%") for c in self.rows if c.used is not None),
-            default=4,
-        )
-        bar_width = max(percent + 2, 8)
-        name_width = max(12, min(30, rest - bar_width, rest // 2))
-        bar_width = max(bar_width, min(40, rest - name_width))
-        theme = self.app.theme_variables
-        table.clear(columns=True)
-        table.add_column("Category", width=name_width, key="name")
-        for label, key in (
-            ("Budget", "budget"),
-            ("Carried", "carried"),
-            ("Spent", "spent"),
-            ("Left", "left"),
-        ):
-            table.add_column(Text(label, justify="right"), width=amount_w[key], key=key)
-        table.add_column("Used", width=bar_width, key="bar")
-        error = theme.get("text-error", "")
-        for c in self.rows:
-            left = c.available
-            name = c.name + (" (income)" if c.is_income else " ↻" if c.rollover else "")
-            table.add_row(
-                Text(name, no_wrap=True, overflow="ellipsis"),
-                Text(
-                    money(c.monthly_budget) if c.monthly_budget is not None else "—",
-                    justify="right",
-                ),
-                Text(
-                    money(c.carried) if c.carried else "",
-                    justify="right",
-                    style=error if c.carried < 0 else "",
-                ),
-                Text(money(c.spent), justify="right"),
-                Text(
-                    money(left) if left is not None else "—",
-                    justify="right",
-                    style=error if left is not None and left < 0 else "",
-                ),
-                budget_bar(c.used, bar_width, theme),
-                key=str(c.id),
-            )
-        if self.rows:
-            table.move_cursor(row=min(index, len(self.rows) - 1))
+        table.draw(self.rows, index)
         self._render_status()
         self._render_projected()
 
@@ -259,7 +196,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
             panel.update(Content.assemble(*parts))
 
     def on_resize(self) -> None:
-        if self.rows and self.table.size.width != self._width:
+        if self.rows and self.table.size.width != self.table.drawn_width:
             self._render_rows()
 
     def _render_status(self) -> None:
