@@ -141,11 +141,12 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
     from budget_tui.tui.app import BudgetApp
     from budget_tui.tui.screens.confirm import ConfirmScreen
     from budget_tui.tui.screens.import_mapping import MappingForm
-    from budget_tui.tui.screens.imports import ImportScreen, PathInput
+    from budget_tui.tui.screens.imports import ImportScreen
     from budget_tui.tui.screens.rules import RuleForm, RulesScreen
     from budget_tui.tui.widgets.category_form import CategoryForm
     from budget_tui.tui.widgets.category_picker import CategoryPicker
     from budget_tui.tui.widgets.expense_form import ExpenseForm
+    from budget_tui.tui.widgets.path_input import PathInput
 
     for owner in (
         BudgetApp,

@@ -14,78 +14,31 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.suggester import Suggester
 from textual.widgets import DataTable, Footer, Input, Static
 
 from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
+from budget_tui.tui.screens._import_keys import IMPORT_BINDINGS
+from budget_tui.tui.screens.import_text import (
+    COLUMNS,
+    describe_format,
+    imported_note,
+    nothing_imported,
+    row_cells,
+    status_line,
+)
 from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.widgets.path_input import PathInput, PathSuggester
 
 if TYPE_CHECKING:
     from budget_tui.controller.import_views import ImportPreview, ImportReport, PreviewRow
-
-HOW = {
-    "file": "file",
-    "rule": "rule",
-    "suggested": "suggested",
-    "choice": "your choice",
-    "none": "none",
-}
-
-
-class PathSuggester(Suggester):
-    """Completes a file path from what is on disk (the first match, in name order)."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not value:
-            return None
-        expanded = os.path.expanduser(value)
-        folder, _, start = expanded.rpartition(os.sep)
-        base = Path(folder or ".") if folder or not expanded.startswith(os.sep) else Path(os.sep)
-        try:
-            names = sorted(p.name for p in base.iterdir() if p.name.startswith(start))
-        except OSError:
-            return None
-        if not names or (start == names[0] and not (base / names[0]).is_dir()):
-            return None
-        tail = names[0][len(start) :]
-        if (base / names[0]).is_dir():
-            tail += os.sep
-        return value + tail if tail else None
-
-
-class PathInput(Input):
-    """The path field: Tab takes the completion shown (as → does), else moves on."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "tab",
-            "complete",
-            "Complete",
-            id="complete",
-            tooltip="Take the completion shown",
-            show=False,
-        ),
-    ]
-
-    def action_complete(self) -> None:
-        if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
-        else:
-            self.screen.focus_next()
 
 
 class ImportScreen(runner.DatabaseWork, Screen[None]):
@@ -93,60 +46,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
 
     TITLE = "Import"
     AUTO_FOCUS = "#import-path"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="close", tooltip="Close without importing"),
-        Binding(
-            "ctrl+s",
-            "commit",
-            "Import",
-            id="commit",
-            tooltip="Import the new rows: one change, undone whole with u",
-        ),
-        Binding(
-            "c", "choose", "Category", id="choose", tooltip="Choose the selected row's category"
-        ),
-        Binding(
-            "C",
-            "choose_alike",
-            "All alike",
-            id="choose-alike",
-            tooltip="Choose the category of every row with the selected row's description",
-        ),
-        Binding(
-            "a",
-            "accept",
-            "Accept",
-            id="accept",
-            tooltip="Take the suggestion shown for the selected row",
-            show=False,
-        ),
-        Binding(
-            "m",
-            "mapping",
-            "Columns",
-            id="mapping",
-            tooltip="Which column is what (and save it as a profile)",
-        ),
-        Binding("f", "date_format", "Dates", id="dates", tooltip="Read the dates the other way"),
-        Binding(
-            "minus",
-            "flip_sign",
-            "Sign",
-            id="sign",
-            tooltip="Money out is written negative / positive in this file",
-            show=False,
-        ),
-        Binding("r", "rules", "Rules", id="rules", tooltip="The import rules: add, delete"),
-        Binding("s", "skip_bad", "Skip bad", id="skip-bad", tooltip="Import without the bad rows"),
-        Binding(
-            "n",
-            "new_categories",
-            "New categories",
-            id="new-categories",
-            tooltip="Create the categories the file names that the book lacks",
-            show=False,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = IMPORT_BINDINGS
 
     @dataclass
     class Previewed(Message):
@@ -188,15 +88,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
     def on_mount(self) -> None:
         table = self.table
         table.display = False
-        for label, key in (
-            ("Row", "line"),
-            ("Date", "date"),
-            ("Description", "description"),
-            ("Amount", "amount"),
-            ("Category", "category"),
-            ("How", "how"),
-            ("Status", "status"),
-        ):
+        for label, key in COLUMNS:
             table.add_column(label, key=key)
         if self.path:
             self.load()
@@ -306,12 +198,12 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         fmt = preview.format
         if fmt.mapping_json:
             self.mapping_json = fmt.mapping_json
-        self.query_one("#import-format", Static).update(_describe(preview))
+        self.query_one("#import-format", Static).update(describe_format(preview))
         table = self.table
         row_index = table.cursor_row if table.row_count else 0
         table.clear()
         for row in preview.rows:
-            table.add_row(*_cells(row), key=str(row.line) + ":" + str(id(row)))
+            table.add_row(*row_cells(row), key=str(row.line) + ":" + str(id(row)))
         table.display = True
         if preview.rows:
             table.move_cursor(row=min(row_index, len(preview.rows) - 1), animate=False)
@@ -323,23 +215,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         preview = self.preview
         if preview is None:
             return
-        new, dup, bad = preview.count("new"), preview.count("duplicate"), preview.count("bad")
-        parts = [f"{new:,} new, {dup:,} already in the book"]
-        if bad:
-            parts.append(f"{bad:,} bad ({'skipped' if self.skip_bad else 'press s to skip them'})")
-        if preview.more:
-            parts.append(f"{preview.more:,} more rows not shown")
-        if preview.unknown:
-            names = ", ".join(
-                f"{u.name!r}" + (f" (did you mean {u.did_you_mean!r}?)" if u.did_you_mean else "")
-                for u in preview.unknown
-            )
-            action = "will be created" if self.create_categories else "press n to create"
-            parts.append(f"new categories {names}: {action}")
-        if self.save_profile:
-            parts.append(f"saves profile {self.save_profile!r}")
-        parts.append("Ctrl+S imports")
-        self.query_one("#import-status", Static).update(" · ".join(parts))
+        self.query_one("#import-status", Static).update(status_line(preview, self._options()))
 
     @on(DataTable.RowHighlighted, "#import-rows")
     def _highlighted(self) -> None:
@@ -456,21 +332,9 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
     def _imported(self, message: Imported) -> None:
         report = message.report
         if not report.imported:
-            why = []
-            if report.bad_total:
-                why.append(f"{report.bad_total:,} bad rows (s skips them)")
-            if report.unknown:
-                why.append("new categories (n creates them)")
-            self.query_one("#import-status", Static).update(
-                "Nothing was imported: " + "; ".join(why) + "."
-            )
+            self.query_one("#import-status", Static).update(nothing_imported(report))
             return
-        self.app.notify(
-            f"Imported {report.new:,} new; {report.duplicates:,} already in the book."
-            + (f" Skipped {report.bad_total:,} bad rows." if report.bad_total else "")
-            + " u undoes it.",
-            timeout=6,
-        )
+        self.app.notify(imported_note(report), timeout=6)
         self.dismiss(None)
 
     def action_close(self) -> None:
@@ -478,62 +342,3 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
             self.table.focus()
             return
         self.dismiss(None)
-
-
-def _describe(preview: ImportPreview) -> str:
-    fmt = preview.format
-    if fmt.kind != "csv":
-        kind = {"ofx": "OFX/QFX", "qif": "QIF", "camt": "CAMT.053"}[fmt.kind]
-        dates = f", dates {fmt.date_format} (f: the other way)" if fmt.date_format else ""
-        return f"Read as {kind}{dates}."
-    if fmt.own_format:
-        return "Read as budget-tui's own export: date, description, amount, category."
-    mapping = json.loads(fmt.mapping_json or "{}")
-    money = (
-        f"amount={mapping.get('amount')}"
-        + (f" (type: {mapping['type']})" if mapping.get("type") else "")
-        if mapping.get("amount")
-        else f"out={mapping.get('debit')}, in={mapping.get('credit')}"
-    )
-    sign = (
-        ""
-        if not mapping.get("amount") or mapping.get("type")
-        else f"; money out is {mapping.get('money_out', 'negative')} (-: other way)"
-    )
-    profile = f" Profile {fmt.profile!r}." if fmt.profile else ""
-    return (
-        f"Read as CSV: dates {fmt.date_format} (f: change), date={mapping.get('date')}, "
-        f"description={mapping.get('description')}, {money}{sign}.{profile}"
-    )
-
-
-def _cells(row: PreviewRow) -> tuple[Text, ...]:
-    style = ""
-    if row.status == "duplicate":
-        style = "dim"
-    elif row.status == "bad":
-        style = "red"
-    category = row.category or ""
-    how = HOW.get(row.how, row.how)
-    if row.how == "suggested" or (row.how == "none" and row.suggestion):
-        how = f"suggested {row.sureness:.0%}"
-    if row.how == "none" and row.suggestion:
-        category = f"{category} (a: {row.suggestion}?)"
-    status = {
-        "new": "new",
-        "duplicate": "already in the book",
-        "bad": f"bad: {row.reason}",
-    }[row.status]
-    amount = "" if row.amount is None else f"{row.amount:,.2f}"
-    cells = (
-        str(row.line),
-        row.day.isoformat() if row.day else "",
-        row.description,
-        amount,
-        category,
-        how,
-        status,
-    )
-    return tuple(
-        Text(c, style=style, justify="right" if i == 3 else "left") for i, c in enumerate(cells)
-    )
