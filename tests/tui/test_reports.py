@@ -19,8 +19,9 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.reports import chart_period
 from budget_tui.errors import DatabaseUnavailable
 from budget_tui.money import format_money
-from budget_tui.tui.screens.reports import ReportsScreen, period_label
+from budget_tui.tui.screens.reports import ReportsScreen
 from budget_tui.tui.widgets.charts import BarTable, MonthBars
+from budget_tui.tui.widgets.period_bar import period_label
 from tests.tui.helpers import make_app, notifications, ready, settle
 
 TODAY = dt.date(2026, 3, 15)

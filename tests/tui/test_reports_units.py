@@ -8,9 +8,9 @@ import pytest
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.reports import chart_period, focus_month
-from budget_tui.tui.screens.reports import period_label, step_period
+from budget_tui.tui.screens.reports import step_period
 from budget_tui.tui.widgets.charts import budget_level, compact_money, hbar, nice_ceiling
-from budget_tui.tui.widgets.period_bar import next_preset, preset_of, preset_period
+from budget_tui.tui.widgets.period_bar import next_preset, period_label, preset_of, preset_period
 
 TODAY = dt.date(2026, 3, 15)
 

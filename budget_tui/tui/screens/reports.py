@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,21 +22,22 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Footer, Input, Select
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
-from budget_tui.controller.views import Forecast, MonthChart, Report
+from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_header import AppHeader
-from budget_tui.tui.widgets.charts import format_money
 from budget_tui.tui.widgets.period_bar import PeriodBar, next_preset, preset_period
 from budget_tui.tui.widgets.report_panels import (
     BudgetPanel,
     CategorySpendPanel,
+    ForecastPanel,
     LargestPanel,
     MonthChartPanel,
+    SummaryLine,
 )
 
 LARGEST = 10  # expenses in the "largest" panel
@@ -53,35 +53,6 @@ def step_period(period: Period, steps: int) -> Period:
     if period.is_whole_months:
         return period.shift(steps * len(period.months()))
     return period.shift(steps)
-
-
-def forecast_text(forecast: Forecast, today: dt.date) -> Text:
-    """The next months' scheduled income and spending and the projected net (what is entered
-    plus what is scheduled), a line a month."""
-    lines = [Text("Forecast from schedules", style="bold")]
-    for m in forecast.months:
-        rest = " (rest)" if m.month.start <= today < m.month.end else ""
-        net = m.projected.net
-        lines.append(
-            Text.assemble(
-                f"{m.month.start:%b %Y}{rest}: scheduled in ",
-                (format_money(m.scheduled.income), "bold"),
-                " · out ",
-                (format_money(m.scheduled.spending), "bold"),
-                " · projected net ",
-                (format_money(net), "bold red" if net < 0 else "bold green"),
-            )
-        )
-    return Text("\n").join(lines)
-
-
-def period_label(period: Period) -> str:
-    """``March 2026``, ``2026``, ``Apr 2025 – Mar 2026`` or ``2026-01-10 – 2026-03-12``."""
-    months = period.months()
-    calendar_year = len(months) == 12 and months[0].month == 1
-    if period.is_whole_months and len(months) > 1 and not calendar_year:
-        return f"{period.start:%b %Y} – {period.last_day:%b %Y}"
-    return period.label
 
 
 class ReportsScreen(runner.DatabaseWork, Screen[None]):
@@ -185,8 +156,8 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader("reports")
         yield PeriodBar(id="period-bar")
-        yield Static("", id="summary")
-        yield Static("", id="forecast")
+        yield SummaryLine(id="summary")
+        yield ForecastPanel(id="forecast")
         with VerticalScroll(id="panels", can_focus=False):
             yield CategorySpendPanel(id="by-category")
             yield MonthChartPanel(id="by-month")
@@ -238,9 +209,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
     def _show_stale(self) -> None:
         """The period on show, its figures not (yet) come: the previous ones are dimmed."""
         self._show_period()
-        self.query_one("#summary", Static).update(
-            Text.assemble((period_label(self.period), "bold"), " …")
-        )
+        self.query_one(SummaryLine).show_pending(self.period)
         for panel in self.query("#panels > *"):
             panel.add_class("-stale")
 
@@ -295,12 +264,6 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             raise
         runner.deliver(self, self.Loaded(figures))
 
-    def _show_forecast(self, forecast: Forecast | None) -> None:
-        panel = self.query_one("#forecast", Static)
-        panel.display = forecast is not None
-        if forecast is not None:
-            panel.update(forecast_text(forecast, self.today))
-
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         report = message.report
@@ -313,34 +276,9 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
         if self.query_one(PeriodBar).period != report.period:
             self._show_period()  # (not otherwise: it would drop dates being typed)
         self.chart_category = report.chart.category_id  # None if it was deleted elsewhere
-        self._show_forecast(report.forecast)
+        self.query_one(ForecastPanel).show(report.forecast, self.today)
         summary = report.summary
-        noun = "expense" if summary.count == 1 else "expenses"
-        flows = summary.flows
-        rate = flows.savings_rate
-        theme = self.app.theme_variables
-        net_style = theme.get("text-error" if flows.net < 0 else "text-success", "")
-        so_far = f" ({summary.days} days)" if summary.in_progress else ""
-        income: list[str | tuple[str, str]] = []
-        if flows.income:
-            income = [
-                "\nincome ",
-                (format_money(flows.income), "bold"),
-                " · net ",
-                (format_money(flows.net), f"bold {net_style}".strip()),
-                f" · saved {rate * 100:.0f}%" if rate is not None else "",
-            ]
-        self.query_one("#summary", Static).update(
-            Text.assemble(
-                (period_label(report.period), "bold"),
-                (" (so far)" if summary.in_progress else ""),
-                "  ",
-                (format_money(summary.total), "bold"),
-                f" spent · {summary.count:,} {noun} · "
-                f"{format_money(summary.daily_average)} a day{so_far}",
-                *income,
-            )
-        )
+        self.query_one(SummaryLine).show(summary, report.period)
         self.query_one(CategorySpendPanel).data = summary
         self.query_one(MonthChartPanel).data = report.chart
         self.query_one(BudgetPanel).data = report.budget

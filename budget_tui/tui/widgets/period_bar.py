@@ -29,6 +29,15 @@ PRESETS: tuple[tuple[str, str], ...] = (
 LAST_MONTHS = 12  # the "last 12 months" preset
 
 
+def period_label(period: Period) -> str:
+    """``March 2026``, ``2026``, ``Apr 2025 – Mar 2026`` or ``2026-01-10 – 2026-03-12``."""
+    months = period.months()
+    calendar_year = len(months) == 12 and months[0].month == 1
+    if period.is_whole_months and len(months) > 1 and not calendar_year:
+        return f"{period.start:%b %Y} – {period.last_day:%b %Y}"
+    return period.label
+
+
 def preset_period(preset: str, today: dt.date) -> Period | None:
     """The period a preset means on ``today``; None for "custom"."""
     if preset == "this-month":

@@ -1,6 +1,8 @@
 """The Reports screen's panels. Each renders from its own ``data`` (assigned by the screen when a
 report arrives) and redraws itself when its data or its width changes.
 
+* :class:`SummaryLine`: the period's totals over the panels (a ``Summary``);
+* :class:`ForecastPanel`: the next months as the schedules project them (a ``Forecast``);
 * :class:`CategorySpendPanel`: spend by category, a table with bars (the period's ``Summary``);
 * :class:`MonthChartPanel`: spend by month, a bar chart (a ``MonthChart``);
 * :class:`BudgetPanel`: budget against actual for one month (a ``BudgetReport``);
@@ -9,11 +11,22 @@ report arrives) and redraws itself when its data or its width changes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.reactive import reactive
+from textual.widgets import Static
 
-from budget_tui.controller.views import BudgetReport, ExpenseView, MonthChart, Summary
+from budget_tui.controller.periods import Period
+from budget_tui.controller.views import (
+    BudgetReport,
+    ExpenseView,
+    Forecast,
+    MonthChart,
+    Summary,
+)
 from budget_tui.tui.widgets.charts import BarTable, MonthBars, budget_level, format_money
+from budget_tui.tui.widgets.period_bar import period_label
 
 CHART_TITLE = "Spend by month"
 INCOME_TITLE = "Spend and income (green) by month"
@@ -21,6 +34,68 @@ INCOME_TITLE = "Spend and income (green) by month"
 
 def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
+
+
+class SummaryLine(Static):
+    """``2026 (so far)  $4,412.55 spent · 1,066 expenses · $59.63 a day (74 days)``, and when
+    money came in, a second line: income, net and the share of it saved."""
+
+    def show_pending(self, period: Period) -> None:
+        """The period whose figures are on their way."""
+        self.update(Text.assemble((period_label(period), "bold"), " …"))
+
+    def show(self, summary: Summary, period: Period) -> None:
+        noun = "expense" if summary.count == 1 else "expenses"
+        flows = summary.flows
+        rate = flows.savings_rate
+        theme = self.app.theme_variables
+        net_style = theme.get("text-error" if flows.net < 0 else "text-success", "")
+        so_far = f" ({summary.days} days)" if summary.in_progress else ""
+        income: list[str | tuple[str, str]] = []
+        if flows.income:
+            income = [
+                "\nincome ",
+                (format_money(flows.income), "bold"),
+                " · net ",
+                (format_money(flows.net), f"bold {net_style}".strip()),
+                f" · saved {rate * 100:.0f}%" if rate is not None else "",
+            ]
+        self.update(
+            Text.assemble(
+                (period_label(period), "bold"),
+                (" (so far)" if summary.in_progress else ""),
+                "  ",
+                (format_money(summary.total), "bold"),
+                f" spent · {summary.count:,} {noun} · "
+                f"{format_money(summary.daily_average)} a day{so_far}",
+                *income,
+            )
+        )
+
+
+class ForecastPanel(Static):
+    """The next months' scheduled income and spending and the projected net (what is entered
+    plus what is scheduled), a line a month; hidden when nothing is scheduled."""
+
+    def show(self, forecast: Forecast | None, today: dt.date) -> None:
+        self.display = forecast is not None
+        if forecast is None:
+            return
+        lines = [Text("Forecast from schedules", style="bold")]
+        for m in forecast.months:
+            rest = " (rest)" if m.month.start <= today < m.month.end else ""
+            net = m.projected.net
+            lines.append(
+                Text.assemble(
+                    f"{m.month.start:%b %Y}{rest}: scheduled in ",
+                    (format_money(m.scheduled.income), "bold"),
+                    " · out ",
+                    (format_money(m.scheduled.spending), "bold"),
+                    " · projected net ",
+                    (format_money(net), "bold red" if net < 0 else "bold green"),
+                )
+            )
+        self.update(Text("\n").join(lines))
 
 
 class _PanelTable(BarTable):
