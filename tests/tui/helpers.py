@@ -29,11 +29,13 @@ def _busy(app) -> list:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until no worker runs and every result has been shown (results may start more work)."""
+    """Wait until no worker runs and every result has been shown (results may start more work),
+    and until what moves on the screen (a field scrolled into view) has come to rest."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause()
         if not _busy(app):
+            await app.animator.wait_until_complete()
             await pilot.pause()
             if not _busy(app):
                 return

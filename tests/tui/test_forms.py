@@ -232,6 +232,7 @@ async def test_every_field_of_the_form_can_be_reached_at_60x16(empty_url, db):
     async with app.run_test(size=(60, 16)) as pilot:
         await ready(pilot)
         await pilot.press("a", "tab", "tab", "tab")
+        await settle(pilot)  # the form scrolls the focused field into view
         form = app.screen
         category = form.query_one("#category-input", Input)
         assert app.focused is category
