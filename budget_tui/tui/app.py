@@ -4,6 +4,7 @@ shows Expenses, Categories, Reports, History, Schedules and the Inbox (what an a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 from dataclasses import dataclass
@@ -312,6 +313,10 @@ class BudgetApp(App[None]):
         return rows.page
 
     def _opened(self, book: Book) -> None:
+        # SQLAlchemy and the controller were imported to open the book. Like what the launch
+        # imported (tui/start.py), they live as long as the app: a full collection need not walk
+        # them again (one that fell on a key's repaint cost it 50-100 ms at 1M).
+        gc.freeze()
         self.book = book
         if not self.location:  # first rows came, their location never did (the child died)
             from budget_tui.db.engine import describe
