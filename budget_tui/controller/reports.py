@@ -91,7 +91,8 @@ def spend_by_category_report(session: Session, period: Period) -> SpendReport:
 
 def _income(session: Session, spend: dict[int, tuple[int, int]]) -> Decimal:
     """What came in: the income categories' entries in ``spend``."""
-    return from_cents(sum(c for cat, (c, _) in spend.items() if cat in income_ids(session)))
+    income = income_ids(session)
+    return from_cents(sum(c for cat, (c, _) in spend.items() if cat in income))
 
 
 @read_action

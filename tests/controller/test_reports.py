@@ -197,3 +197,37 @@ def test_money_sums_are_exact_at_large_values(book, sessions) -> None:
     assert reports.budget_vs_actual(sessions, D(2026, 3, 1)).total_spent == expected
     lists = categories.list_categories(sessions, MARCH)
     assert sum(c.spent for c in lists) == expected
+
+
+def test_a_report_reads_as_many_statements_with_forty_categories_as_with_four(book) -> None:
+    """Reports' one call stays a fixed number of statements (each a round trip to a server)
+    however many categories the book has: no statement is repeated per category."""
+    from sqlalchemy import event
+
+    today = dt.date(2026, 3, 15)
+    statements = 0
+
+    def counted(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    def read_report() -> int:
+        nonlocal statements
+        statements = 0
+        reports.report(book.sessions, Period.year(2026), today=today, largest=10)
+        return statements
+
+    event.listen(book.engine, "after_cursor_execute", counted)
+    try:
+        for i in range(4):
+            cat = categories.create_category(book.sessions, f"Spend {i}", "100")
+            add(book.sessions, cat.id, "5.00", "2026-03-02")
+        categories.create_category(book.sessions, "Salary", kind="income")
+        read_report()  # a first read may set its connection up
+        few = read_report()
+        for i in range(4, 40):
+            cat = categories.create_category(book.sessions, f"Spend {i}", "100")
+            add(book.sessions, cat.id, "5.00", "2026-03-02")
+        assert read_report() == few
+    finally:
+        event.remove(book.engine, "after_cursor_execute", counted)
