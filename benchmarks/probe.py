@@ -26,6 +26,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 REPEAT = 5
+PRESETS = (
+    4  # Reports' period presets that ``p`` cycles: this month, last month, this year, 12 months
+)
 SIZE = (120, 40)
 SCROLL_ROWS = 1000
 STEP_TIMEOUT_S = 90
@@ -152,8 +155,10 @@ async def keys_on(app: Any) -> dict[str, Any]:
                 out["reports_this_year"] = _summary([t] if t else [])
                 samples = []
                 for _ in range(REPEAT - 1):
-                    # Back to this year through the other presets, timing only the last key.
-                    for _ in range(4):
+                    # Round the four presets to the one before this year (three presses), then
+                    # time the key that brings this year back. (Four presses had timed the key
+                    # from this year to the last 12 months, a different report, every other time.)
+                    for _ in range(PRESETS - 1):
                         await pilot.press("p")
                         await _settle(app, pilot)
                     t = await _timed(app, pilot, lambda: pilot.press("p"), lambda: True)
