@@ -163,7 +163,7 @@ def _nothing() -> Iterator[None]:
 SEARCH_INSERT_TRIGGER = "expenses_search_insert"
 
 
-def _drop_sqlite_indexes(raw: _Raw, session: Session) -> list[tuple[str, Any]]:
+def _defer_sqlite_upkeep(raw: _Raw, session: Session) -> list[tuple[str, Any]]:
     """Drop the non-unique explicit indexes of ``expenses``, and the trigger that indexes each
     new row's description; returns the statements (with their parameters) that rebuild the
     indexes, give the trigram index every row added meanwhile in one pass, and bring the trigger
@@ -234,7 +234,7 @@ class BulkWriter:
         existing = self.session.scalar(select(func.max(expenses_t.c.id))) or 0
         self._raw = _Raw(self.session)
         if self.dialect == "sqlite" and self.expected >= max(DEFER_INDEXES_FROM, existing):
-            self._restore = _drop_sqlite_indexes(self._raw, self.session)
+            self._restore = _defer_sqlite_upkeep(self._raw, self.session)
             # A larger page cache while the rows go in (this connection only, reset after).
             self._raw.execute(SQLITE_LOAD_CACHE)
             self._cache_raised = True
@@ -487,7 +487,7 @@ class ImportStage:
         restore: list[tuple[str, Any]] = []
         existing = self.session.scalar(select(func.max(expenses_t.c.id))) or 0
         if self.staged >= max(DEFER_INDEXES_FROM, existing):
-            restore = _drop_sqlite_indexes(raw, self.session)
+            restore = _defer_sqlite_upkeep(raw, self.session)
             raw.execute(SQLITE_LOAD_CACHE)
             self._cache_raised = True
         stamp = str(now.astimezone(dt.UTC).replace(tzinfo=None))  # as the ORM stores it

@@ -220,10 +220,12 @@ def get_expense(session: Session, expense_id: int) -> ExpenseView:
 
 
 def _filtered(session: Session, stmt: Select, flt: ExpenseFilter, *, index: bool = True) -> Select:
-    """``stmt`` narrowed to the expenses ``flt`` selects. With ``index``, a search on SQLite
-    starts from the trigram index of descriptions where the book has it: the same rows, found
-    without reading every row (a list of a common word's matches in date order is quicker to
-    read from the date index: it stops at the end of the page)."""
+    """``stmt`` narrowed to the expenses ``flt`` selects. With ``index``, a search of every month
+    on SQLite starts from the trigram index of descriptions where the book has it: the same
+    rows, found without reading every row. (A list of a common word's matches in date order is
+    quicker to read from the date index, which stops at the end of the page; a search of one
+    period reads that period's rows through the date index, which beats fetching every month's
+    matches from the trigram index: 4 ms against 50 ms for "pizza" in a month at 1M.)"""
     c = expenses_t.c
     if flt.period is not None:
         stmt = stmt.where(c.occurred_on >= flt.period.start, c.occurred_on < flt.period.end)
@@ -234,7 +236,12 @@ def _filtered(session: Session, stmt: Select, flt: ExpenseFilter, *, index: bool
         needle = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         if typed.isascii():
             stmt = stmt.where(ascii_ilike(c.description, literal(f"%{needle}%")))
-            if index and len(typed) >= SEARCH_FROM and has_search_index(session):
+            if (
+                index
+                and flt.period is None
+                and len(typed) >= SEARCH_FROM
+                and has_search_index(session)
+            ):
                 stmt = stmt.where(c.id.in_(indexed_matches(typed)))
         else:
             # SQLite's ILIKE folds only ASCII letters ("CAFÉ" would miss "café"); the Unicode
