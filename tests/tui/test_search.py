@@ -65,3 +65,31 @@ async def test_slash_finds_last_springs_expense_in_every_month(empty_url, db):
         await settle(pilot)
         assert shown(screen) == [("2026-03-10", "Paint")]
         assert status(screen).startswith("March 2026")
+
+
+async def test_month_keys_keep_stepping_through_months_without_a_match(empty_url, db):
+    """A month with no match hides the list; the next month key steps on, and is never typed
+    into the search field."""
+    seed(db)
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        await pilot.press("slash")
+        await type_text(pilot, "plumber")
+        await pilot.press("enter")
+        await settle(pilot)
+        for month in (2, 1):  # two months in a row without a plumber
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert app.month == Period.month(dt.date(2026, month, 1))
+            assert shown(screen) == []
+        await pilot.press("left_square_bracket")  # December 2025: none either
+        await settle(pilot)
+        await pilot.press("left_square_bracket")  # November 2025 has one
+        await settle(pilot)
+        assert app.month == Period.month(dt.date(2025, 11, 1))
+        assert shown(screen) == [("2025-11-03", "Plumber: boiler")]
+        assert screen.query_one("#search").value == "plumber"
+        assert "text: 'plumber'" in status(screen)
+        assert app.focused is screen.query_one("#expenses")

@@ -184,6 +184,12 @@ class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
         self.previewing = False
         self.categories = listing.categories
         table, empty = self.table, self.query_one("#expenses-empty", Static)
+        if table.has_focus and not listing.page.items:
+            # Hidden, the table would hand focus on to the search field, and the next month
+            # key would be typed into it: the screen keeps the keys instead.
+            self.set_focus(None)
+        elif listing.page.items and self.focused is None:
+            self.call_after_refresh(table.focus)
         table.display = bool(listing.page.items)
         empty.display = not listing.page.items
         if not listing.page.items:
