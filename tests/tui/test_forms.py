@@ -311,3 +311,21 @@ async def test_letters_matching_no_category_are_said_once_and_kept(empty_url, db
         assert not note.display  # the error says it; the live note does not repeat it
         assert form.query_one("#category-input", Input).value == "zzq"
     assert list_expenses(db.sessions, ExpenseFilter(text="Pizza")).items == ()
+
+
+async def test_tab_goes_round_the_fields_and_nothing_else(empty_url, db):
+    """Tab visits the form's fields in turn: the form's own scroll area is never a stop of its
+    own, where the next key typed would be lost."""
+    seed(db)
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        visited = []
+        for _ in range(8):
+            visited.append(app.focused.id if app.focused is not None else None)
+            await pilot.press("tab")
+            await settle(pilot)
+        fields = ["description-input", "amount-input", "date-input", "category-input"]
+        assert visited == fields * 2

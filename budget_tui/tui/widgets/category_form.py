@@ -86,7 +86,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
             title = f"Budget for {self.month.start:%B %Y}"
         if c is not None:
             title = f"{title}: {c.name}"
-        with VerticalScroll(id="category-form", classes="dialog"):
+        with VerticalScroll(id="category-form", classes="dialog", can_focus=False):
             yield Label(Content(title), classes="dialog-title")
             if self.mode in ("add", "income", "rename"):
                 yield Field(

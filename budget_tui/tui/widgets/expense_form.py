@@ -68,7 +68,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
 
     def compose(self) -> ComposeResult:
         e = self.expense
-        with VerticalScroll(id="expense-form", classes="dialog"):
+        with VerticalScroll(id="expense-form", classes="dialog", can_focus=False):
             yield Label("Edit expense" if e else "New expense", classes="dialog-title")
             yield Field(
                 "description",

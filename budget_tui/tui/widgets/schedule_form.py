@@ -124,7 +124,7 @@ class ScheduleForm(FormGuard, runner.DatabaseWork, ModalScreen["ScheduleView | N
     def compose(self) -> ComposeResult:
         d = self.draft
         title = "Edit schedule" if self.schedule else "New schedule"
-        with VerticalScroll(id="schedule-form", classes="dialog"):
+        with VerticalScroll(id="schedule-form", classes="dialog", can_focus=False):
             yield Label(title, classes="dialog-title")
             yield Field("description", "Description", value=d.description, placeholder="e.g. Rent")
             yield Field("amount", "Amount", value=d.amount, placeholder="e.g. 1200.00")
@@ -279,7 +279,7 @@ class PostForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | None"]
 
     def compose(self) -> ComposeResult:
         e = self.entry
-        with VerticalScroll(id="post-form", classes="dialog"):
+        with VerticalScroll(id="post-form", classes="dialog", can_focus=False):
             yield Label(f"Post {e.description!r} of {e.on.isoformat()}", classes="dialog-title")
             yield Static(f"Scheduled: {money(e.amount)} in {e.category_name}", markup=False)
             yield Field("amount", "Amount", value=f"{e.amount:.2f}")
