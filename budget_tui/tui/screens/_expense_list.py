@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing, ExpensePage, Flows
@@ -25,6 +25,7 @@ from budget_tui.tui import runner
 from budget_tui.tui.format import period_label
 from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens.expense_query import Query, empty_message, status_line, upcoming_lines
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.expense_table import PAGE, ExpenseTable
 
@@ -63,7 +64,7 @@ class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
         yield Static("", id="expenses-upcoming")
         yield Static("", id="expenses-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#search").display = False

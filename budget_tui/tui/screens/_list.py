@@ -7,9 +7,10 @@ from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 
 RowT = TypeVar("RowT")
@@ -33,7 +34,7 @@ class RowListScreen(runner.DatabaseWork, Screen[None], Generic[RowT]):
         yield Static("Loading…", id=f"{self.LIST}-empty")
         yield Static("", id=f"{self.LIST}-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.table

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
@@ -20,6 +20,7 @@ from budget_tui.tui import runner
 from budget_tui.tui.format import income_parts, money, period_label, spent_parts
 from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.category_table import CategoryTable
 
@@ -106,7 +107,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         yield Static("", id="categories-projected")
         yield Static("", id="categories-status")
         # The palette (ctrl+p) is listed by F1; its footer label would push F1 off 80 columns.
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#categories").display = False

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from budget_tui.errors import BudgetError, render
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 
 
@@ -34,7 +35,7 @@ class ConnectingScreen(Screen[None]):
         with Vertical(id="connecting"):
             yield Static(f"Connecting to {self.location}…", id="connecting-message", markup=False)
             yield LoadingIndicator(id="connecting-spinner")
-        yield Footer()
+        yield AppFooter()
 
     def show_failure(self, error: BudgetError) -> None:
         self.query_one("#connecting-spinner").display = False

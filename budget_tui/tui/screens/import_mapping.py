@@ -14,7 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
+
+from budget_tui.tui.widgets.app_footer import AppFooter
 
 ROLES = (
     ("date", "Date"),
@@ -67,7 +69,7 @@ class MappingForm(ModalScreen[tuple[str, str | None] | None]):
                 "Enter in the name (or the button) uses it · Esc cancels", classes="dialog-hint"
             )
             yield Button("Use this mapping", variant="primary", id="map-use", compact=True)
-        yield Footer()
+        yield AppFooter()
 
     def _answer(self) -> None:
         mapping = dict(self.mapping)

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
@@ -34,6 +34,7 @@ from budget_tui.tui.screens.import_text import (
     row_cells,
     status_line,
 )
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.path_input import PathInput, PathSuggester
 
@@ -83,7 +84,7 @@ class ImportScreen(runner.DatabaseWork, Screen[None]):
         yield Static("Type the file's path and press Enter.", id="import-format", markup=False)
         yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
         yield Static("", id="import-status", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.table

@@ -22,13 +22,14 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from budget_tui.clock import today as _today
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import MonthChart, Report
 from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.period_bar import PeriodBar, next_preset, preset_period
 from budget_tui.tui.widgets.report_panels import (
@@ -163,7 +164,7 @@ class ReportsScreen(runner.DatabaseWork, Screen[None]):
             yield MonthChartPanel(id="by-month")
             yield BudgetPanel(id="budget")
             yield LargestPanel(id="largest")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "report_period", self._period_changed, init=False)

@@ -15,10 +15,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class RuleForm(ModalScreen[RuleDraft | None]):
             yield Input(placeholder="Category, e.g. Groceries", id="rule-category")
             yield Input(placeholder="Save as (optional cleaner description)", id="rule-rename")
             yield Static("Enter saves · Esc cancels", classes="dialog-hint")
-        yield Footer()
+        yield AppFooter()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -92,7 +93,7 @@ class RulesScreen(runner.DatabaseWork, Screen[None]):
         yield AppHeader(None)
         yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
         yield Static("", id="rules-status", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield AppFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#rules", DataTable)

@@ -14,11 +14,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from budget_tui.controller import validate
 from budget_tui.errors import BudgetError, Conflict, InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.field import Field
 from budget_tui.tui.widgets.form_guard import FormGuard
 
@@ -119,7 +120,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
                 + (" · Space ticks" if self.mode in ("add", "budget") else ""),
                 classes="dialog-hint",
             )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.form_opened()

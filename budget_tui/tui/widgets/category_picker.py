@@ -11,8 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from budget_tui.tui.widgets.app_footer import AppFooter
 
 ALL_CATEGORIES = 0  # the answer for "All categories" (ids start at 1)
 
@@ -46,7 +48,7 @@ class CategoryPicker(ModalScreen[int | None]):
             yield Label(Content(self.title_text), classes="dialog-title")
             yield Input(placeholder="Type a few letters…", id="picker-filter")
             yield OptionList(id="picker-options")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._fill("")

@@ -18,12 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from budget_tui.clock import today
 from budget_tui.controller import validate
 from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.category_choice import CategoryChoice, resolve_category
 from budget_tui.tui.widgets.field import Field
 from budget_tui.tui.widgets.form_guard import FormGuard
@@ -95,7 +96,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
             yield Static(
                 "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
             )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.form_opened()

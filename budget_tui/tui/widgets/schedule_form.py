@@ -20,13 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from budget_tui.clock import today
 from budget_tui.controller import cadence, validate
 from budget_tui.errors import BudgetError, InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.format import money
+from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.category_choice import CategoryChoice, resolve_category
 from budget_tui.tui.widgets.field import Field
 from budget_tui.tui.widgets.form_guard import FormGuard
@@ -144,7 +145,7 @@ class ScheduleForm(FormGuard, runner.DatabaseWork, ModalScreen["ScheduleView | N
             yield Static(
                 "Enter saves · Esc cancels · Tab moves to the next field", classes="dialog-hint"
             )
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.form_opened()
@@ -284,7 +285,7 @@ class PostForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | None"]
             yield Static(f"Scheduled: {money(e.amount)} in {e.category_name}", markup=False)
             yield Field("amount", "Amount", value=f"{e.amount:.2f}")
             yield Static("Enter posts · Esc cancels", classes="dialog-hint")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.form_opened()
