@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 
 def loaded_after_import(module: str) -> set[str]:
     code = f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))"
@@ -15,30 +13,45 @@ def loaded_after_import(module: str) -> set[str]:
     return set(json.loads(out.stdout))
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "budget_tui.controller.categories",
-        "budget_tui.controller.expenses",
-        "budget_tui.controller.reports",
-        "budget_tui.controller.imports",
-        "budget_tui.controller.file_import",
-        "budget_tui.controller.rules",
-        "budget_tui.importers.csvfile",
-        "budget_tui.importers.statements",
-        "budget_tui.controller.export",
-        "budget_tui.controller.demo",
-        "budget_tui.controller.book",
-        "budget_tui.controller.ledger",
-        "budget_tui.controller.history",
-        "budget_tui.controller.watch",
-        "budget_tui.controller.schedules",
-        "budget_tui.controller.cadence",
-    ],
-)
-def test_controller_never_imports_textual(module: str) -> None:
-    loaded = loaded_after_import(module)
-    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+CONTROLLER_MODULES = [
+    "budget_tui.controller.categories",
+    "budget_tui.controller.expenses",
+    "budget_tui.controller.reports",
+    "budget_tui.controller.imports",
+    "budget_tui.controller.file_import",
+    "budget_tui.controller.rules",
+    "budget_tui.importers.csvfile",
+    "budget_tui.importers.statements",
+    "budget_tui.controller.export",
+    "budget_tui.controller.demo",
+    "budget_tui.controller.book",
+    "budget_tui.controller.ledger",
+    "budget_tui.controller.history",
+    "budget_tui.controller.watch",
+    "budget_tui.controller.schedules",
+    "budget_tui.controller.cadence",
+]
+
+
+def test_controller_never_imports_textual() -> None:
+    """One interpreter imports the modules one after another and notes the first after which
+    Textual is loaded: none may load it, so importing them all together loads it only if one does."""
+    code = (
+        "import json, sys\n"
+        "for name in sys.argv[1:]:\n"
+        "    __import__(name)\n"
+        "    if any(m == 'textual' or m.startswith('textual.') for m in sys.modules):\n"
+        "        print(json.dumps(name)); break\n"
+        "else:\n"
+        "    print(json.dumps(None))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *CONTROLLER_MODULES],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(out.stdout) is None, f"importing {json.loads(out.stdout)} loads textual"
 
 
 def test_package_import_is_light() -> None:
