@@ -101,10 +101,15 @@ class BudgetApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
-    month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
-    report_period: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False)
+    # State the screens share. The screens that show it watch it and redraw what changed; the
+    # app itself draws none of it, so a change repaints nothing (an app reactive's default
+    # repaints the whole screen, at the key, before the figures for it have come).
+    month: reactive[Period] = reactive(Period.month(dt.date(2000, 1, 1)), init=False, repaint=False)
+    report_period: reactive[Period] = reactive(
+        Period.month(dt.date(2000, 1, 1)), init=False, repaint=False
+    )
     # Proposals waiting for the person's OK (an assistant in propose mode): the Inbox tab's count.
-    inbox_count: reactive[int] = reactive(0, init=False)
+    inbox_count: reactive[int] = reactive(0, init=False, repaint=False)
 
     @dataclass
     class BookChanged(Message):
