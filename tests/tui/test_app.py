@@ -184,6 +184,40 @@ async def test_an_unreachable_database_says_so_and_offers_retry(tmp_path):
         assert app.is_running
 
 
+async def test_the_connecting_spinner_stops_once_the_book_is_open(empty_url):
+    from textual.widgets import LoadingIndicator
+
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        # The connecting screen stays under the app (for a lost connection), out of sight.
+        connecting = [
+            s for s in app._screen_stacks[app.DEFAULT_MODE] if isinstance(s, ConnectingScreen)
+        ]
+        assert connecting
+        spinner = connecting[0].query_one(LoadingIndicator)
+        assert spinner.auto_refresh is None  # no wake-ups while no one sees it
+
+
+async def test_the_connecting_spinner_pauses_under_the_key_list(tmp_path):
+    from textual.widgets import LoadingIndicator
+
+    (tmp_path / "dir.db").mkdir()  # never opens: the connecting screen stays
+    app = make_app(f"sqlite:///{tmp_path / 'dir.db'}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        connecting = app.screen
+        assert isinstance(connecting, ConnectingScreen)
+        spinner = connecting.query_one(LoadingIndicator)
+        assert spinner.auto_refresh
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen) and spinner.auto_refresh is None
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is connecting and spinner.auto_refresh
+
+
 async def test_user_text_is_never_read_as_markup(empty_url, db):
     from budget_tui.controller.categories import create_category
     from budget_tui.controller.expenses import create_expense

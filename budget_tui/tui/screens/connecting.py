@@ -37,6 +37,16 @@ class ConnectingScreen(Screen[None]):
             yield LoadingIndicator(id="connecting-spinner")
         yield AppFooter()
 
+    SPIN = 1 / 16  # LoadingIndicator's own rate
+
+    def on_screen_suspend(self) -> None:
+        # The book opened and the app went on (this screen stays under it, for a lost
+        # connection): the spinner stops ticking, sixteen wake-ups a second for no one.
+        self.query_one(LoadingIndicator).auto_refresh = None
+
+    def on_screen_resume(self) -> None:
+        self.query_one(LoadingIndicator).auto_refresh = self.SPIN
+
     def show_failure(self, error: BudgetError) -> None:
         self.query_one("#connecting-spinner").display = False
         self.query_one("#connecting-message", Static).update(
