@@ -151,10 +151,11 @@ def make_engine(
     """An engine with the settings for its backend. Connects lazily: nothing is opened here.
 
     ``read_only`` makes the database itself refuse writes: a read-only connection on SQLite,
-    read-only transactions on PostgreSQL.
+    read-only transactions on PostgreSQL. ``create_dir`` makes the folder of an SQLite file when
+    it is budget-tui's own data directory; no other folder is ever made.
 
     Raises ConfigError for a URL that can't be used (unparsable, unsupported, missing driver,
-    weak TLS on Neon).
+    weak TLS on Neon, an SQLite file whose folder does not exist).
     """
     from sqlalchemy import create_engine
 
@@ -198,13 +199,7 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
         target = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
     else:
         if create_dir:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                raise ConfigError(
-                    f"The folder for the database file, {path.parent}, could not be created.",
-                    hint="Check the path, and that you may write there.",
-                ) from None
+            _ensure_folder(path)
         target = url.set(database=str(path))
     engine = create_engine(
         target,
@@ -220,6 +215,25 @@ def _sqlite_engine(url: URL, *, echo: bool, read_only: bool, create_dir: bool) -
 
     event.listen(engine, "begin", _sqlite_begin_read_only if read_only else _sqlite_begin)
     return engine
+
+
+def _ensure_folder(path: Path) -> None:
+    """Make the folder of a new book at ``path`` when it is budget-tui's own data directory
+    (the first run's book goes there); any other missing folder is refused, never made."""
+    # Imported here: files imports this module (parse_url).
+    from budget_tui.db.files import missing_folder
+
+    if os.path.lexists(path.parent):
+        return
+    if (problem := missing_folder(path)) is not None:
+        raise problem
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise ConfigError(
+            f"The folder for the database file, {path.parent}, could not be created.",
+            hint="Check the path, and that you may write there.",
+        ) from None
 
 
 def _seconds(name: str, default: float) -> float:

@@ -1,16 +1,18 @@
 """Is this file a budget book? Answered from the file itself, before any engine connects to it.
 
-Only the standard library's sqlite3 and SQLAlchemy's URL parser: the app's start-up asks this
-before the ORM is imported (:mod:`budget_tui.tui.prefetch`).
+Only the standard library's sqlite3, SQLAlchemy's URL parser and where the data directory is:
+the app's start-up asks this before the ORM is imported (:mod:`budget_tui.tui.prefetch`).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from budget_tui.config import data_dir
 from budget_tui.db.engine import parse_url
 from budget_tui.errors import ConfigError
 
@@ -26,7 +28,8 @@ def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
 
     Reads the file only (its header, then its table names through a read-only connection), so
     another program's database is never changed. A missing or empty file is a ConfigError unless
-    ``create``. Returns None for a URL that is not an SQLite file (the engine refuses it).
+    ``create``; so is a missing file whose folder is missing (see :func:`missing_folder`).
+    Returns None for a URL that is not an SQLite file (the engine refuses it).
     """
     parsed = parse_url(url)
     database = parsed.database or ""
@@ -48,9 +51,11 @@ def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
             hint="Check that you may read it.",
         ) from None
     if not header:  # missing, or empty (SQLite makes an empty file a new database)
-        if create:
-            return path
-        raise no_book(str(path))
+        if not create:
+            raise no_book(str(path))
+        if header is None and (problem := missing_folder(path)) is not None:
+            raise problem
+        return path
     if header != SQLITE_HEADER:
         raise not_a_book(path, "it is not an SQLite database, or it is damaged")
     tables = _sqlite_tables(path)
@@ -79,6 +84,26 @@ def _sqlite_tables(path: Path) -> set[str] | None:
     finally:
         conn.close()
     return {name for (name,) in rows}
+
+
+def missing_folder(path: Path) -> ConfigError | None:
+    """The error for a new book at ``path`` whose folder does not exist; None when it does, or
+    when it is budget-tui's own data directory, which is made with the first book there.
+
+    Folders are never made for any other path: a mistyped one would be handed an empty new
+    book, and its owner would not know why their entries are gone.
+    """
+    folder = path.parent
+    if os.path.lexists(folder) or is_data_dir(folder):
+        return None  # there, or ours to make (anything else about it, SQLite explains)
+    return ConfigError(
+        f"The folder {folder} does not exist.", hint="Create it first, or check the path."
+    )
+
+
+def is_data_dir(folder: Path) -> bool:
+    """True for budget-tui's own data directory, where the default and demo books live."""
+    return os.path.abspath(folder) == os.path.abspath(data_dir())
 
 
 def no_book(location: str) -> ConfigError:

@@ -91,6 +91,32 @@ def test_a_missing_sqlite_book_is_not_created(tmp_path: Path, how: str) -> None:
     assert not (tmp_path / "typo").exists()
 
 
+def test_a_new_book_in_a_missing_folder_is_refused_naming_the_folder(tmp_path: Path) -> None:
+    # A mistyped folder must be told, not handed an empty new book in folders made for it.
+    path = tmp_path / "mistyped" / "dir" / "budget.db"
+    with pytest.raises(ConfigError) as err:
+        open_book(f"sqlite:///{path}")
+    assert err.value.message == f"The folder {path.parent} does not exist."
+    assert err.value.hint == "Create it first, or check the path."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_data_directory_is_made_for_the_first_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first run on a fresh machine: the default book's folder is budget-tui's own to make.
+    data = tmp_path / "home" / ".local" / "share" / "budget-tui"
+    monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(data))
+    from budget_tui.config import default_url
+
+    book = open_book(default_url())
+    try:
+        assert info(book.sessions).revision == HEAD
+    finally:
+        book.close()
+    assert (data / "budget.db").is_file()
+
+
 def test_an_empty_file_is_no_book_to_read_but_may_become_one(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()

@@ -201,12 +201,38 @@ def test_read_only_commands_on_an_existing_folder_create_no_file(tmp_path: Path)
 
 
 def test_commands_that_write_may_create_a_book(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "budget.db"
+    path = tmp_path / "budget.db"
     code, out, err = run("--db", f"sqlite:///{path}", "db", "upgrade")
     assert code == 0, err
     assert path.exists()
     code, out, _ = run("--db", f"sqlite:///{path}", "report")
     assert code == 0 and "Total" in out
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["add", "3", "Coffee", "-c", "Food"], ["demo"]]
+)
+def test_commands_that_write_make_no_book_in_a_missing_folder(
+    tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "mistyped" / "dir"
+    code, out, err = run("--db", f"sqlite:///{folder / 'budget.db'}", *command)
+    assert code == 1
+    assert one_line(err) == (
+        f"Error: The folder {folder} does not exist. Create it first, or check the path."
+    )
+    assert out == ""
+    assert not (tmp_path / "mistyped").exists()
+
+
+def test_commands_that_write_make_the_data_directory_for_the_default_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "fresh" / "budget-tui"
+    monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(data))
+    code, _, err = run("db", "upgrade")
+    assert code == 0, err
+    assert (data / "budget.db").is_file()
 
 
 def _foreign_sqlite(path: Path) -> Path:

@@ -10,7 +10,7 @@ from sqlalchemy.pool import QueuePool
 from budget_tui.controller.book import Book, open_book
 from budget_tui.db import engine as db_engine
 from budget_tui.db.engine import describe, make_engine, redact
-from budget_tui.errors import ConfigError
+from budget_tui.errors import ConfigError, render
 
 SECRET = "s3cr3t-Pa55"
 NEON = f"postgresql://alice:{SECRET}@ep-cool-123.eu-central-1.aws.neon.tech/neondb"
@@ -141,8 +141,30 @@ def test_neon_refuses_weak_sslmode_before_connecting(mode: str) -> None:
         open_book(f"{NEON}?sslmode={mode}")
 
 
+def test_an_sqlite_file_in_a_missing_folder_is_refused_and_no_folder_made(tmp_path) -> None:
+    folder = tmp_path / "mistyped" / "dir"
+    with pytest.raises(ConfigError) as err:
+        make_engine(f"sqlite:///{folder / 'b.db'}")
+    assert render(err.value).text == (
+        f"The folder {folder} does not exist. Create it first, or check the path."
+    )
+    assert not (tmp_path / "mistyped").exists()
+
+
+def test_the_data_directory_is_the_one_folder_made(tmp_path, monkeypatch) -> None:
+    data = tmp_path / "fresh" / "budget-tui"
+    monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(data))
+    engine = make_engine(f"sqlite:///{data / 'budget.db'}")
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()
+    assert (data / "budget.db").is_file()
+
+
 def test_sqlite_pragmas_are_in_effect_on_every_connection(tmp_path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'b.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.db'}")
     try:
         for _ in range(2):
             with engine.connect() as conn:
@@ -157,7 +179,7 @@ def test_sqlite_pragmas_are_in_effect_on_every_connection(tmp_path) -> None:
                     "busy_timeout": 5000,
                 }
             engine.dispose()  # the second round opens a new connection
-        assert (tmp_path / "sub" / "b.db").exists()  # the folder was created
+        assert (tmp_path / "b.db").exists()
         with engine.connect() as conn:
             folded = conn.exec_driver_sql("SELECT budget_lower('ÉCLAIR Straße'), lower('É')")
             assert folded.one() == (

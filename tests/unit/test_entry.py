@@ -99,10 +99,40 @@ def test_a_file_that_is_not_a_book_stops_a_plain_launch_unchanged(
     assert notes.read_text() == "shopping list"
 
 
+@pytest.mark.parametrize("given", ["--db", "DATABASE_URL"])
+def test_a_plain_launch_in_a_missing_folder_names_it_and_makes_nothing(
+    given: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from budget_tui.tui.app import BudgetApp
+
+    def opened(_app: BudgetApp) -> None:
+        pytest.fail("the app opened an empty new book")
+
+    monkeypatch.setattr(BudgetApp, "run", opened)
+    folder = tmp_path / "mistyped" / "dir"
+    if given == "--db":
+        monkeypatch.setattr(sys, "argv", ["budget-tui", "--db", str(folder / "x.db")])
+    else:
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder / 'x.db'}")
+        monkeypatch.setattr(sys, "argv", ["budget-tui"])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"Error: The folder {folder} does not exist. Create it first, or check the path.\n"
+    )
+    assert not (tmp_path / "mistyped").exists()
+
+
 def test_db_takes_the_path_of_an_sqlite_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "books").mkdir()
     runner = CliRunner()
     made = runner.invoke(command_line, ["--db", "books/home.db", "db", "upgrade"])
     assert made.exit_code == 0, made.stderr
