@@ -155,7 +155,7 @@ def make_engine(
     it is budget-tui's own data directory; no other folder is ever made.
 
     Raises ConfigError for a URL that can't be used (unparsable, unsupported, missing driver,
-    weak TLS on Neon, an SQLite file whose folder does not exist).
+    weak TLS on Neon, an SQLite file whose folder does not exist or is a file).
     """
     from sqlalchemy import create_engine
 
@@ -221,11 +221,11 @@ def _ensure_folder(path: Path) -> None:
     """Make the folder of a new book at ``path`` when it is budget-tui's own data directory
     (the first run's book goes there); any other missing folder is refused, never made."""
     # Imported here: files imports this module (parse_url).
-    from budget_tui.db.files import missing_folder
+    from budget_tui.db.files import folder_problem
 
-    if os.path.lexists(path.parent):
+    if os.path.isdir(path.parent):
         return
-    if (problem := missing_folder(path)) is not None:
+    if (problem := folder_problem(path)) is not None:
         raise problem
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

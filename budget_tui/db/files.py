@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -28,7 +29,8 @@ def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
 
     Reads the file only (its header, then its table names through a read-only connection), so
     another program's database is never changed. A missing or empty file is a ConfigError unless
-    ``create``; so is a missing file whose folder is missing (see :func:`missing_folder`).
+    ``create``; so is a missing file whose folder is missing, and a path through a file (see
+    :func:`folder_problem`).
     Returns None for a URL that is not an SQLite file (the engine refuses it).
     """
     parsed = parse_url(url)
@@ -46,6 +48,8 @@ def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
     except FileNotFoundError:
         header = None
     except OSError as exc:
+        if isinstance(exc, NotADirectoryError) and (problem := folder_problem(path)) is not None:
+            raise problem from None
         raise ConfigError(
             f"The budget book {path} could not be read: {exc.strerror or type(exc).__name__}.",
             hint="Check that you may read it.",
@@ -53,7 +57,7 @@ def check_sqlite_book(url: str | URL, *, create: bool) -> Path | None:
     if not header:  # missing, or empty (SQLite makes an empty file a new database)
         if not create:
             raise no_book(str(path))
-        if header is None and (problem := missing_folder(path)) is not None:
+        if header is None and (problem := folder_problem(path)) is not None:
             raise problem
         return path
     if header != SQLITE_HEADER:
@@ -86,19 +90,40 @@ def _sqlite_tables(path: Path) -> set[str] | None:
     return {name for (name,) in rows}
 
 
-def missing_folder(path: Path) -> ConfigError | None:
-    """The error for a new book at ``path`` whose folder does not exist; None when it does, or
-    when it is budget-tui's own data directory, which is made with the first book there.
+def folder_problem(path: Path) -> ConfigError | None:
+    """Why there can be no book at ``path`` for want of its folder: a part of the path is a file,
+    or the folder does not exist. None when the folder is there, or is budget-tui's own data
+    directory, which is made with the first book there.
 
     Folders are never made for any other path: a mistyped one would be handed an empty new
     book, and its owner would not know why their entries are gone.
     """
     folder = path.parent
+    if os.path.isdir(folder):
+        return None
+    if (part := _file_in(folder)) is not None:
+        return ConfigError(
+            f"{part} is a file, not a folder, so there can be no book at {path}.",
+            hint="Check the path.",
+        )
     if os.path.lexists(folder) or is_data_dir(folder):
-        return None  # there, or ours to make (anything else about it, SQLite explains)
+        return None  # ours to make (or something SQLite explains)
     return ConfigError(
         f"The folder {folder} does not exist.", hint="Create it first, or check the path."
     )
+
+
+def _file_in(folder: Path) -> Path | None:
+    """The first of ``folder`` and the folders above it, from the root down, that is there but is
+    not a folder; None when there is none."""
+    for part in (*reversed(folder.parents), folder):
+        try:
+            mode = os.stat(part).st_mode
+        except OSError:
+            return None  # missing (and so is all below it), or not ours to look into
+        if not stat.S_ISDIR(mode):
+            return part
+    return None
 
 
 def is_data_dir(folder: Path) -> bool:

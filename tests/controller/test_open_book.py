@@ -101,6 +101,23 @@ def test_a_new_book_in_a_missing_folder_is_refused_naming_the_folder(tmp_path: P
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("how", ["create", "create=False", "read_only"])
+@pytest.mark.parametrize("below", ["budget.db", "books/budget.db"])
+def test_a_path_through_a_file_names_the_file(tmp_path: Path, how: str, below: str) -> None:
+    # Not a question of permissions: a part of the path is a file where a folder should be.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    path = notes / below
+    kwargs = {"create=False": {"create": False}, "read_only": {"read_only": True}}.get(how, {})
+    with pytest.raises(ConfigError) as err:
+        open_book(f"sqlite:///{path}", **kwargs)
+    assert (
+        err.value.message == f"{notes} is a file, not a folder, so there can be no book at {path}."
+    )
+    assert err.value.hint == "Check the path."
+    assert notes.read_text() == "shopping list"
+
+
 def test_the_data_directory_is_made_for_the_first_book(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

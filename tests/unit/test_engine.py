@@ -151,6 +151,17 @@ def test_an_sqlite_file_in_a_missing_folder_is_refused_and_no_folder_made(tmp_pa
     assert not (tmp_path / "mistyped").exists()
 
 
+def test_an_sqlite_file_below_a_file_names_the_file(tmp_path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    with pytest.raises(ConfigError) as err:
+        make_engine(f"sqlite:///{notes / 'b.db'}")
+    assert render(err.value).text == (
+        f"{notes} is a file, not a folder, so there can be no book at {notes / 'b.db'}."
+        " Check the path."
+    )
+
+
 def test_the_data_directory_is_the_one_folder_made(tmp_path, monkeypatch) -> None:
     data = tmp_path / "fresh" / "budget-tui"
     monkeypatch.setenv("BUDGET_TUI_DATA_DIR", str(data))

@@ -128,6 +128,22 @@ def test_a_plain_launch_in_a_missing_folder_names_it_and_makes_nothing(
     assert not (tmp_path / "mistyped").exists()
 
 
+def test_a_plain_launch_through_a_file_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    monkeypatch.setattr(sys, "argv", ["budget-tui", "--db", str(notes / "x.db")])
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 1
+    assert capsys.readouterr().err == (
+        f"Error: {notes} is a file, not a folder, so there can be no book at {notes / 'x.db'}."
+        " Check the path.\n"
+    )
+    assert notes.read_text() == "shopping list"
+
+
 def test_db_takes_the_path_of_an_sqlite_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
