@@ -57,9 +57,10 @@ def main() -> None:
     # under the one-line message. The app logs to its file once it starts.
     logging.getLogger("budget_tui").addHandler(logging.NullHandler())
     try:
-        run_app(options.db, demo=options.demo, echo_sql=options.echo_sql)
+        status = run_app(options.db, demo=options.demo, echo_sql=options.echo_sql)
     except BudgetError as error:
         print(f"Error: {render(error).line()}", file=sys.stderr)
         sys.exit(exit_code(error))
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(status)

@@ -9,7 +9,7 @@ Every error is one line on stderr: the same sentence, outcome and hint the app s
 - 0 ok.
 - 1 a user error: bad input, not found, a conflict (e.g. an export over an existing file
   without ``--force``), a setting that can't be used, no budget book at the path, a file that
-  is not a budget book.
+  is not a budget book; or the app quit while its book could not be opened.
 - 2 usage: an unknown command or option (click).
 - 3 the database failed and nothing was saved (or the command only reads): safe to run it again.
 - 4 the database failed after the change was saved (the reply to COMMIT was lost): don't run

@@ -170,4 +170,4 @@ def main(ctx: click.Context) -> None:
         from budget_tui.tui.start import run_app
 
         opts = ctx.ensure_object(Options)
-        run_app(opts.db, demo=opts.demo, echo_sql=opts.echo_sql)
+        ctx.exit(run_app(opts.db, demo=opts.demo, echo_sql=opts.echo_sql))

@@ -28,6 +28,8 @@ from budget_tui.tui.keys import APP_BINDINGS
 from budget_tui.tui.screens.connecting import ConnectingScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from budget_tui.controller.book import Book
     from budget_tui.controller.first_rows import FirstRows
     from budget_tui.controller.views import ExpenseListing, ExpensePage
@@ -155,6 +157,8 @@ class BudgetApp(App[None]):
         self.echo_sql = echo_sql
         self.location = location
         self.book: Book | None = None
+        # Why the book could not be opened, while it is not open (a retry may open it yet).
+        self.open_error: BudgetError | None = None
         self._watcher: ChangeWatcher | None = None  # the live watcher, once it runs
         self.first_listing: ExpenseListing | None = None
         self.first_rows: FirstRows | None = first
@@ -256,6 +260,7 @@ class BudgetApp(App[None]):
         return self.book
 
     def _open_failed(self, error: BudgetError) -> None:
+        self.open_error = error
         # The key list (F1) may cover the connecting screen when the failure comes.
         shown = False
         for screen in self.screen_stack:
@@ -264,6 +269,19 @@ class BudgetApp(App[None]):
                 shown = True
         if not shown:  # the list came from the prefetch; this process could not open the book
             self.notify(render(error).text, title=error.title, severity="error", timeout=10)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        """Quit. Quitting while the book could not be opened (its failure on the screen) ends
+        with return code 1, not 0: the book never opened, and a script that started the app
+        should know."""
+        if return_code == 0 and self.book is None and self.open_error is not None:
+            return_code = 1
+        super().exit(result, return_code, message)
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Textual holds the screen back a moment when the mode changes, to mask the change; the
@@ -323,6 +341,7 @@ class BudgetApp(App[None]):
         # them again (one that fell on a key's repaint cost it 50-100 ms at 1M).
         gc.freeze()
         self.book = book
+        self.open_error = None
         if not self.location:  # first rows came, their location never did (the child died)
             from budget_tui.db.engine import describe
 

@@ -18,10 +18,12 @@ FIRST_LOAD = "budget_tui.controller.expenses:browse_this_month"
 FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
 
 
-def run_app(db: str | None, *, demo: bool = False, echo_sql: bool = False) -> None:
-    """Open the app on ``db`` (a URL or an SQLite path; None: the configured book). A URL that
-    can't be read, a file that is not a budget book, or unknown money settings raise their
-    BudgetError before the screen opens, for the caller to print as one line."""
+def run_app(db: str | None, *, demo: bool = False, echo_sql: bool = False) -> int:
+    """Open the app on ``db`` (a URL or an SQLite path; None: the configured book); returns the
+    process's exit status once it is quit: 0, or 1 when it was quit without its book (it could
+    not be opened; see :meth:`BudgetApp.exit`). A URL that can't be read, a file that is not a
+    budget book, or unknown money settings raise their BudgetError before the screen opens, for
+    the caller to print as one line."""
     if demo and not demo_path().exists():
         raise ConfigError(
             f"There is no demo book yet ({demo_path()}).",
@@ -60,7 +62,9 @@ def run_app(db: str | None, *, demo: bool = False, echo_sql: bool = False) -> No
     # What the imports made lives as long as the app: the collector need not walk it again (a
     # full collection during the first paint costs some 20 ms otherwise).
     gc.freeze()
-    BudgetApp(url=url, echo_sql=echo_sql, location=location, prefetch=early, first=first).run()
+    app = BudgetApp(url=url, echo_sql=echo_sql, location=location, prefetch=early, first=first)
+    app.run()
+    return app.return_code or 0
 
 
 def setup_logging(echo_sql: bool) -> Path:

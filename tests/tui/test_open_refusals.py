@@ -1,5 +1,6 @@
 """The app opened on a file that is not a budget book says so and leaves the file as it was; opened
-on a path whose folder is missing, it names the folder and makes nothing."""
+on a path whose folder is missing, it names the folder and makes nothing. Quit without its book,
+it ends with return code 1."""
 
 from __future__ import annotations
 
@@ -41,3 +42,27 @@ async def test_a_missing_folder_is_named_and_not_made(tmp_path):
             text
         )
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_quitting_without_the_book_ends_with_return_code_1(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'mistyped' / 'x.db'}")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConnectingScreen) and app.book is None
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 1
+
+
+async def test_a_retry_that_opens_the_book_quits_with_return_code_0(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'later' / 'x.db'}")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConnectingScreen)
+        (tmp_path / "later").mkdir()  # the person makes the folder, and tries again
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.book is not None
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -4,7 +4,12 @@ path of an SQLite file as well as a URL (what ``budget-tui demo`` tells a person
 
 from __future__ import annotations
 
+import os
+import select
+import sqlite3
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +174,73 @@ def test_what_demo_says_to_type_opens_the_book(tmp_path: Path) -> None:
     info = runner.invoke(command_line, [*hint.split()[4:], "db", "info"])
     assert info.exit_code == 0, info.stderr
     assert "expenses:   50" in info.stdout
+
+
+def _launch_in_a_terminal(args: list[str], env: dict[str, str], cwd: Path):
+    """``budget-tui`` run in a pseudo-terminal of its own, as a person runs it; returns the
+    process and the terminal's end to type into and read from."""
+    main_fd, child_fd = os.openpty()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "budget-tui"), *args],
+        stdin=child_fd,
+        stdout=child_fd,
+        stderr=child_fd,
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    os.close(child_fd)
+    return process, main_fd
+
+
+def _read_until(process, fd: int, wanted: bytes, timeout: float) -> bytes:
+    """What the terminal shows, read until ``wanted`` has appeared (or the process ended)."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:  # the process ended and closed the terminal
+                break
+        elif process.poll() is not None:
+            break
+    return seen
+
+
+def test_quitting_the_app_that_could_not_open_its_book_exits_1(tmp_path: Path) -> None:
+    # A book this release can't open (its schema is from a newer one): the file passes the
+    # start-up's checks, and the app shows "Could not open" with its keys.
+    path = tmp_path / "book.db"
+    from budget_tui.controller.book import open_book
+
+    open_book(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff_from_a_newer_release'")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "TERM": "xterm-256color",
+        "BUDGET_TUI_DATA_DIR": str(tmp_path / "data"),
+        "BUDGET_TUI_TODAY": "2026-03-15",
+    }
+    process, fd = _launch_in_a_terminal(["--db", str(path)], env, tmp_path)
+    try:
+        shown = _read_until(process, fd, b"to quit", timeout=30)
+        assert b"Could not open" in shown, shown[-2000:]
+        os.write(fd, b"q")
+        _read_until(process, fd, b"\x00never", timeout=10)  # drain until it ends
+        assert process.wait(timeout=10) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(fd)
+
+
+def test_the_command_group_exits_with_the_apps_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a command, click opens the app too (``budget-tui --db X --echo-sql`` and the like).
+    from budget_tui.tui import start
+
+    monkeypatch.setattr(start, "run_app", lambda *_args, **_kwargs: 1)
+    assert CliRunner().invoke(command_line, ["--echo-sql"]).exit_code == 1
