@@ -52,7 +52,8 @@ async def test_the_header_shows_which_database_is_open(demo_url):
         await ready(pilot)
         assert app.sub_title == demo_url.removeprefix("sqlite:///")
         shown = str(app.screen.query_one("#header-book").render())
-        assert shown.endswith("book.db") and shown.removeprefix("…") in app.sub_title
+        # The whole path when it fits; a test's temporary path is long: its file name, then.
+        assert shown == app.sub_title or shown == "book.db"
 
 
 async def test_the_keys_between_screens_are_always_in_view_at_80x24(demo_url):
@@ -64,11 +65,10 @@ async def test_the_keys_between_screens_are_always_in_view_at_80x24(demo_url):
             text = str(tabs.render())
             assert "1 Expenses" in text and "2 Categories" in text and "3 Reports" in text
             assert tabs.region.right <= 80
-            # The book shares the line, cut from the left when the path is long (with six tabs
-            # at 80 columns, only the end of its name is left).
+            # The book shares the line when it fits; with six tabs at 80 columns not even its
+            # name does, and a stub of it ("….db") would say nothing: the tabs come first.
             book = str(app.screen.query_one("#header-book").render())
-            assert book.endswith(".db") and app.sub_title.endswith(book.removeprefix("…"))
-            assert len(book) <= 80 - tabs.region.right
+            assert book == ""
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode

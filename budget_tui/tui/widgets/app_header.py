@@ -2,8 +2,8 @@
 
 At 80 columns the footer has no room left for the keys that switch screens, so they live here,
 always in view: ``1 Expenses  2 Categories  3 Reports``, the one on show highlighted, each a
-click target too. The Inbox's tab counts the proposals waiting for an answer: ``6 Inbox (2)``. The book (its redacted URL, and "working…" during a slow call) fills the rest,
-cut from the left when it is long, so the file name stays in view.
+click target too. The Inbox's tab counts the proposals waiting for an answer: ``6 Inbox (2)``. The book (its redacted URL, and "working…" during a slow call) fills the rest:
+its name alone when the whole does not fit, and nothing when not even that does.
 """
 
 from __future__ import annotations
@@ -35,14 +35,22 @@ def tabs(app: App[object]) -> list[tuple[str, str, str]]:
 
 
 class BookName(Static):
-    """The open book, cut from the left to fit."""
+    """The open book: where it is, or only its name when that doesn't fit, or nothing when not
+    even the name does (at 80 columns the tabs leave a few cells: "….db" would say nothing).
+    A slow call's "working…" outlasts the name."""
 
     def render(self) -> Content:
-        text = str(self.app.sub_title)
-        width = self.size.width
-        if width and len(text) > width:
-            text = "…" + text[-(width - 1) :]
-        return Content(text)
+        return Content(fit_location(str(self.app.sub_title), self.size.width))
+
+
+def fit_location(text: str, width: int) -> str:
+    """``text`` (``location`` or ``location · working…``) as it fits in ``width`` cells."""
+    if not width or len(text) <= width:
+        return text
+    location, _, state = text.partition(" · ")
+    name = location.rstrip("/").rsplit("/", 1)[-1]
+    shorter = [f"{name} · {state}", state] if state else [name]
+    return next((s for s in shorter if len(s) <= width), "")
 
 
 class AppHeader(Horizontal):
