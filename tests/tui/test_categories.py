@@ -61,6 +61,56 @@ async def test_a_duplicate_name_is_refused_next_to_the_name(empty_url, db):
     assert names(db) == {"Groceries": None}
 
 
+async def test_a_taken_name_and_a_bad_budget_are_both_shown_at_once(empty_url, db):
+    create_category(db.sessions, "Groceries")
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, "categories")
+        await pilot.press("a")
+        await type_text(pilot, "groceries")
+        await pilot.press("tab")
+        await type_text(pilot, "lots")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CategoryForm)
+        name_error = str(form.query_one("#name-error", Static).render())
+        assert "A category named 'Groceries' already exists." in name_error
+        assert form.query_one("#budget-error", Static).display
+        await pilot.press("escape")
+        await settle(pilot)
+    assert names(db) == {"Groceries": None}
+
+
+async def test_a_name_taken_after_the_form_opened_is_refused_by_the_database(empty_url, db):
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, "categories")
+        await pilot.press("a")
+        create_category(db.sessions, "Gifts")  # from another program, as the form is open
+        await type_text(pilot, "GIFTS")
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CategoryForm)
+        assert "already exists" in str(form.query_one("#name-error", Static).render())
+        assert form.query_one("#name-input", Input).value == "GIFTS"
+    assert names(db) == {"Gifts": None}
+
+
+async def test_a_category_keeps_its_own_name_in_another_case(empty_url, db):
+    create_category(db.sessions, "Food")
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, "categories")
+        await pilot.press("r")
+        await clear_and_type(pilot, "FOOD")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CategoriesScreen)
+    assert names(db) == {"FOOD": None}
+
+
 async def test_rename_and_set_budget(empty_url, db):
     create_category(db.sessions, "Food")
     app = make_app(empty_url)

@@ -230,7 +230,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         from budget_tui.tui.widgets.category_form import CategoryForm
 
         self.answering = True
-        form = CategoryForm(mode, category, self.period)
+        form = CategoryForm(mode, category, self.period, others=self.rows)
         if (view := await self.app.push_screen_wait(form)) is not None:
             self.reload(view.id)
 

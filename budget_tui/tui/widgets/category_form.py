@@ -24,6 +24,8 @@ from budget_tui.tui.widgets.field import Field
 from budget_tui.tui.widgets.form_guard import FormGuard
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual.worker import Worker
 
     from budget_tui.controller.periods import Period
@@ -66,13 +68,21 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
     }
 
     def __init__(
-        self, mode: str, category: CategoryView | None = None, month: Period | None = None
+        self,
+        mode: str,
+        category: CategoryView | None = None,
+        month: Period | None = None,
+        others: Iterable[CategoryView] = (),
     ) -> None:
         super().__init__()
         self.mode = mode
         self.category = category
         self.month = month
         self.saving = False
+        # The other categories' names as the screen lists them, so a name already taken is
+        # shown with the other fields' errors, at once (the database still has the last word).
+        own = None if category is None else category.id
+        self.taken = {validate.name_key(c.name): c.name for c in others if c.id != own}
 
     @dataclass
     class HistoryRead(Message):
@@ -165,6 +175,10 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
                     check(fields[key])
                 except InvalidInput as error:
                     errors[key] = error.message
+        if "name" in fields and "name" not in errors:
+            key = validate.name_key(validate.category_name(fields["name"]))
+            if (taken := self.taken.get(key)) is not None:
+                errors["name"] = f"A category named {taken!r} already exists."
         if self.show_errors(("name", "budget"), errors):
             return
         ticked = {box.id: box.value for box in self.query(Checkbox)}
