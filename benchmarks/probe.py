@@ -292,7 +292,7 @@ def queries(url: str) -> dict[str, Any]:
     share of a key's time."""
     import datetime as dt
 
-    from budget_tui.controller import categories, expenses, reports
+    from budget_tui.controller import categories, expense_list, reports
     from budget_tui.controller.book import open_book
     from budget_tui.controller.periods import Period
     from budget_tui.controller.views import ExpenseFilter
@@ -302,25 +302,25 @@ def queries(url: str) -> dict[str, Any]:
     year = Period.year(today.year)
     book = open_book(url)
     s = book.sessions
-    deep = expenses.list_expenses(s, ExpenseFilter(period=month), limit=1000).next_cursor
+    deep = expense_list.list_expenses(s, ExpenseFilter(period=month), limit=1000).next_cursor
     calls: dict[str, Callable[[], object]] = {
-        "list_expenses_month": lambda: expenses.list_expenses(s, ExpenseFilter(period=month)),
-        "expense_totals_month": lambda: expenses.expense_totals(s, ExpenseFilter(period=month)),
-        "list_expenses_page_1000_rows_on": lambda: expenses.list_expenses(
+        "list_expenses_month": lambda: expense_list.list_expenses(s, ExpenseFilter(period=month)),
+        "expense_totals_month": lambda: expense_list.expense_totals(s, ExpenseFilter(period=month)),
+        "list_expenses_page_1000_rows_on": lambda: expense_list.list_expenses(
             s, ExpenseFilter(period=month), after=deep
         ),
-        "filter_text_month": lambda: expenses.list_expenses(
+        "filter_text_month": lambda: expense_list.list_expenses(
             s, ExpenseFilter(period=month, text="pizza")
         ),
-        "filter_text_totals_month": lambda: expenses.expense_totals(
+        "filter_text_totals_month": lambda: expense_list.expense_totals(
             s, ExpenseFilter(period=month, text="pizza")
         ),
         # `/`: a search of every month, as the Expenses screen loads it (page, totals,
         # categories); a rare word reads the most rows, a common one counts the most.
-        "search_all_months_rare": lambda: expenses.browse_expenses(
+        "search_all_months_rare": lambda: expense_list.browse_expenses(
             s, ExpenseFilter(text="plumber")
         ),
-        "search_all_months_common": lambda: expenses.browse_expenses(
+        "search_all_months_common": lambda: expense_list.browse_expenses(
             s, ExpenseFilter(text="market")
         ),
         "list_categories_month": lambda: categories.list_categories(s, month),
@@ -329,7 +329,7 @@ def queries(url: str) -> dict[str, Any]:
         "budget_vs_actual": lambda: reports.budget_vs_actual(s, today),
         "largest_year": lambda: reports.largest_expenses(s, year),
         "summary_all_time": lambda: reports.summary(s, dt.date(1900, 1, 1), today),
-        "expense_totals_all": lambda: expenses.expense_totals(s, ExpenseFilter()),
+        "expense_totals_all": lambda: expense_list.expense_totals(s, ExpenseFilter()),
     }
     out: dict[str, Any] = {}
     try:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budget_tui.controller._tx import Sessions, read_action
-from budget_tui.controller.expenses import _filtered
+from budget_tui.controller.expense_list import _filtered
 from budget_tui.controller.imports import COLUMNS
 from budget_tui.controller.queries import expenses_t
 from budget_tui.controller.views import ExpenseFilter

@@ -4,7 +4,7 @@ Importing SQLAlchemy and the ORM takes about 0.4 s, longer than Python and Textu
 start. So the app's start-up child (:mod:`budget_tui.tui.prefetch`) first reads the rows the
 Expenses screen opens on (this month, newest first) with ``sqlite3`` or ``psycopg2`` directly,
 and the app paints them while SQLAlchemy is still importing. The whole listing (totals, budgets,
-upcoming entries) follows from :func:`budget_tui.controller.expenses.browse_this_month`, one
+upcoming entries) follows from :func:`budget_tui.controller.expense_list.browse_this_month`, one
 snapshot that replaces these rows.
 
 Only a book this version can read as it is gets read this way: an SQLite file named by a plain

@@ -2,7 +2,7 @@
 
 A list tool answers one page and a ``next_cursor``; giving it back (with the same filters and
 sort) continues after the page's last row, by keyset on (sort value, id) through the
-controller's own paging (``expenses.list_expenses``, ``history.list_changes``), never by offset:
+controller's own paging (``expense_list.list_expenses``, ``history.list_changes``), never by offset:
 following the cursors lists every matching row exactly once, even while rows are added or
 deleted between pages. A cursor is opaque to the client: URL-safe base64 of a small JSON object
 naming its sort, so a cursor given with another sort is refused rather than misread.

@@ -8,8 +8,9 @@ from typing import Annotated
 from mcp.server.mcpserver.tools import Tool
 from pydantic import Field
 
-from budget_tui.controller import categories, expenses, reports, validate
+from budget_tui.controller import categories, reports, validate
 from budget_tui.controller.book import Book
+from budget_tui.controller.expense_list import expense_totals, list_expenses
 from budget_tui.controller.periods import Period, add_months
 from budget_tui.controller.views import CategoryView, ExpenseFilter
 from budget_tui.errors import InvalidInput, NotFound
@@ -74,7 +75,7 @@ def read_tools(book: Book) -> list[Tool]:
 
     def expense_list(flt: ExpenseFilter, sort: str, cursor: str | None, limit: int) -> ExpenseList:
         key, descending = split_sort(sort)
-        page = expenses.list_expenses(
+        page = list_expenses(
             sessions,
             flt,
             sort="amount" if key == "amount" else "date",
@@ -83,7 +84,7 @@ def read_tools(book: Book) -> list[Tool]:
             limit=check_limit(limit, "expenses"),
         )
         last = page.next_cursor
-        totals = expenses.expense_totals(sessions, flt)
+        totals = expense_totals(sessions, flt)
         period = flt.period
         return ExpenseList(
             currency=currency_code(),

@@ -14,7 +14,7 @@ from budget_tui.config import database_url, demo_path, load_settings
 from budget_tui.errors import ConfigError
 from budget_tui.tui import prefetch
 
-FIRST_LOAD = "budget_tui.controller.expenses:browse_this_month"
+FIRST_LOAD = "budget_tui.controller.expense_list:browse_this_month"
 FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
 
 

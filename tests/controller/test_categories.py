@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.periods import Period
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 from tests.controller.conftest import add, assert_rollup_consistent, rollup
@@ -157,7 +157,7 @@ def test_delete_used_is_refused_and_changes_nothing(book, sessions, food) -> Non
     with pytest.raises(Conflict, match="2 expenses"):
         categories.delete_category(sessions, food.id)
     assert names(sessions) == ["Food"]
-    page = expenses.list_expenses(sessions)
+    page = expense_list.list_expenses(sessions)
     assert [e.category_id for e in page.items] == [food.id, food.id]
     assert rollup(book) == before
 
@@ -168,7 +168,7 @@ def test_delete_used_with_move_to_moves_expenses_and_rollup(book, sessions, food
     add(sessions, travel.id, "100.00", "2026-03-02")
     result = categories.delete_category(sessions, food.id, move_to=travel.id)
     assert result.moved == 2
-    items = expenses.list_expenses(sessions).items
+    items = expense_list.list_expenses(sessions).items
     assert {e.category_id for e in items} == {travel.id}
     assert {e.category_name for e in items} == {"Travel"}
     # A moved row is a changed row: an editor holding the old version must get a Conflict.
@@ -199,7 +199,7 @@ def test_delete_with_move_to_itself_or_missing_changes_nothing(book, sessions, f
     with pytest.raises(NotFound):
         categories.delete_category(sessions, food.id, move_to="Nowhere")
     assert names(sessions) == ["Food"]
-    assert [e.category_id for e in expenses.list_expenses(sessions).items] == [food.id]
+    assert [e.category_id for e in expense_list.list_expenses(sessions).items] == [food.id]
     assert rollup(book) == before
 
 

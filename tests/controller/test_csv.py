@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list
 from budget_tui.controller.export import export_csv
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
@@ -27,7 +27,7 @@ def export(sessions, flt=None) -> str:
 
 
 def count_rows(sessions) -> int:
-    return expenses.expense_totals(sessions).count
+    return expense_list.expense_totals(sessions).count
 
 
 def test_export_writes_the_columns_oldest_first(sessions, food, travel) -> None:
@@ -203,7 +203,7 @@ def test_text_that_looks_like_a_formula_round_trips_exactly(book, sessions) -> N
     result = import_csv(sessions, io.StringIO(first, newline=""))
     # Every category is found again by its real name (no "'=Fees" made), every row added.
     assert (result.rows, result.categories_created) == (len(FORMULA_LIKE), ())
-    stored = [(e.description, e.category_name) for e in expenses.list_expenses(sessions).items]
+    stored = [(e.description, e.category_name) for e in expense_list.list_expenses(sessions).items]
     assert sorted(stored) == sorted(
         (text, ("=Fees", "'@home")[i % 2]) for i, text in enumerate(FORMULA_LIKE) for _ in "ab"
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import expenses
+from budget_tui.controller import expense_list, expenses
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import Conflict, InvalidInput, NotFound
@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 3, 15)
 
 
 def all_rows(sessions, flt=None, **kw):
-    return list(expenses.list_expenses(sessions, flt, limit=1000, **kw).items)
+    return list(expense_list.list_expenses(sessions, flt, limit=1000, **kw).items)
 
 
 def descriptions(sessions, flt=None, **kw) -> list[str]:
@@ -197,7 +197,7 @@ def spread(sessions, food, travel):
 
 
 def test_list_newest_first_by_default(sessions, spread) -> None:
-    page = expenses.list_expenses(sessions)
+    page = expense_list.list_expenses(sessions)
     assert [e.occurred_on.isoformat() for e in page.items] == [
         "2026-03-14",
         "2026-03-01",
@@ -263,17 +263,17 @@ def test_filters_combine(sessions, spread, food) -> None:
         min_amount=Decimal("6"),
     )
     assert descriptions(sessions, flt) == ["Supermarket", "100% juice"]
-    totals = expenses.expense_totals(sessions, flt)
+    totals = expense_list.expense_totals(sessions, flt)
     assert (totals.total, totals.count) == (Decimal("57.10"), 2)
 
 
 def test_totals_from_rollup_and_rows_agree(sessions, spread, travel) -> None:
     feb = Period.month(dt.date(2026, 2, 1))
-    whole = expenses.expense_totals(sessions, ExpenseFilter(period=feb))
+    whole = expense_list.expense_totals(sessions, ExpenseFilter(period=feb))
     assert (whole.total, whole.count) == (Decimal("312.00"), 2)
-    by_cat = expenses.expense_totals(sessions, ExpenseFilter(period=feb, category_id=travel.id))
+    by_cat = expense_list.expense_totals(sessions, ExpenseFilter(period=feb, category_id=travel.id))
     assert (by_cat.total, by_cat.count) == (Decimal("300.00"), 1)
-    everything = expenses.expense_totals(sessions)
+    everything = expense_list.expense_totals(sessions)
     assert (everything.total, everything.count) == (Decimal("363.09"), 5)
 
 
@@ -292,7 +292,7 @@ def test_totals_from_rollup_and_rows_agree(sessions, spread, travel) -> None:
 )
 def test_list_refuses_bad_filters(sessions, flt, kw, field) -> None:
     with pytest.raises(InvalidInput) as err:
-        expenses.list_expenses(sessions, flt, **kw)
+        expense_list.list_expenses(sessions, flt, **kw)
     assert err.value.field == field
 
 
@@ -318,7 +318,7 @@ def test_text_filter_ignores_case_beyond_ascii(sessions, food, text, found) -> N
     add(sessions, food.id, "5.00", "2026-03-03", "Taxi ΟΔΟΣ")
     flt = ExpenseFilter(text=text)
     assert bool(descriptions(sessions, flt)) is found
-    assert expenses.expense_totals(sessions, flt).count == len(descriptions(sessions, flt))
+    assert expense_list.expense_totals(sessions, flt).count == len(descriptions(sessions, flt))
 
 
 @pytest.mark.postgres

@@ -232,7 +232,7 @@ def test_a_bad_last_row_imports_nothing(book: Book, index_path: str) -> None:
     ],
 )
 def test_spend_over_any_period_equals_plain_sums(book: Book, start: dt.date, end: dt.date) -> None:
-    from budget_tui.controller.expenses import expense_totals
+    from budget_tui.controller.expense_list import expense_totals
     from budget_tui.controller.periods import Period
     from budget_tui.controller.views import ExpenseFilter
 

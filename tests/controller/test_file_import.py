@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import categories, expenses, history, rules
+from budget_tui.controller import categories, expense_list, expenses, history, rules
 from budget_tui.controller.book import Book
 from budget_tui.controller.file_import import (
     MAX_LISTED,
@@ -31,14 +31,14 @@ DATA = Path(__file__).parents[1] / "data" / "imports"
 
 def rows(book: Book) -> list[tuple[str, str, Decimal, str]]:
     """Every expense as (date, description, amount, category), oldest first."""
-    page = expenses.list_expenses(book.sessions, ExpenseFilter(), limit=1000)
+    page = expense_list.list_expenses(book.sessions, ExpenseFilter(), limit=1000)
     return sorted(
         (r.occurred_on.isoformat(), r.description, r.amount, r.category_name) for r in page.items
     )
 
 
 def count(book: Book) -> int:
-    return expenses.expense_totals(book.sessions).count
+    return expense_list.expense_totals(book.sessions).count
 
 
 def test_the_same_ofx_twice_adds_nothing_and_an_overlapping_one_only_its_new_rows(

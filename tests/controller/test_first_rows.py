@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import Book, open_book
 from budget_tui.controller.first_rows import first_rows
 from budget_tui.controller.periods import Period
@@ -59,7 +59,7 @@ def test_the_first_rows_are_the_screens_own_first_page(
     book: Book, backend: str, tmp_path: Path, count: int, limit: int
 ) -> None:
     _fill(book, count)
-    reference = expenses.browse_this_month(book.sessions, limit=limit).page
+    reference = expense_list.browse_this_month(book.sessions, limit=limit).page
     rows = first_rows(_url(book, backend, tmp_path), limit)
     assert rows is not None
     assert rows.month == MARCH

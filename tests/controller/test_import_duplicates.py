@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from budget_tui.cli import main
-from budget_tui.controller import bulk, categories, expenses, imports
+from budget_tui.controller import bulk, categories, expense_list, imports
 from budget_tui.controller.book import Book
 from budget_tui.controller.export import export_csv
 from budget_tui.controller.imports import import_csv, row_key
@@ -32,7 +32,7 @@ def csv_of(*rows: str) -> io.StringIO:
 
 
 def count(book: Book) -> int:
-    return expenses.expense_totals(book.sessions).count
+    return expense_list.expense_totals(book.sessions).count
 
 
 def keys(book: Book) -> list[str | None]:
@@ -73,7 +73,9 @@ def test_an_overlapping_file_adds_only_its_new_rows(book: Book) -> None:
     result = import_csv(book.sessions, csv_of(*reversed(later)))
     assert (result.rows, result.skipped, result.categories_created) == (2, 3, ("Fun",))
     assert count(book) == 6
-    coffees = expenses.list_expenses(book.sessions, ExpenseFilter(text="Coffee"), limit=10).items
+    coffees = expense_list.list_expenses(
+        book.sessions, ExpenseFilter(text="Coffee"), limit=10
+    ).items
     assert len(coffees) == 3
     assert_rollup_consistent(book)
 

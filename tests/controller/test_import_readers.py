@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from budget_tui.controller import bulk, demo, expenses, imports, reports
+from budget_tui.controller import bulk, demo, expense_list, imports, reports
 from budget_tui.controller.book import Book, open_book
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.imports import import_csv
@@ -46,8 +46,8 @@ def big_csv(rows: int) -> str:
 
 def read_everything(reader: Book) -> tuple[Any, ...]:
     """What a screen or the MCP server reads: a page of the list, totals, a report (roll-up)."""
-    page = expenses.list_expenses(reader.sessions, limit=20)
-    totals = expenses.expense_totals(reader.sessions)
+    page = expense_list.list_expenses(reader.sessions, limit=20)
+    totals = expense_list.expense_totals(reader.sessions)
     report = reports.spend_by_category_report(reader.sessions, ALL_TIME)
     by_month = reports.spend_by_month(
         reader.sessions, Period(dt.date(2024, 1, 1), dt.date(2027, 1, 1))

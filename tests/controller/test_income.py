@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses, history, reports
+from budget_tui.controller import categories, expense_list, expenses, history, reports
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.errors import InvalidInput
@@ -30,7 +30,7 @@ def test_income_refunds_and_spending_are_exact_everywhere(book, sessions, food, 
     add(sessions, food.id, "10.00", "2026-02-27", "Last month")
     assert_rollup_consistent(book)
 
-    listing = expenses.browse_expenses(sessions, ExpenseFilter(period=MARCH))
+    listing = expense_list.browse_expenses(sessions, ExpenseFilter(period=MARCH))
     assert (listing.flows.income, listing.flows.spending) == (D("3000.00"), D("75.30"))
     assert listing.flows.net == D("2924.70")
     assert listing.flows.savings_rate == D("0.9749")
@@ -80,7 +80,7 @@ def test_a_refund_keeps_the_amount_rules(sessions, food, amount) -> None:
             sessions, description="Refund", amount=amount, occurred_on="today", category=food.id
         )
     assert err.value.field == "amount"
-    assert expenses.expense_totals(sessions).count == 0
+    assert expense_list.expense_totals(sessions).count == 0
 
 
 def test_an_income_category_has_no_budget(sessions, salary) -> None:
@@ -108,7 +108,7 @@ def test_adding_and_deleting_an_income_category_undo_and_redo(book, sessions, sa
 def test_a_refund_is_undone_with_the_rollup_in_step(book, sessions, food) -> None:
     add(sessions, food.id, "30.00", "2026-03-03")
     add(sessions, food.id, "-12.34", "2026-03-04")
-    assert expenses.expense_totals(sessions).total == D("17.66")
+    assert expense_list.expense_totals(sessions).total == D("17.66")
     history.undo(sessions)
-    assert expenses.expense_totals(sessions).total == D("30.00")
+    assert expense_list.expense_totals(sessions).total == D("30.00")
     assert_rollup_consistent(book)

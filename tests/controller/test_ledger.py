@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from budget_tui.controller import categories, expenses, history
+from budget_tui.controller import categories, expense_list, expenses, history
 from budget_tui.controller.book import Book, open_book
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.imports import import_csv
@@ -86,7 +86,7 @@ def test_every_action_is_recorded_with_its_source_and_summary(sessions, book, fo
 def test_a_delete_undone_after_a_restart_brings_the_row_back(book, food):
     add(book.sessions, food.id, "45.00", "2026-11-03", "Groceries")
     start = book_state(book)
-    gone = expenses.list_expenses(book.sessions).items[0]
+    gone = expense_list.list_expenses(book.sessions).items[0]
     expenses.delete_expense(book.sessions, gone.id)
     url = book.engine.url.render_as_string(hide_password=False)
     again = open_book(url, source="tui")  # quit and reopen
@@ -95,7 +95,7 @@ def test_a_delete_undone_after_a_restart_brings_the_row_back(book, food):
         assert result.message == "Undid: delete 'Groceries' 45.00 on 2026-11-03"
         assert result.change.source == "tui" and result.change.action == "undo"
         assert book_state(again) == start
-        back = expenses.list_expenses(again.sessions).items[0]
+        back = expense_list.list_expenses(again.sessions).items[0]
         assert (back.id, back.uid) == (gone.id, gone.uid)
         assert back.version > gone.version  # a stale editor of the old row is refused
         assert_rollup_consistent(again)
@@ -117,7 +117,7 @@ def test_undo_and_redo_walk_back_and_forth_through_every_kind_of_change(book, fo
     ]
 
     def lunch():
-        return next(e for e in expenses.list_expenses(s).items if e.description != "Milk")
+        return next(e for e in expense_list.list_expenses(s).items if e.description != "Milk")
 
     states = [book_state(book)]
     for step in steps:
@@ -216,7 +216,7 @@ def test_an_import_with_an_edited_row_is_not_undone(book, food):
     ]
     import_csv(book.sessions, io.StringIO("".join(lines)))
     imported = changes(book)[-1]
-    row = expenses.list_expenses(book.sessions).items[0]
+    row = expense_list.list_expenses(book.sessions).items[0]
     expenses.update_expense(book.sessions, row.id, amount="9.99")
     before = book_state(book)
     with pytest.raises(Conflict, match=r"its expenses were changed since \(#\d+: edit 'B' 2.00"):
@@ -277,7 +277,7 @@ def test_a_restored_row_whose_id_was_taken_gets_a_new_one(book, food):
     deleted = changes(book)[-1].id
     add(s, food.id, "3.00", description="Took its id on SQLite")
     history.undo(s, deleted)
-    names = {e.description for e in expenses.list_expenses(s).items}
+    names = {e.description for e in expense_list.list_expenses(s).items}
     assert names == {"Older", "Newest", "Took its id on SQLite"}
     assert_rollup_consistent(book)
 

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import BudgetChange, ExpenseFilter
@@ -120,12 +120,12 @@ def test_upgrade_from_0001_keeps_data_and_fills_the_rollup(empty_url: str) -> No
         assert listed["Travel"].version == 3
         feb = reports.spend_by_category_report(book.sessions, Period.month(D(2026, 2, 1)))
         assert feb.total == Decimal("10000064.98")  # 19.99 + 9999999.99 + 45.00
-        page = expenses.list_expenses(book.sessions, limit=10)
+        page = expense_list.list_expenses(book.sessions, limit=10)
         assert [e.description for e in page.items] == ["Wine", "Train", "Cheese", "Bread", "Stamp"]
         # The rows already there are in the search index (SQLite's, made by 0011), or found by
         # the GIN index (PostgreSQL's, 0005).
         assert_search_index_consistent(book)
-        searched = expenses.browse_expenses(book.sessions, ExpenseFilter(text="CHEE"))
+        searched = expense_list.browse_expenses(book.sessions, ExpenseFilter(text="CHEE"))
         assert [e.description for e in searched.page.items] == ["Cheese"]
         # The upgraded book takes new work, and keeps the roll-up in step.
         expenses.create_expense(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import expenses
+from budget_tui.controller import expense_list
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.views import ExpenseFilter, ExpensePage
 
@@ -22,16 +22,18 @@ def many(sessions) -> list:
         amount = ["1.00", "2.50", "2.50", "10.00"][i % 4]
         lines.append(f"{day},Item {i:02d},{amount},{'Food' if i % 3 else 'Fun'}")
     import_csv(sessions, io.StringIO("\n".join(lines) + "\n"))
-    return list(expenses.list_expenses(sessions, limit=1000).items)
+    return list(expense_list.list_expenses(sessions, limit=1000).items)
 
 
 def walk(sessions, flt, sort: str, descending: bool, size: int) -> tuple[list, list[ExpensePage]]:
     """Read forward to the end, then back to the start; return both walks' rows, top to bottom."""
-    pages = [expenses.list_expenses(sessions, flt, sort=sort, descending=descending, limit=size)]
+    pages = [
+        expense_list.list_expenses(sessions, flt, sort=sort, descending=descending, limit=size)
+    ]
     assert pages[0].prev_cursor is None
     while pages[-1].next_cursor is not None:
         pages.append(
-            expenses.list_expenses(
+            expense_list.list_expenses(
                 sessions,
                 flt,
                 sort=sort,
@@ -45,7 +47,7 @@ def walk(sessions, flt, sort: str, descending: bool, size: int) -> tuple[list, l
     back_pages = [pages[-1]]
     while back_pages[-1].prev_cursor is not None:
         back_pages.append(
-            expenses.list_expenses(
+            expense_list.list_expenses(
                 sessions,
                 flt,
                 sort=sort,
@@ -92,18 +94,18 @@ def test_paging_inside_a_filter(sessions, many, sort) -> None:
 
 
 def test_pages_hold_the_limit_and_say_where_they_end(sessions, many) -> None:
-    first = expenses.list_expenses(sessions, limit=10)
+    first = expense_list.list_expenses(sessions, limit=10)
     assert len(first.items) == 10
     assert first.next_cursor is not None and first.prev_cursor is None
     assert (first.next_cursor.value, first.next_cursor.id) == (
         first.items[-1].occurred_on,
         first.items[-1].id,
     )
-    second = expenses.list_expenses(sessions, limit=10, after=first.next_cursor)
-    back = expenses.list_expenses(sessions, limit=10, before=second.prev_cursor)
+    second = expense_list.list_expenses(sessions, limit=10, after=first.next_cursor)
+    back = expense_list.list_expenses(sessions, limit=10, before=second.prev_cursor)
     assert back.items == first.items
 
 
 def test_empty_book_gives_an_empty_page(sessions) -> None:
-    page = expenses.list_expenses(sessions)
+    page = expense_list.list_expenses(sessions)
     assert page == ExpensePage((), None, None)

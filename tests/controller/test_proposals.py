@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses, history, proposals
+from budget_tui.controller import categories, expense_list, expenses, history, proposals
 from budget_tui.controller.book import Book
 from budget_tui.errors import Conflict, InvalidInput, NotFound
 from tests.controller.test_ledger import book_state
@@ -36,14 +36,14 @@ def test_a_proposal_changes_nothing_until_accepted(book: Book) -> None:
 
     accepted = proposals.accept_proposal(book.sessions, made.id)
     assert accepted.status == "accepted" and accepted.change_id is not None
-    (row,) = expenses.list_expenses(book.sessions).items
+    (row,) = expense_list.list_expenses(book.sessions).items
     assert (row.description, row.amount) == ("Lunch", Decimal("12.50"))
     newest = history.history_page(book.sessions).changes[0]
     assert (newest.id, newest.source) == (accepted.change_id, SOURCE)
     assert proposals.pending_count(book.sessions) == 0
 
     history.undo(book.sessions, accepted.change_id)
-    assert expenses.list_expenses(book.sessions).items == ()
+    assert expense_list.list_expenses(book.sessions).items == ()
 
 
 def test_a_bad_call_is_refused_at_once_and_stores_nothing(book: Book) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from tests.controller.conftest import assert_rollup_consistent
@@ -73,7 +73,7 @@ def test_random_edits_agree_with_a_model(book, sessions, seed: int) -> None:
 
 def check(book, sessions, model) -> None:
     assert_rollup_consistent(book)
-    rows = expenses.list_expenses(sessions, limit=1000).items
+    rows = expense_list.list_expenses(sessions, limit=1000).items
     assert {e.id: (e.category_id, e.occurred_on, e.amount) for e in rows} == model
     for period in (
         Period.month(dt.date(2026, 1, 1)),
@@ -90,5 +90,5 @@ def check(book, sessions, model) -> None:
         for c, a in inside:
             by_cat[c] = by_cat.get(c, Decimal("0")) + a
         assert {r.category_id: r.total for r in report.rows} == by_cat
-        totals = expenses.expense_totals(sessions, ExpenseFilter(period=period))
+        totals = expense_list.expense_totals(sessions, ExpenseFilter(period=period))
         assert (totals.total, totals.count) == (report.total, report.count)

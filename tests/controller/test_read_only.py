@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.book import Book, open_book
 from budget_tui.controller.export import export_csv
 from budget_tui.controller.imports import import_csv
@@ -27,7 +27,7 @@ def reader(book: Book, food) -> Iterator[Book]:
 
 def test_reads_work(reader: Book) -> None:
     assert [c.name for c in categories.list_categories(reader.sessions)] == ["Food"]
-    assert [e.description for e in expenses.list_expenses(reader.sessions).items] == ["Tea"]
+    assert [e.description for e in expense_list.list_expenses(reader.sessions).items] == ["Tea"]
     march = reports.spend_by_category_report(reader.sessions, Period.year(2026))
     assert march.count == 1
     out = io.StringIO()
@@ -50,4 +50,4 @@ def test_writes_are_refused_and_change_nothing(book: Book, reader: Book, food) -
         with pytest.raises(ConfigError, match="read-only"):
             write()
     assert [c.name for c in categories.list_categories(book.sessions)] == ["Food"]
-    assert expenses.expense_totals(book.sessions).count == 1
+    assert expense_list.expense_totals(book.sessions).count == 1

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.imports import import_csv
 from budget_tui.errors import Conflict, InvalidInput, NotFound
@@ -81,7 +81,7 @@ def test_demo_keeps_the_rollup_exact(book, sessions, food) -> None:
     # A second fill adds to the same categories; the roll-up still matches.
     fill_demo(sessions, 500, seed=8, into_existing=True)
     assert_rollup_consistent(book)
-    assert expenses.expense_totals(sessions).count == 3501
+    assert expense_list.expense_totals(sessions).count == 3501
 
 
 def test_import_with_a_bad_row_at_5000_leaves_nothing(book, sessions, food) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from budget_tui.controller import categories, expenses, history, schedules
+from budget_tui.controller import categories, expense_list, expenses, history, schedules
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.db.models import Expense
@@ -24,7 +24,7 @@ APRIL = Period.month(dt.date(2026, 4, 1))
 
 
 def entries(book) -> list[tuple[str, str, Decimal]]:
-    rows = expenses.list_expenses(book.sessions, descending=False, limit=1000).items
+    rows = expense_list.list_expenses(book.sessions, descending=False, limit=1000).items
     return [(e.occurred_on.isoformat(), e.description, e.amount) for e in rows]
 
 
@@ -70,7 +70,7 @@ def test_posting_is_one_change_per_schedule_by_the_source_schedule(book, session
 def test_a_deleted_or_undone_posting_is_never_posted_again(book, sessions, food) -> None:
     rent(sessions, food.id)
     schedules.post_due(sessions)
-    first = expenses.list_expenses(sessions, descending=False).items[0]
+    first = expense_list.list_expenses(sessions, descending=False).items[0]
     expenses.delete_expense(sessions, first.id)
     assert schedules.post_due(sessions).posted == ()
     assert len(entries(book)) == 2
@@ -264,4 +264,4 @@ def test_a_schedule_keeps_its_category_from_being_deleted(book, sessions, food, 
     with pytest.raises(Conflict) as caught:
         categories.delete_category(sessions, travel.id, move_to=food.id)
     assert "'Travel' has 1 schedule; move them" in caught.value.message
-    assert expenses.expense_totals(sessions, ExpenseFilter()).count == 0
+    assert expense_list.expense_totals(sessions, ExpenseFilter()).count == 0

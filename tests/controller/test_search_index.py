@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlalchemy import text
 
-from budget_tui.controller import bulk, categories, expenses, history, queries
+from budget_tui.controller import bulk, categories, expense_list, expenses, history, queries
 from budget_tui.controller.book import Book
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.views import ExpenseFilter
@@ -22,7 +22,7 @@ def indexed(book: Book) -> bool:
 
 
 def found(book: Book, needle: str) -> list[int]:
-    listing = expenses.browse_expenses(book.sessions, ExpenseFilter(text=needle), limit=500)
+    listing = expense_list.browse_expenses(book.sessions, ExpenseFilter(text=needle), limit=500)
     assert listing.totals.count == len(listing.page.items)
     return sorted(e.id for e in listing.page.items)
 

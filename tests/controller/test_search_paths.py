@@ -1,5 +1,5 @@
 """A search of every month reads the list in one of two ways on SQLite (through the date index
-for a common word, one pass and a sort for a rare one: ``expenses.FEW_MATCHES``). Both give the
+for a common word, one pass and a sort for a rare one: ``expense_list.FEW_MATCHES``). Both give the
 same list, in every order, with the same cursors and the same totals."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import Book
 from budget_tui.controller.views import ExpenseFilter
 
@@ -38,8 +38,8 @@ def test_both_ways_of_reading_a_search_give_the_same_list(
     flt = ExpenseFilter(text=text)
 
     def browse(few: int, around: int | None = None):
-        monkeypatch.setattr(expenses, "FEW_MATCHES", few)
-        return expenses.browse_expenses(
+        monkeypatch.setattr(expense_list, "FEW_MATCHES", few)
+        return expense_list.browse_expenses(
             sqlite_book.sessions, flt, sort=sort, descending=descending, limit=7, around=around
         )
 
@@ -49,6 +49,6 @@ def test_both_ways_of_reading_a_search_give_the_same_list(
         middle = walked.page.items[len(walked.page.items) // 2].id
         assert browse(10_000, around=middle) == browse(-1, around=middle)
     # Every row that matches, as a case-blind search of the text would find them.
-    everything = expenses.browse_expenses(sqlite_book.sessions, flt, limit=1000)
+    everything = expense_list.browse_expenses(sqlite_book.sessions, flt, limit=1000)
     assert everything.totals.count == len(everything.page.items) == walked.totals.count
     assert all(text.lower() in e.description.lower() for e in everything.page.items)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list
 from budget_tui.controller.book import Book
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.views import ExpenseFilter, ImportResult
@@ -34,7 +34,7 @@ def import_file(book: Book, path: Path, content: bytes) -> ImportResult:
 
 
 def assert_nothing_imported(book: Book, categories_before: int = 0) -> None:
-    assert expenses.expense_totals(book.sessions, ExpenseFilter()).count == 0
+    assert expense_list.expense_totals(book.sessions, ExpenseFilter()).count == 0
     assert len(categories.list_categories(book.sessions)) == categories_before
 
 
@@ -143,7 +143,7 @@ def test_a_good_file_with_bom_and_crlf_imports_every_row(book: Book, tmp_path: P
     content = (HEADER + "".join(good_rows(1000))).replace("\n", "\r\n")
     result = import_file(book, tmp_path / "in.csv", b"\xef\xbb\xbf" + content.encode())
     assert result.rows == 1000
-    assert expenses.expense_totals(book.sessions, ExpenseFilter()).count == 1000
+    assert expense_list.expense_totals(book.sessions, ExpenseFilter()).count == 1000
 
 
 # -- files without an end: memory stays bounded, the row is named ---------------------------

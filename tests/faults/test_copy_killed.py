@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget_tui.cli import main
-from budget_tui.controller import expenses, file_import, imports
+from budget_tui.controller import expense_list, file_import, imports
 from budget_tui.controller.book import Book
 from tests.faults.conftest import Admin
 
@@ -72,4 +72,4 @@ def test_a_backend_killed_during_copy_leaks_no_row(
     assert result.exit_code == 3, result.stderr  # not saved: safe to run again
     assert result.stderr.count("\n") == 1
     assert "Nothing was saved" in result.stderr
-    assert expenses.expense_totals(pg_book.sessions).count == 0
+    assert expense_list.expense_totals(pg_book.sessions).count == 0

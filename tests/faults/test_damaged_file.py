@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget_tui.cli import main
-from budget_tui.controller import expenses, reports
+from budget_tui.controller import expense_list, reports
 from budget_tui.controller.book import open_book
 from budget_tui.controller.demo import fill_demo
 from budget_tui.controller.periods import Period
@@ -74,7 +74,7 @@ def test_reading_the_damaged_pages_themselves_says_the_book_is_damaged(
         with pytest.raises(DatabaseDamaged) as err:
             page = None
             while True:  # page through every expense, newest first
-                page = expenses.list_expenses(
+                page = expense_list.list_expenses(
                     book.sessions, limit=500, after=page.next_cursor if page else None
                 )
                 if page.next_cursor is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import expenses
+from budget_tui.controller import expense_list
 from budget_tui.controller.book import Book
 from budget_tui.controller.file_import import ImportOptions, import_file
 from budget_tui.errors import DatabaseUnavailable
@@ -54,9 +54,9 @@ def test_a_retried_import_after_a_lost_connection_adds_every_row_once(
         killer.join(10)
     assert killed, "the move was never caught running; the test proved nothing"
     assert lost.value.saved is False
-    assert expenses.expense_totals(pg_book.sessions).count == 0
+    assert expense_list.expense_totals(pg_book.sessions).count == 0
     again = import_file(pg_book.sessions, path, ImportOptions(date_format="DD/MM/YYYY"))
     assert (again.new, again.duplicates) == (ROWS, 0)
     third = import_file(pg_book.sessions, path, ImportOptions(date_format="DD/MM/YYYY"))
     assert (third.new, third.duplicates) == (0, ROWS)
-    assert expenses.expense_totals(pg_book.sessions).count == ROWS
+    assert expense_list.expense_totals(pg_book.sessions).count == ROWS

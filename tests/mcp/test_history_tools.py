@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from budget_tui.controller import expenses, history
+from budget_tui.controller import expense_list, history
 from tests.mcp.conftest import Seeded, tools_for
 
 
@@ -54,9 +54,9 @@ async def test_undo_change_undoes_only_the_clients_own_changes_unless_told(seede
     assert done["message"] == "Undid: add 'Tea' 2.00 on 2026-03-15 in 'Coffee'"
     assert done["undo"]["source"] == "mcp:helper" and done["undone"]["undone"] is True
     assert told["message"] == "Undid: " + people_change.summary
-    left = {e.description for e in expenses.list_expenses(s, limit=100).items}
+    left = {e.description for e in expense_list.list_expenses(s, limit=100).items}
     assert "Tea" not in left and added["expense"]["id"] not in {
-        e.id for e in expenses.list_expenses(s, limit=100).items
+        e.id for e in expense_list.list_expenses(s, limit=100).items
     }
 
 

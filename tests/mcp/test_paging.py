@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from budget_tui.controller import expenses, history
+from budget_tui.controller import expense_list, expenses, history
 from tests.mcp.conftest import EXPENSES, Seeded, Tools, tools_for
 
 SORTS = {
@@ -52,7 +52,7 @@ async def test_cursors_list_every_expense_once_in_the_order_asked(
 async def test_rows_added_between_pages_never_repeat_or_hide_a_row(seeded: Seeded) -> None:
     """A row added before the cursor's position is not listed; one added after it is listed
     once; every row that was there from the start is listed exactly once."""
-    there = {e.id for e in expenses.list_expenses(seeded.book.sessions, limit=100).items}
+    there = {e.id for e in expense_list.list_expenses(seeded.book.sessions, limit=100).items}
     seen: list[int] = []
     async with tools_for(seeded.url) as t:
         page = await t.ok("query_expenses_by_category", category="groceries", limit=2)
@@ -78,7 +78,7 @@ async def test_rows_added_between_pages_never_repeat_or_hide_a_row(seeded: Seede
             )
     groceries = {
         e.id
-        for e in expenses.list_expenses(seeded.book.sessions, limit=100).items
+        for e in expense_list.list_expenses(seeded.book.sessions, limit=100).items
         if e.category_name == "Groceries" and e.id in there
     }
     assert len(seen) == len(set(seen))

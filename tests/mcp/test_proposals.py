@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from budget_tui.controller import expenses, history, proposals
+from budget_tui.controller import expense_list, expenses, history, proposals
 from budget_tui.controller.book import info
 from budget_tui.errors import Conflict
 from tests.controller.test_ledger import book_state
@@ -70,7 +70,7 @@ async def test_nothing_changes_until_the_person_accepts(seeded: Seeded) -> None:
 
 
 async def test_an_update_proposal_pins_the_version_it_saw(seeded: Seeded) -> None:
-    row = expenses.list_expenses(seeded.book.sessions).items[0]
+    row = expense_list.list_expenses(seeded.book.sessions).items[0]
     async with tools_for(seeded.url, allow_write="propose") as t:
         asked = await t.ok("update_expense", expense_id=row.id, amount="1.00")
         missing = await t.error("delete_expense", expense_id=999_999)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.book import info
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
@@ -47,7 +47,7 @@ def snapshot(seeded: Seeded) -> tuple:
 
 
 def butcher_id(seeded: Seeded) -> int:
-    page = expenses.list_expenses(seeded.book.sessions, ExpenseFilter(text="Butcher"), limit=1)
+    page = expense_list.list_expenses(seeded.book.sessions, ExpenseFilter(text="Butcher"), limit=1)
     return page.items[0].id
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.book import info
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
@@ -18,7 +18,7 @@ UID = "0b9f5d3e-8a6b-4a57-9c1e-2f0d6c1b7a44"
 
 
 def groceries_in_march(seeded: Seeded) -> tuple[Decimal, int]:
-    totals = expenses.expense_totals(
+    totals = expense_list.expense_totals(
         seeded.book.sessions,
         ExpenseFilter(
             period=Period.month(dt.date(2026, 3, 1)),

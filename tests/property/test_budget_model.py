@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget_tui.cli import main
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.periods import Period, add_months
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.format import money as tui_money
@@ -129,7 +129,7 @@ def test_every_view_of_a_months_budget_matches_a_model(shared_book, steps) -> No
             n: money(v) for n, (a, _, v) in want.items() if a is not None
         }
         # The Expenses screen's status line: what the month's budgets have left, of what.
-        listing = expenses.browse_expenses(s, ExpenseFilter(period=Period.month(first)))
+        listing = expense_list.browse_expenses(s, ExpenseFilter(period=Period.month(first)))
         line = status_line(
             Query(period=Period.month(first)), listing.totals, listing.categories, listing.flows
         ).plain

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from tests.property.conftest import empty
@@ -56,7 +56,7 @@ def test_income_spending_and_net_match_a_model(shared_book, entries) -> None:
                 else:
                     spending += amount
         want = (Decimal(income) / 100, Decimal(spending) / 100)
-        listing = expenses.browse_expenses(s, ExpenseFilter(period=period))
+        listing = expense_list.browse_expenses(s, ExpenseFilter(period=period))
         assert (listing.flows.income, listing.flows.spending) == want
         overview = categories.category_overview(s, period)
         assert (overview.flows.income, overview.flows.spending) == want

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget_tui.controller import categories, expenses, reports, validate
+from budget_tui.controller import categories, expense_list, expenses, reports, validate
 from budget_tui.controller.book import Book
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
@@ -243,16 +243,16 @@ def test_create_expense(
             "date": date_must_be_accepted(occurred_on),
         }
         assert not valid[err.field], err
-        assert expenses.expense_totals(s).count == 0
+        assert expense_list.expense_totals(s).count == 0
         return
     stored = expenses.get_expense(s, view.id)
     assert stored == view
-    (listed,) = expenses.list_expenses(s).items
+    (listed,) = expense_list.list_expenses(s).items
     assert listed == stored
     check_text(stored.description, description, validate.DESCRIPTION_MAX)
     check_amount(stored.amount, amount)
     check_date(stored.occurred_on, occurred_on)
-    assert expenses.expense_totals(s).total == stored.amount
+    assert expense_list.expense_totals(s).total == stored.amount
     month = reports.spend_by_category_report(s, Period.month(stored.occurred_on))
     assert month.total == stored.amount and month.count == 1
 
@@ -294,7 +294,7 @@ def test_update_expense_one_field(shared_book: Book, field: str, value: object) 
         check_date(stored.occurred_on, value)
     else:
         assert stored.category_id == food.id  # the only category there is
-    assert expenses.expense_totals(s).total == stored.amount
+    assert expense_list.expense_totals(s).total == stored.amount
 
 
 @FEWER
@@ -340,12 +340,12 @@ def test_search_finds_what_is_shown_and_odd_filters_are_refused_by_name(
     start = data.draw(st.integers(0, len(saved.description) - 1))
     needle = saved.description[start : data.draw(st.integers(start + 1, len(saved.description)))]
     if needle.strip():
-        page = expenses.list_expenses(s, ExpenseFilter(text=needle))
+        page = expense_list.list_expenses(s, ExpenseFilter(text=needle))
         # %, _ and \ are literal; case folding may or may not match, the text itself must.
         assert saved.id in [e.id for e in page.items], needle
     try:
-        expenses.list_expenses(s, ExpenseFilter(min_amount=low, max_amount=high))
-        expenses.expense_totals(s, ExpenseFilter(min_amount=low, max_amount=high))
+        expense_list.list_expenses(s, ExpenseFilter(min_amount=low, max_amount=high))
+        expense_list.expense_totals(s, ExpenseFilter(min_amount=low, max_amount=high))
     except InvalidInput as err:
         assert err.field in ("min_amount", "max_amount")
 
@@ -413,14 +413,14 @@ def test_import_one_row_of_anything(
         )
         row = int(err.message.split(":")[0].removeprefix("Row "))
         assert 2 <= row <= last, err.message
-        assert expenses.expense_totals(s).count == 0
+        assert expense_list.expense_totals(s).count == 0
         assert categories.list_categories(s) == ()
         return
     if all(not cell.strip() for cell in (day, description, amount, category)):
         assert result.rows == 0  # a blank row is skipped, as a spreadsheet's trailing rows are
         return
     assert result.rows == 1
-    (stored,) = expenses.list_expenses(s).items
+    (stored,) = expense_list.list_expenses(s).items
     check_text(stored.description, description, validate.DESCRIPTION_MAX)
     check_text(stored.category_name, category, validate.NAME_MAX)
     assert PLAIN.match(amount.strip()) and stored.amount == Decimal(amount.strip())

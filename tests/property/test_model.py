@@ -26,7 +26,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from budget_tui.controller import categories, expenses, reports
+from budget_tui.controller import categories, expense_list, expenses, reports
 from budget_tui.controller.book import Book
 from budget_tui.controller.imports import import_csv
 from budget_tui.controller.periods import Period
@@ -221,7 +221,7 @@ class BookModel(RuleBasedStateMachine):
         for name in result.categories_created:
             made = categories.get_category(self.s, name)
             self.names[made.id] = made.name
-        page = expenses.list_expenses(self.s, ExpenseFilter(text="imported"), limit=1000)
+        page = expense_list.list_expenses(self.s, ExpenseFilter(text="imported"), limit=1000)
         fresh = {e.description: e for e in page.items if e.id not in self.rows}
         for n, (day, amount, name) in enumerate(lines):
             view = fresh[f"imported {self.imported + n}"]
@@ -250,7 +250,7 @@ class BookModel(RuleBasedStateMachine):
             if total:
                 assert abs(sum(r.share for r in report.rows) - 1) <= Decimal("0.0001") * len(want)
 
-            totals = expenses.expense_totals(self.s, ExpenseFilter(period=period))
+            totals = expense_list.expense_totals(self.s, ExpenseFilter(period=period))
             assert (totals.total, totals.count) == (total, count)
 
         months = reports.spend_by_month(
@@ -288,7 +288,7 @@ class BookModel(RuleBasedStateMachine):
                     Decimal(carried) / 100,
                     None if available is None else Decimal(available) / 100,
                 ), (first, self.names[cat])
-        everything = expenses.expense_totals(self.s)  # no period: summed from the rows
+        everything = expense_list.expense_totals(self.s)  # no period: summed from the rows
         assert everything.count == len(self.rows)
         assert everything.total == sum((r["amount"] for r in self.rows.values()), ZERO)
 

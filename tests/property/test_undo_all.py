@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from budget_tui.controller import categories, expenses, history, rules
+from budget_tui.controller import categories, expense_list, expenses, history, rules
 from budget_tui.controller.book import Book
 from budget_tui.controller.file_import import ImportOptions, import_file
 from budget_tui.controller.imports import import_csv
@@ -100,7 +100,7 @@ def state(book: Book) -> tuple:
 
 def run(book: Book, step: tuple) -> None:
     s = book.sessions
-    rows = expenses.list_expenses(s, limit=1000).items
+    rows = expense_list.list_expenses(s, limit=1000).items
     cats = categories.list_categories(s)
 
     def row(i: int):

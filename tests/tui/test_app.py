@@ -273,7 +273,7 @@ async def test_a_slow_call_shows_working_in_the_header(demo_url, monkeypatch):
 
 
 async def test_the_palette_on_reports_never_offers_another_screens_actions(demo_url, db):
-    from budget_tui.controller.expenses import expense_totals
+    from budget_tui.controller.expense_list import expense_totals
     from budget_tui.tui.screens.reports import ReportsScreen
 
     before = expense_totals(db.sessions).count

@@ -7,7 +7,8 @@ from decimal import Decimal
 from textual.widgets import Input, Static
 
 from budget_tui.controller.categories import create_category, list_categories
-from budget_tui.controller.expenses import create_expense, expense_totals
+from budget_tui.controller.expense_list import expense_totals
+from budget_tui.controller.expenses import create_expense
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.screens.categories import CategoriesScreen
 from budget_tui.tui.screens.confirm import ConfirmScreen

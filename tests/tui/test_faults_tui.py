@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event
 from textual.widgets import LoadingIndicator, Static
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import Book
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.screens.categories import CategoriesScreen
@@ -463,7 +463,7 @@ def test_expense_deleted_in_another_terminal_is_not_brought_back_by_a_save(book:
             assert form.field("amount").value == "9.99"
             (message,) = errors_shown(app, "Not found")
             assert "deleted elsewhere" in message
-            assert expenses.list_expenses(book.sessions, ExpenseFilter()).items == ()
+            assert expense_list.list_expenses(book.sessions, ExpenseFilter()).items == ()
 
             await pilot.press("escape", "y", "ctrl+r")  # discard the edit: asked first
             await settle(pilot)

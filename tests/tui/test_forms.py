@@ -10,7 +10,8 @@ from decimal import Decimal
 from textual.widgets import Input, OptionList, Static
 
 from budget_tui.controller.categories import create_category, list_categories
-from budget_tui.controller.expenses import create_expense, list_expenses
+from budget_tui.controller.expense_list import list_expenses
+from budget_tui.controller.expenses import create_expense
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.screens.confirm import ConfirmScreen
 from budget_tui.tui.widgets.category_form import CategoryForm

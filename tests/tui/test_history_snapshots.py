@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import expenses, history
+from budget_tui.controller import expense_list, expenses, history
 from budget_tui.controller.book import open_book
 from budget_tui.controller.ledger import acting_as
 from tests.tui.helpers import make_app
@@ -25,7 +25,7 @@ def history_url(snapshot_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     time.tzset()
     book = open_book(snapshot_url, source="tui")
     try:
-        first = expenses.list_expenses(book.sessions, limit=3).items
+        first = expense_list.list_expenses(book.sessions, limit=3).items
         expenses.update_expense(book.sessions, first[0].id, amount="12.00")
         expenses.delete_expense(book.sessions, first[1].id)
         with acting_as("mcp:Claude Desktop"):

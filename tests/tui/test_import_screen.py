@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import categories, expenses, history, rules
+from budget_tui.controller import categories, expense_list, history, rules
 from budget_tui.controller.book import Book
 from budget_tui.tui.screens.imports import ImportScreen
 from tests.tui.helpers import make_app, notifications, ready, settle, steady_cursor, type_text
@@ -21,7 +21,7 @@ DATA = Path(__file__).parents[1] / "data" / "imports"
 
 
 def stored(book: Book) -> list[tuple[str, Decimal, str]]:
-    rows = expenses.list_expenses(book.sessions, limit=100).items
+    rows = expense_list.list_expenses(book.sessions, limit=100).items
     return sorted((r.description, r.amount, r.category_name) for r in rows)
 
 

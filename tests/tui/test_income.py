@@ -8,7 +8,7 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from budget_tui.controller.categories import create_category, list_categories
-from budget_tui.controller.expenses import list_expenses
+from budget_tui.controller.expense_list import list_expenses
 from budget_tui.tui.screens.categories import CategoriesScreen
 from budget_tui.tui.widgets.category_form import CategoryForm
 from budget_tui.tui.widgets.expense_form import ExpenseForm

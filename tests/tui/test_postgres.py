@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from budget_tui.controller.categories import create_category
-from budget_tui.controller.expenses import list_expenses
+from budget_tui.controller.expense_list import list_expenses
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.widgets.category_picker import CategoryPicker
 from tests.conftest import make_book, pg_url

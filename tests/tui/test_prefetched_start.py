@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import DataTable
 
 from budget_tui.controller import book as book_module
-from budget_tui.controller import expenses
+from budget_tui.controller import expense_list
 from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
@@ -22,7 +22,7 @@ from budget_tui.tui.screens.connecting import ConnectingScreen
 from budget_tui.tui.screens.expenses import ExpensesScreen
 from tests.tui.helpers import THEME, settle
 
-FIRST_LOAD = "budget_tui.controller.expenses:browse_this_month"
+FIRST_LOAD = "budget_tui.controller.expense_list:browse_this_month"
 FIRST_ROWS = "budget_tui.controller.first_rows:first_rows"
 
 
@@ -72,7 +72,7 @@ async def test_rows_are_painted_from_the_child_before_the_app_opens_its_own_book
         assert app.book is None  # painted from the child's answer alone
         reference = open_book(demo_url)
         try:
-            march = expenses.browse_expenses(
+            march = expense_list.browse_expenses(
                 reference.sessions, ExpenseFilter(period=Period.month(app.month.start))
             )
         finally:
@@ -129,7 +129,7 @@ def gated_first_load(sessions):
         if gate.exists():
             break
         time.sleep(0.01)
-    return expenses.browse_this_month(sessions)
+    return expense_list.browse_this_month(sessions)
 
 
 def _status(app: BudgetApp) -> str:
@@ -153,7 +153,7 @@ async def test_the_first_rows_are_painted_then_the_whole_list_takes_their_place(
         assert screen.previewing and app.book is None
         reference = open_book(demo_url)
         try:
-            march = expenses.browse_this_month(reference.sessions)
+            march = expense_list.browse_this_month(reference.sessions)
         finally:
             reference.close()
         assert [r.id for r in screen.rows] == [r.id for r in march.page.items[: len(screen.rows)]]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from textual.widgets import DataTable, Input, Static
 
-from budget_tui.controller import categories, expenses, schedules
+from budget_tui.controller import categories, expense_list, expenses, schedules
 from budget_tui.tui.screens.schedules import SchedulesScreen
 from budget_tui.tui.widgets.schedule_form import PostForm, ScheduleForm
 from tests.tui.helpers import clear_and_type, make_app, ready, settle
@@ -20,7 +20,7 @@ def text_of(app, selector: str) -> str:
 
 
 def rent_entries(db) -> list[tuple[str, Decimal]]:
-    rows = expenses.list_expenses(db.sessions, descending=False).items
+    rows = expense_list.list_expenses(db.sessions, descending=False).items
     return [(e.occurred_on.isoformat(), e.amount) for e in rows if e.description == "Rent"]
 
 
@@ -148,7 +148,7 @@ async def test_a_reminder_is_posted_with_one_key_and_a_changed_amount(empty_url,
         await settle(pilot)
         assert isinstance(app.screen, SchedulesScreen)
         assert "due" not in text_of(app, "#schedules-status")
-    posted = expenses.list_expenses(db.sessions).items
+    posted = expense_list.list_expenses(db.sessions).items
     assert [(e.description, e.amount, e.occurred_on.isoformat()) for e in posted] == [
         ("Electricity", Decimal("91.30"), "2026-03-10")
     ]

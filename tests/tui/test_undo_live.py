@@ -12,7 +12,7 @@ import time
 import pytest
 from textual.pilot import Pilot
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import Book
 from budget_tui.controller.ledger import acting_as
 from budget_tui.tui.screens.history import HistoryScreen
@@ -44,7 +44,7 @@ def descriptions(app) -> list[str]:
 
 
 def stored(book: Book) -> set[str]:
-    return {e.description for e in expenses.list_expenses(book.sessions).items}
+    return {e.description for e in expense_list.list_expenses(book.sessions).items}
 
 
 async def wait_until(pilot: Pilot, condition, seconds: float) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from budget_tui.controller.expenses import list_expenses
+from budget_tui.controller.expense_list import list_expenses
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.screens.expenses import MAX_WINDOW

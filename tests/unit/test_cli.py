@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import make_url
 
 from budget_tui.cli import main
-from budget_tui.controller import expenses, reports
+from budget_tui.controller import expense_list, reports
 from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
 from tests.conftest import make_book
@@ -94,7 +94,7 @@ def test_import_refuses_a_bad_file_whole(url: str, tmp_path) -> None:
     assert code == 1
     assert "Row 3" in err and "is not an amount" in err
     book = open_book(url)
-    assert expenses.expense_totals(book.sessions).count == 0
+    assert expense_list.expense_totals(book.sessions).count == 0
     book.close()
 
 

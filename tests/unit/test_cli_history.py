@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget_tui.cli import main
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import open_book
 from budget_tui.controller.ledger import acting_as
 from tests.conftest import make_book
@@ -33,7 +33,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def stored(url: str) -> list[tuple[str, Decimal, str]]:
     book = open_book(url)
     try:
-        rows = expenses.list_expenses(book.sessions).items
+        rows = expense_list.list_expenses(book.sessions).items
     finally:
         book.close()
     return [(e.description, e.amount, e.occurred_on.isoformat()) for e in rows]
@@ -75,7 +75,9 @@ def test_history_undo_and_redo(url: str) -> None:
     run("--db", url, "add", "45", "Groceries", "-c", "Groceries", "--date", "2026-11-03")
     book = open_book(url)
     with acting_as("mcp:Claude"):
-        expenses.delete_expense(book.sessions, expenses.list_expenses(book.sessions).items[0].id)
+        expenses.delete_expense(
+            book.sessions, expense_list.list_expenses(book.sessions).items[0].id
+        )
     book.close()
     code, out, _ = run("--db", url, "history")
     assert code == 0
@@ -104,7 +106,7 @@ def test_undo_refuses_with_exit_1_and_changes_nothing(url: str) -> None:
     assert code == 1 and err == "Error: There is no change #999.\n"
     run("--db", url, "add", "5", "Tea", "-c", "Groceries")
     book = open_book(url, source="tui")
-    tea = expenses.list_expenses(book.sessions).items[0]
+    tea = expense_list.list_expenses(book.sessions).items[0]
     expenses.update_expense(book.sessions, tea.id, amount="6")  # another terminal, later
     book.close()
     code, _, err = run("--db", url, "undo", "2")  # the CLI's add of Tea

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from budget_tui.cli import main
 from budget_tui.config import data_dir, demo_path
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import open_book
 
 
@@ -23,7 +23,7 @@ def counts(url: str) -> tuple[int, int]:
     book = open_book(url, create=False)
     try:
         listed = categories.list_categories(book.sessions)
-        return len(listed), expenses.expense_totals(book.sessions).count
+        return len(listed), expense_list.expense_totals(book.sessions).count
     finally:
         book.close()
 

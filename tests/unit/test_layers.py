@@ -16,6 +16,7 @@ def loaded_after_import(module: str) -> set[str]:
 CONTROLLER_MODULES = [
     "budget_tui.controller.categories",
     "budget_tui.controller.expenses",
+    "budget_tui.controller.expense_list",
     "budget_tui.controller.reports",
     "budget_tui.controller.imports",
     "budget_tui.controller.file_import",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_tui.controller import categories, expenses
+from budget_tui.controller import categories, expense_list, expenses
 from budget_tui.controller.book import open_book
 from budget_tui.controller.periods import Period
 from budget_tui.controller.views import ExpenseFilter
@@ -26,7 +26,7 @@ MARCH = Period.month(__import__("datetime").date(2026, 3, 15))
 
 def march_list(sessions):
     """The load the tests hand to the child (by name, as the app does)."""
-    return expenses.list_expenses(sessions, ExpenseFilter(period=MARCH))
+    return expense_list.list_expenses(sessions, ExpenseFilter(period=MARCH))
 
 
 def slow_march_list(sessions):

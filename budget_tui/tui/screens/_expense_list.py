@@ -1,7 +1,7 @@
 """The Expenses screen's list: one month's expenses (or a search of every month) as a keyset
 window, with totals, budget left and the month's scheduled entries not posted yet.
 
-A load is one controller call (``expenses.browse_expenses``): the window, the totals and the
+A load is one controller call (``expense_list.browse_expenses``): the window, the totals and the
 categories from one snapshot. The table never holds the whole month: it fetches pages itself
 (:class:`~budget_tui.tui.widgets.expense_table.ExpenseTable`) as the cursor nears either end. At
 start-up the rows read before SQLAlchemy are painted until the whole list comes.
@@ -163,7 +163,7 @@ class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self, query: Query, anchor_id: int | None) -> None:
-        from budget_tui.controller.expenses import browse_expenses
+        from budget_tui.controller.expense_list import browse_expenses
 
         listing = runner.call(
             self.app,

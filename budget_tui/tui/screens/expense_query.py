@@ -21,7 +21,7 @@ from budget_tui.tui.format import income_parts, money, period_label
 from budget_tui.tui.widgets.expense_table import Source
 
 if TYPE_CHECKING:
-    from budget_tui.controller.expenses import Sort
+    from budget_tui.controller.expense_list import Sort
 
 SORTS: tuple[tuple[Sort, bool, str], ...] = (
     ("date", True, "newest first"),

@@ -1,7 +1,7 @@
 """The expense list's table: a window of at most ``MAX_WINDOW`` rows of a keyset-paged list.
 
 It holds the rows it shows and the keyset cursors that continue them above (``prev``) and below
-(``next``). As the cursor nears either end it fetches the next page (``expenses.list_expenses``,
+(``next``). As the cursor nears either end it fetches the next page (``expense_list.list_expenses``,
 one call) in a thread worker and adds it, dropping rows from the far end.
 """
 
@@ -23,7 +23,7 @@ from budget_tui.tui.format import amount_width, money
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from budget_tui.controller.expenses import Sort
+    from budget_tui.controller.expense_list import Sort
     from budget_tui.errors import BudgetError
 
 MAX_WINDOW = 300
@@ -154,7 +154,7 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def fetch_end(self, source: Source, generation: int, *, last: bool) -> None:
         """The first page of the list, or its last (the first of the reverse order, turned)."""
-        from budget_tui.controller.expenses import list_expenses
+        from budget_tui.controller.expense_list import list_expenses
 
         descending = source.descending != last
         page = runner.call(
@@ -212,7 +212,7 @@ class ExpenseTable(runner.DatabaseWork, DataTable[object]):
         after: Cursor | None = None,
         before: Cursor | None = None,
     ) -> None:
-        from budget_tui.controller.expenses import list_expenses
+        from budget_tui.controller.expense_list import list_expenses
 
         page = runner.call(
             self.app,
