@@ -32,6 +32,7 @@ from budget_tui.controller.expense_list import _filtered
 from budget_tui.controller.imports import COLUMNS
 from budget_tui.controller.queries import expenses_t
 from budget_tui.controller.views import ExpenseFilter
+from budget_tui.db.files import not_a_folder
 from budget_tui.db.models import Category
 from budget_tui.errors import BudgetError, Conflict, InvalidInput
 
@@ -90,14 +91,18 @@ def export_csv_file(
 
     ``protected`` are files that must never be written over, whatever ``replace`` says (the
     open book, its WAL and shared-memory files). Raises InvalidInput (field ``output``) for a
-    protected path or a missing folder, Conflict when ``path`` exists and ``replace`` is False,
-    BudgetError when the file can't be written, and what :func:`export_csv` raises. On any
-    failure the file at ``path`` is as it was.
+    protected path, a missing folder or a path through a file, Conflict when ``path`` exists
+    and ``replace`` is False, BudgetError when the file can't be written, and what
+    :func:`export_csv` raises. On any failure the file at ``path`` is as it was.
     """
     target = Path(os.path.abspath(path))
     _refuse_protected(target, protected)
     folder = target.parent
     if not folder.is_dir():
+        if (words := not_a_folder(folder)) is not None:
+            raise InvalidInput(
+                "output", f"{words}; the export was not written.", hint="Check the path."
+            )
         raise InvalidInput(
             "output", f"The folder {folder} does not exist; the export was not written."
         )

@@ -101,16 +101,20 @@ def folder_problem(path: Path) -> ConfigError | None:
     folder = path.parent
     if os.path.isdir(folder):
         return None
-    if (part := _file_in(folder)) is not None:
-        return ConfigError(
-            f"{part} is a file, not a folder, so there can be no book at {path}.",
-            hint="Check the path.",
-        )
+    if (words := not_a_folder(folder)) is not None:
+        return ConfigError(f"{words}, so there can be no book at {path}.", hint="Check the path.")
     if os.path.lexists(folder) or is_data_dir(folder):
         return None  # ours to make (or something SQLite explains)
     return ConfigError(
         f"The folder {folder} does not exist.", hint="Create it first, or check the path."
     )
+
+
+def not_a_folder(folder: Path) -> str | None:
+    """What is wrong with ``folder`` when a part of it is a file ("notes.txt is a file, not a
+    folder"), in words a longer sentence goes on from; None when no part of it is a file."""
+    part = _file_in(folder)
+    return None if part is None else f"{part} is a file, not a folder"
 
 
 def _file_in(folder: Path) -> Path | None:

@@ -114,6 +114,21 @@ def test_export_into_a_missing_folder_is_a_sentence(book_path: Path, tmp_path: P
     assert not (tmp_path / "no").exists()
 
 
+def test_export_through_a_file_names_the_file_not_a_missing_folder(
+    book_path: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list")
+    target = notes / "sub" / "out.csv"
+    code, out, err = run("--db", f"sqlite:///{book_path}", "export", "-o", str(target))
+    assert code == 1
+    assert one_line(err) == (
+        f"Error: {notes} is a file, not a folder; the export was not written. Check the path."
+    )
+    assert out == ""
+    assert notes.read_text() == "shopping list"
+
+
 def test_a_failed_export_leaves_the_old_file_and_no_half_file(
     book_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
