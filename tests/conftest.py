@@ -4,8 +4,14 @@ on PostgreSQL. With TEST_DATABASE_URL set, an unreachable server fails the tests
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import textual._wait
@@ -130,10 +136,31 @@ def reset_postgres(book: Book) -> None:
         )
 
 
+_sqlite_template: Path | None = None
+
+
+def _migrated_sqlite_file() -> Path:
+    """A new book's file, migrated once per test process: each SQLite book starts as a copy of
+    it (4 ms) instead of running every migration again (40 ms, for some 800 tests)."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="budget-test-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "budget.db"
+        open_book(f"sqlite:///{path}").close()
+        # One self-contained file: fold the WAL back in before copying.
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _sqlite_template = path
+    return _sqlite_template
+
+
 def make_book(backend: str, tmp_path) -> Book:
     global _pg_ready
     if backend == "sqlite":
-        return open_book(f"sqlite:///{tmp_path / 'budget.db'}")
+        path = tmp_path / "budget.db"
+        shutil.copyfile(_migrated_sqlite_file(), path)
+        return open_book(f"sqlite:///{path}")
     url = pg_url()
     if not _pg_ready:
         # A throwaway database: start from an empty schema once, then let migrations build it.

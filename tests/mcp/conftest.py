@@ -7,17 +7,21 @@ tests use to check the database afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from budget_tui.controller import categories, expenses
 from budget_tui.controller.book import Book, open_book
-from tests.conftest import pg_url
+from tests.conftest import make_book, pg_url
 
 # (description, amount, date, category): today is fixed at 2026-03-15 by the root conftest.
 EXPENSES = [
@@ -63,10 +67,41 @@ def seed(book: Book) -> None:
         )
 
 
+_seeded_sqlite: Path | None = None
+
+
+def _seeded_sqlite_file(folder: Path) -> Path:
+    """The seeded book on SQLite, written once per test process and copied for each test (the
+    seed is fifteen saves, each waiting for the disk)."""
+    global _seeded_sqlite
+    if _seeded_sqlite is None:
+        book = make_book("sqlite", folder)
+        try:
+            seed(book)
+        finally:
+            book.close()
+        path = folder / "budget.db"
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _seeded_sqlite = path
+    return _seeded_sqlite
+
+
 @pytest.fixture
-def seeded(book: Book) -> Seeded:
-    seed(book)
-    return Seeded(book=book, url=book_url(book))
+def seeded(
+    backend: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
+    if backend == "sqlite":
+        path = tmp_path / "budget.db"
+        shutil.copyfile(_seeded_sqlite_file(tmp_path_factory.mktemp("seeded")), path)
+        book = open_book(f"sqlite:///{path}")
+    else:
+        book = make_book(backend, tmp_path)
+        seed(book)
+    try:
+        yield Seeded(book=book, url=book_url(book))
+    finally:
+        book.close()
 
 
 @asynccontextmanager
