@@ -61,3 +61,25 @@ def test_history_of_one_source(snap_compare, history_url, size) -> None:
     """f twice: only the assistant's change (mcp:Claude Desktop); the status line names it."""
     run_before = keys("f", "f", mode="history")
     assert snap_compare(make_app(history_url), terminal_size=size, run_before=run_before)
+
+
+async def test_a_long_change_is_cut_with_an_ellipsis_and_fits_the_screen(empty_url, db) -> None:
+    from textual.widgets import DataTable
+
+    from budget_tui.controller.categories import create_category
+    from tests.tui.helpers import ready, settle
+
+    long_name = "Household repairs, garden tools and the shed"
+    create_category(db.sessions, long_name)
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, "history")
+        table = app.screen.query_one("#history", DataTable)
+        line = table.render_line(1).text  # the first row, under the labels
+        assert line.rstrip().endswith("…") and "add category 'Household repairs" in line
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= 80
+        # Wider, the whole of it shows again.
+        await pilot.resize_terminal(140, 24)
+        await settle(pilot)
+        await pilot.pause()  # the table's own new size comes with the next layout
+        assert long_name in table.render_line(1).text

@@ -77,6 +77,7 @@ class HistoryScreen(RowListScreen["ChangeView"]):
         super().__init__()
         self.source: str | None = None
         self.sources: tuple[str, ...] = ()
+        self._width = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo_selected":
@@ -115,13 +116,7 @@ class HistoryScreen(RowListScreen["ChangeView"]):
         self.rows = list(message.page.changes)
         self.sources = message.page.sources
         table, empty = self.table, self.query_one("#history-empty", Static)
-        table.clear()
-        for change in self.rows:
-            summary = Text(change.summary)
-            if change.undone:
-                summary = Text.assemble(summary, (" (undone)", "italic"))
-                summary.stylize("dim")
-            table.add_row(str(change.id), when(change), change.source, summary, key=str(change.id))
+        self._fill()
         table.display = bool(self.rows)
         empty.display = not self.rows
         if not self.rows:
@@ -137,6 +132,36 @@ class HistoryScreen(RowListScreen["ChangeView"]):
             f"{shown} · f: source · u: undo the selected change · U: redo"
         )
         self.refresh_bindings()
+
+    def _fill(self) -> None:
+        """The rows, the summary taking the width the other columns leave and cut with "…"
+        past it (a long one ran off the screen's edge, cut mid-word)."""
+        table = self.table
+        keep = table.cursor_row
+        self._width = width = self.size.width  # the table spans the screen
+        id_w = max([1, *(len(str(c.id)) for c in self.rows)])
+        source_w = max([6, *(len(c.source) for c in self.rows)])
+        # Two cells of padding a column, and a cell for the scrollbar when the rows outgrow it.
+        summary_w = max(20, width - id_w - 16 - source_w - 2 * 4 - 1)
+        table.clear(columns=True)
+        for (label, key), column_w in zip(
+            self.COLUMNS, (id_w, 16, source_w, summary_w), strict=True
+        ):
+            table.add_column(label, key=key, width=column_w)
+        for change in self.rows:
+            summary = Text(change.summary, no_wrap=True, overflow="ellipsis")
+            if change.undone:
+                summary = Text.assemble(
+                    summary, (" (undone)", "italic"), no_wrap=True, overflow="ellipsis"
+                )
+                summary.stylize("dim")
+            table.add_row(str(change.id), when(change), change.source, summary, key=str(change.id))
+        if 0 < keep < len(self.rows):
+            table.move_cursor(row=keep, animate=False)
+
+    def on_resize(self) -> None:
+        if self.rows and self.size.width != self._width:
+            self._fill()
 
     @on(DataTable.RowHighlighted, "#history")
     def _highlighted(self) -> None:
