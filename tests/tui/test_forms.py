@@ -330,3 +330,60 @@ async def test_tab_goes_round_the_fields_and_nothing_else(empty_url, db):
             await settle(pilot)
         fields = ["description-input", "amount-input", "date-input", "category-input"]
         assert visited == fields * 2
+
+
+def burst(app, keys: str) -> None:
+    """Keys as a paste or a typist on a slow link sends them: all read at once, none waiting
+    for the one before to be handled (Pilot's press waits after every key)."""
+    from textual import events
+
+    for key in keys:
+        if key == "\t":
+            app.post_message(events.Key("tab", None))
+        elif key == "\x19":
+            app.post_message(events.Key("shift+tab", None))
+        else:
+            app.post_message(events.Key(key, key))
+
+
+async def test_fields_typed_in_one_burst_land_in_their_fields(empty_url, db):
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, "categories")
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CategoryForm)
+        burst(app, "Gifts\t120")
+        await settle(pilot)
+        assert form.query_one("#name-input", Input).value == "Gifts"
+        assert form.query_one("#budget-input", Input).value == "120"
+        burst(app, "\x19")  # and back
+        await settle(pilot)
+        assert app.focused is form.query_one("#name-input", Input)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert {c.name: c.monthly_budget for c in list_categories(db.sessions)} == {
+        "Gifts": Decimal("120.00")
+    }
+
+
+async def test_an_expense_typed_in_one_burst_is_saved_as_typed(empty_url, db):
+    create_category(db.sessions, "Groceries")
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ExpenseForm)
+        burst(app, "Market run\t23.45\t")
+        await settle(pilot)
+        app.focused.value = ""  # the date field, filled with today
+        burst(app, "2026-03-14\tgro")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    saved = list_expenses(db.sessions, ExpenseFilter(), limit=10).items
+    assert [(e.description, e.amount, str(e.occurred_on), e.category_name) for e in saved] == [
+        ("Market run", Decimal("23.45"), "2026-03-14", "Groceries")
+    ]

@@ -21,7 +21,7 @@ from budget_tui.errors import BudgetError, Conflict, InvalidInput
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.field import Field
-from budget_tui.tui.widgets.form_guard import FormGuard
+from budget_tui.tui.widgets.form_guard import FIELD_KEYS, FormGuard
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -58,6 +58,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
             tooltip="Close without saving (asks first if something was typed)",
         ),
         Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save the category", show=False),
+        *FIELD_KEYS,
     ]
 
     TITLES: ClassVar[dict[str, str]] = {

@@ -27,7 +27,7 @@ from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.category_choice import CategoryChoice, resolve_category
 from budget_tui.tui.widgets.field import Field
-from budget_tui.tui.widgets.form_guard import FormGuard
+from budget_tui.tui.widgets.form_guard import FIELD_KEYS, FormGuard
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -51,6 +51,7 @@ class ExpenseForm(FormGuard, runner.DatabaseWork, ModalScreen["ExpenseView | Non
             tooltip="Close without saving (asks first if something was typed)",
         ),
         Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save the expense", show=False),
+        *FIELD_KEYS,
     ]
 
     def __init__(

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.binding import Binding, BindingType
 
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.field import Field
@@ -19,6 +20,31 @@ if TYPE_CHECKING:
     _Base = ModalScreen[Any]
 else:
     _Base = object
+
+# Tab and Shift+Tab move between a form's fields before the next key is handed on. Textual hands
+# each key to the widget focused when the key arrives, so in keys that come in one burst (pasted,
+# or typed ahead over a slow link) the text after a Tab went into the field before it. As
+# priority bindings, the app acts on them first, as it reads them.
+FIELD_KEYS: list[BindingType] = [
+    Binding(
+        "tab",
+        "app.focus_next",
+        "Next field",
+        id="next-field",
+        tooltip="Move to the next field",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "shift+tab",
+        "app.focus_previous",
+        "Previous field",
+        id="previous-field",
+        tooltip="Move to the previous field",
+        show=False,
+        priority=True,
+    ),
+]
 
 
 class FormGuard(_Base):

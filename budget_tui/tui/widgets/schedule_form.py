@@ -30,7 +30,7 @@ from budget_tui.tui.format import money
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.category_choice import CategoryChoice, resolve_category
 from budget_tui.tui.widgets.field import Field
-from budget_tui.tui.widgets.form_guard import FormGuard
+from budget_tui.tui.widgets.form_guard import FIELD_KEYS, FormGuard
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -48,6 +48,7 @@ _SAVE_KEYS: list[BindingType] = [
         tooltip="Close without saving (asks first if something was typed)",
     ),
     Binding("ctrl+s", "save", "Save", id="save-ctrl", tooltip="Save", show=False),
+    *FIELD_KEYS,
 ]
 
 
