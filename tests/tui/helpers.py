@@ -83,3 +83,17 @@ async def steady_cursor(pilot: Pilot) -> None:
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
+
+
+def burst(app, keys: str) -> None:
+    """Keys as a paste or a typist on a slow link sends them: all read at once, none waiting
+    for the one before to be handled (Pilot's press waits after every key)."""
+    from textual import events
+
+    for key in keys:
+        if key == "\t":
+            app.post_message(events.Key("tab", None))
+        elif key == "\x19":
+            app.post_message(events.Key("shift+tab", None))
+        else:
+            app.post_message(events.Key(key, key))

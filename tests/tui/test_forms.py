@@ -16,7 +16,7 @@ from budget_tui.controller.views import ExpenseFilter
 from budget_tui.tui.screens.confirm import ConfirmScreen
 from budget_tui.tui.widgets.category_form import CategoryForm
 from budget_tui.tui.widgets.expense_form import ExpenseForm
-from tests.tui.helpers import make_app, notifications, ready, settle, type_text
+from tests.tui.helpers import burst, make_app, notifications, ready, settle, type_text
 
 
 def descriptions(book) -> list[str]:
@@ -330,20 +330,6 @@ async def test_tab_goes_round_the_fields_and_nothing_else(empty_url, db):
             await settle(pilot)
         fields = ["description-input", "amount-input", "date-input", "category-input"]
         assert visited == fields * 2
-
-
-def burst(app, keys: str) -> None:
-    """Keys as a paste or a typist on a slow link sends them: all read at once, none waiting
-    for the one before to be handled (Pilot's press waits after every key)."""
-    from textual import events
-
-    for key in keys:
-        if key == "\t":
-            app.post_message(events.Key("tab", None))
-        elif key == "\x19":
-            app.post_message(events.Key("shift+tab", None))
-        else:
-            app.post_message(events.Key(key, key))
 
 
 async def test_fields_typed_in_one_burst_land_in_their_fields(empty_url, db):

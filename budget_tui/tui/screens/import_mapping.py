@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from budget_tui.tui.widgets.app_footer import AppFooter
+from budget_tui.tui.widgets.form_guard import FIELD_KEYS
 
 ROLES = (
     ("date", "Date"),
@@ -34,6 +35,7 @@ class MappingForm(ModalScreen[tuple[str, str | None] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close, keeping the mapping"),
+        *FIELD_KEYS,
     ]
 
     def __init__(self, header: tuple[str, ...], mapping_json: str, profile: str | None) -> None:

@@ -21,6 +21,7 @@ from budget_tui.errors import BudgetError
 from budget_tui.tui import runner
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
+from budget_tui.tui.widgets.form_guard import FIELD_KEYS
 
 if TYPE_CHECKING:
     from budget_tui.controller.import_views import RuleView
@@ -41,6 +42,7 @@ class RuleForm(ModalScreen[RuleDraft | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without adding"),
+        *FIELD_KEYS,
     ]
 
     def compose(self) -> ComposeResult:
