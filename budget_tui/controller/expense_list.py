@@ -2,7 +2,7 @@
 shows. Each public function is one transaction.
 
 Every read takes an :class:`~budget_tui.controller.views.ExpenseFilter` and narrows the rows the
-same way (:func:`_filtered`). Pages are read by keyset on (date, id) or (amount, id), never by
+same way (:func:`filtered`). Pages are read by keyset on (date, id) or (amount, id), never by
 offset; a search of every month picks its path by how many rows match (:data:`FEW_MATCHES`).
 Saving, editing, moving and deleting an expense are :mod:`budget_tui.controller.expenses`.
 """
@@ -50,7 +50,7 @@ Sort = Literal["date", "amount"]
 MAX_PAGE = 1000
 
 
-def _filtered(session: Session, stmt: Select, flt: ExpenseFilter, *, index: bool = True) -> Select:
+def filtered(session: Session, stmt: Select, flt: ExpenseFilter, *, index: bool = True) -> Select:
     """``stmt`` narrowed to the expenses ``flt`` selects. With ``index``, a search of every month
     on SQLite starts from the trigram index of descriptions where the book has it: the same
     rows, found without reading every row. (A list of a common word's matches in date order is
@@ -147,7 +147,7 @@ def _page(
         raise InvalidInput("limit", f"A page holds 1 to {MAX_PAGE} rows.")
     c = expenses_t.c
     key = c.occurred_on if sort == "date" else c.amount
-    stmt = _filtered(session, view_rows(), flt, index=scan)
+    stmt = filtered(session, view_rows(), flt, index=scan)
     backwards = before is not None
     # Reading backwards walks the same order in reverse, then flips the page.
     walk_desc = descending != backwards
@@ -205,7 +205,7 @@ def _totals(
         return Totals(
             from_cents(sum(v[0] for v in spend.values())), sum(v[1] for v in spend.values())
         )
-    stmt = _filtered(session, select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
+    stmt = filtered(session, select(cents(func.sum(expenses_t.c.amount)), func.count()), flt)
     total, count = cast("tuple[int | None, int | None]", session.execute(stmt).one())
     return Totals(from_cents(total), int(count or 0))
 
@@ -214,7 +214,7 @@ def _anchor(session: Session, flt: ExpenseFilter, sort: Sort, expense_id: int) -
     """The cursor of expense ``expense_id`` as it is now, or None if the filter doesn't show it."""
     c = expenses_t.c
     key = c.occurred_on if sort == "date" else c.amount
-    stmt = _filtered(session, select(key).select_from(expenses_t), flt).where(c.id == expense_id)
+    stmt = filtered(session, select(key).select_from(expenses_t), flt).where(c.id == expense_id)
     value = session.execute(stmt).scalar_one_or_none()
     return None if value is None else Cursor(value, expense_id)
 

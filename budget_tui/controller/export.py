@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from budget_tui.controller._tx import Sessions, read_action
-from budget_tui.controller.expense_list import _filtered
+from budget_tui.controller.expense_list import filtered
 from budget_tui.controller.imports import COLUMNS
 from budget_tui.controller.queries import expenses_t
 from budget_tui.controller.views import ExpenseFilter
@@ -56,7 +56,7 @@ def export_csv(session: Session, out: IO[str], flt: ExpenseFilter | None = None)
     Raises BudgetError when ``out`` can't be written, DatabaseUnavailable when the database fails.
     """
     c = expenses_t.c
-    stmt = _filtered(
+    stmt = filtered(
         session,
         select(c.occurred_on, c.description, c.amount, Category.name).join(
             Category, Category.id == c.category_id
