@@ -6,12 +6,7 @@ palette and F1 list them with their tooltips.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.binding import Binding, BindingType
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
 
 APP_BINDINGS: list[BindingType] = [
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit budget-tui"),
@@ -130,16 +125,3 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
     ),
 ]
-
-
-class RowActions:
-    """For a screen whose row actions are dimmed in its footer while it lists no row (its
-    ``check_action`` says so). The footer is rebuilt only when that changes: a rebuild makes and
-    styles every key in it again, a tenth of a month step."""
-
-    _rows_listed: bool | None = None
-
-    def rows_listed(self, rows: bool) -> None:
-        if rows != self._rows_listed:
-            self._rows_listed = rows
-            cast("Screen[object]", self).refresh_bindings()

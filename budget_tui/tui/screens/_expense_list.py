@@ -23,7 +23,6 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryView, ExpenseListing, ExpensePage, Flows
 from budget_tui.tui import runner
 from budget_tui.tui.format import period_label
-from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens.expense_query import Query, empty_message, status_line, upcoming_lines
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from budget_tui.controller.views import ExpenseView
 
 
-class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
+class ExpenseListScreen(runner.DatabaseWork, Screen[None]):
     """What the Expenses screen lists, and reading it (``ExpensesScreen`` adds what its keys do).
     Follows ``app.month``; reloads whenever it is shown again."""
 
@@ -125,7 +124,7 @@ class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
         self.query_one("#expenses-empty", Static).display = False
         self.table.display = True
         self.table.show(self.query_state.source, page)
-        self.rows_listed(True)
+        self.refresh_bindings()  # the row keys dim while no row is listed
         self.query_one("#expenses-status", Static).update(
             Content.assemble((period_label(self.query_state.period), "bold"), " · counting…")
         )
@@ -200,7 +199,7 @@ class ExpenseListScreen(runner.DatabaseWork, RowActions, Screen[None]):
         self.query_one("#expenses-status", Static).update(
             status_line(message.query, listing.totals, self.categories, listing.flows)
         )
-        self.rows_listed(bool(page.items))
+        self.refresh_bindings()  # the row keys dim while no row is listed
         self.call_after_refresh(self.app.first_rows_painted)  # type: ignore[attr-defined]
         self.flows = listing.flows
         # The month's scheduled entries not posted yet (read in the same snapshot).

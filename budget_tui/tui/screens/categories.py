@@ -18,14 +18,13 @@ from budget_tui.controller.periods import Period
 from budget_tui.controller.views import CategoryOverview, CategoryUsage, CategoryView
 from budget_tui.tui import runner
 from budget_tui.tui.format import income_parts, money, period_label, spent_parts
-from budget_tui.tui.keys import RowActions
 from budget_tui.tui.screens._month import MONTH_BINDINGS, MonthSteps
 from budget_tui.tui.widgets.app_footer import AppFooter
 from budget_tui.tui.widgets.app_header import AppHeader
 from budget_tui.tui.widgets.category_table import CategoryTable
 
 
-class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]):
+class CategoriesScreen(runner.DatabaseWork, MonthSteps, Screen[None]):
     """Follows ``app.month``; reloads whenever it is shown again. A load is one controller call
     (``categories.category_overview``)."""
 
@@ -166,7 +165,7 @@ class CategoriesScreen(runner.DatabaseWork, MonthSteps, RowActions, Screen[None]
         self.rows = list(message.overview.categories)
         index = next((i for i, c in enumerate(self.rows) if c.id == message.select_id), 0)
         self._render_rows(index)
-        self.rows_listed(bool(self.rows))
+        self.refresh_bindings()  # the row keys dim while no row is listed
 
     def _render_rows(self, index: int | None = None) -> None:
         table = self.table
