@@ -83,7 +83,7 @@ def _ensure_unique(session: Session, name: str, *, except_id: int | None = None)
         stmt = stmt.where(Category.id != except_id)
     existing = session.scalars(stmt).first()
     if existing is not None:
-        raise Conflict(f"A category named {existing!r} already exists.")
+        raise Conflict(validate.name_taken(existing))
 
 
 def ensure_unique(session: Session, name: str) -> None:

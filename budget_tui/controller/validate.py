@@ -65,6 +65,12 @@ def category_name(value: object, field: str = "name") -> str:
     return name
 
 
+def name_taken(existing: str) -> str:
+    """What a person is told when a category of the name (in any case) exists already: the
+    database's refusal and the form's own check say it alike."""
+    return f"A category named {existing!r} already exists."
+
+
 def name_key(name: str) -> str:
     """The form in which two names are compared: "Food", "FOOD" and "food" are one name.
 

@@ -179,7 +179,7 @@ class CategoryForm(FormGuard, runner.DatabaseWork, ModalScreen["CategoryView | N
         if "name" in fields and "name" not in errors:
             key = validate.name_key(validate.category_name(fields["name"]))
             if (taken := self.taken.get(key)) is not None:
-                errors["name"] = f"A category named {taken!r} already exists."
+                errors["name"] = validate.name_taken(taken)
         if self.show_errors(("name", "budget"), errors):
             return
         ticked = {box.id: box.value for box in self.query(Checkbox)}
