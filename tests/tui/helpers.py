@@ -30,12 +30,17 @@ def _busy(app) -> list:
 
 async def settle(pilot: Pilot) -> None:
     """Wait until no worker runs and every result has been shown (results may start more work),
-    and until what moves on the screen (a field scrolled into view) has come to rest."""
+    until what moves on the screen (a field scrolled into view) has come to rest, and until the
+    screen is laid out again after a change of mode (Textual holds it back for 50 ms)."""
     app = pilot.app
     for _ in range(200):
         await pilot.pause()
         if not _busy(app):
             await app.animator.wait_until_complete()
+            for _ in range(100):
+                if not app._batch_count:
+                    break
+                await pilot.pause(0.01)
             await pilot.pause()
             if not _busy(app):
                 return
