@@ -460,12 +460,38 @@ async def test_a_lost_database_is_a_message_and_the_screen_keeps_working(
         assert not screen.query("#panels > .-stale")
 
 
+async def test_the_panels_keep_their_place_whether_or_not_money_came_in(
+    demo_url: str, demo_book: Book
+) -> None:
+    """March has no salary yet (it comes on the 25th), February has: the summary's income line is
+    there in both, so p from one to the other moves no panel."""
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        panels = screen.query_one("#panels")
+        where = (panels.region, [p.region for p in panels.children])
+        spending, income = summary_text(screen).split("\n")
+        assert spending.startswith("March 2026 (so far)")
+        march = reports.report(demo_book.sessions, screen.period, today=TODAY).summary.flows
+        assert march.income == 0
+        assert income == f"income $0.00 · net {format_money(march.net)}"
+
+        await press(pilot, "p")
+        spending, income = summary_text(screen).split("\n")
+        assert spending.startswith("February 2026")
+        february = reports.report(demo_book.sessions, screen.period, today=TODAY).summary.flows
+        assert february.income > 0
+        assert income.startswith(f"income {format_money(february.income)} · net ")
+        assert (panels.region, [p.region for p in panels.children]) == where
+
+
 async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
     app = make_app(empty_url)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_reports(pilot)
         assert summary_text(screen) == (
-            "March 2026 (so far)  $0.00 spent · 0 expenses · $0.00 a day (15 days)"
+            "March 2026 (so far)  $0.00 spent · 0 expenses · $0.00 a day (15 days)\n"
+            "income $0.00 · net $0.00"
         )
         assert table_rows(screen, "#by-category", 1) == [("No expenses in this period.",)]
         assert table_rows(screen, "#largest", 1) == [("No expenses in this period.",)]
