@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.strip import Strip
 
 from budget_tui.controller.periods import Period, add_months
 from budget_tui.controller.views import MonthSpend
@@ -30,11 +30,18 @@ class ChartApp(App[None]):
         yield MonthBars(id="chart")
 
 
-def style_colour(text: Text, offset: int) -> str | None:
-    for span in text.spans:
-        if span.start <= offset < span.end and not isinstance(span.style, str):
-            color = span.style.color
+def drawn(chart: MonthBars) -> list[Strip]:
+    """The chart's lines as Textual paints them."""
+    return [chart.render_line(y) for y in range(chart.size.height)]
+
+
+def style_colour(line: Strip, x: int) -> str | None:
+    """The colour of the cell ``x`` cells into ``line``."""
+    for segment in line:
+        if x < segment.cell_length:
+            color = segment.style.color if segment.style else None
             return None if color is None else Color.from_rich_color(color).hex
+        x -= segment.cell_length
     return None
 
 
@@ -45,9 +52,12 @@ async def test_bars_rise_with_the_totals_and_the_period_is_highlighted() -> None
         data = months(0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500)
         chart.set_months(data, Period(dt.date(2026, 1, 1), dt.date(2026, 4, 1)))
         await pilot.pause()
-        text = chart.render()
-        lines = text.plain.split("\n")
+        strips = drawn(chart)
+        lines = [strip.text for strip in strips]
         assert len(lines) == 10  # 8 rows of bars, the month names, the years
+        assert all(
+            strip.cell_length == chart.size.width == 62 for strip in strips
+        )  # 64 less padding
         assert lines[0].startswith("$1.5K ")  # the scale's top is a round number
         assert lines[7].startswith("   $0 ")
         assert lines[8].split() == [
@@ -80,10 +90,10 @@ async def test_bars_rise_with_the_totals_and_the_period_is_highlighted() -> None
         # January to March are inside the period: accent colour; the rest are primary.
         accent = Color.parse(app.theme_variables["accent"]).hex
         primary = Color.parse(app.theme_variables["primary"]).hex
-        bottom = sum(len(line) + 1 for line in lines[:7])
-        assert style_colour(text, bottom + axis + 11 * column) == accent
-        assert style_colour(text, bottom + axis + 9 * column) == accent
-        assert style_colour(text, bottom + axis + 8 * column) == primary
+        bottom = strips[7]
+        assert style_colour(bottom, axis + 11 * column) == accent
+        assert style_colour(bottom, axis + 9 * column) == accent
+        assert style_colour(bottom, axis + 8 * column) == primary
 
         # The cursor starts on the period's last month; Left moves it back.
         assert chart.border_subtitle == "Mar 2026: $1,500.00 spent · 1 expense"
@@ -94,10 +104,45 @@ async def test_bars_rise_with_the_totals_and_the_period_is_highlighted() -> None
         assert chart.border_subtitle == "Apr 2025: $0.00 spent · 0 expenses"
 
 
+async def test_the_chart_is_drawn_again_for_its_cursor_and_a_new_theme() -> None:
+    """Its lines are kept between paints: moving the cursor, or another theme, draws them anew."""
+    app = ChartApp()
+    async with app.run_test(size=(70, 12)) as pilot:
+        chart = app.query_one(MonthBars)
+        chart.set_months(months(*range(100, 1300, 100)), Period.month(dt.date(2026, 3, 1)))
+        await pilot.pause()
+        names = drawn(chart)[8]
+        march, february = names.text.index("Mar"), names.text.index("Feb")
+        assert style_colour(names, march) == _hex(chart, "month-bars--cursor")
+        assert style_colour(names, february) == _hex(chart, "month-bars--label")
+
+        chart.focus()
+        await pilot.press("left")
+        names = drawn(chart)[8]
+        assert style_colour(names, february) == _hex(chart, "month-bars--cursor")
+        assert style_colour(names, march) == _hex(chart, "month-bars--label")
+
+        accent = style_colour(drawn(chart)[7], len("$1.2K ") + 11 * 4)
+        assert accent == Color.parse(app.theme_variables["accent"]).hex
+        app.theme = "nord"
+        await pilot.pause()
+        assert Color.parse(app.theme_variables["accent"]).hex != accent
+        assert style_colour(drawn(chart)[7], len("$1.2K ") + 11 * 4) == (
+            Color.parse(app.theme_variables["accent"]).hex
+        )
+
+
+def _hex(chart: MonthBars, component: str) -> str:
+    color = chart.get_component_rich_style(component).color
+    assert color is not None
+    return Color.from_rich_color(color).hex
+
+
 async def test_nothing_spent_says_so() -> None:
     app = ChartApp()
     async with app.run_test(size=(70, 12)) as pilot:
         chart = app.query_one(MonthBars)
         chart.set_months(months(*[0] * 12))
         await pilot.pause()
-        assert chart.render().plain == "Nothing spent in these months."
+        lines = [strip.text.rstrip() for strip in drawn(chart)]
+        assert lines == ["Nothing spent in these months.", *[""] * 9]
