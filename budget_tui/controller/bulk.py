@@ -48,6 +48,9 @@ from budget_tui.controller.queries import expenses_t
 
 # Below this many rows the indexes stay: rebuilding them would cost more than keeping them.
 DEFER_INDEXES_FROM = 100_000
+# PostgreSQL: a load of at least this many rows (and a tenth of the table) refreshes the planner's
+# statistics (:func:`_pg_analyze_after`); ANALYZE reads a sample of some 30,000 rows, 0.1-0.3 s.
+ANALYZE_FROM = 10_000
 # Rows moved from the staging table into expenses per statement: each statement stays well
 # inside the per-round-trip deadline whatever the file's size.
 MOVE_CHUNK = 200_000
@@ -213,6 +216,19 @@ def _pg_merge_gin(raw: _Raw) -> None:
     )
 
 
+def _pg_analyze_after(raw: _Raw, added: int) -> None:
+    """Refresh the planner's statistics of ``expenses`` when a load of ``added`` rows grew it by a
+    tenth or more of what they last counted (and by ``ANALYZE_FROM`` rows at least): autovacuum's
+    own rule, applied at once, and on a server that runs without autovacuum too. Until then the
+    planner goes by the table as it was: after a first load, by no statistics at all, it guessed
+    a few hundred matches for a word found in 29,000 rows and sorted every match to list the
+    newest 100 (45 ms instead of 3). Inside the load's transaction: readers and writers of
+    single rows don't wait for it, and a failed load rolls it back with the rows."""
+    counted = raw.scalar("SELECT reltuples FROM pg_class WHERE oid = 'expenses'::regclass")
+    if added >= max(ANALYZE_FROM, float(counted or 0) / 10):  # -1: never counted
+        raw.execute("ANALYZE expenses")
+
+
 class BulkWriter:
     """Appends rows of ``columns`` to ``expenses`` through the session's own connection.
 
@@ -252,6 +268,8 @@ class BulkWriter:
                     raw.execute(statement, params)
                 if self._gin:
                     _pg_merge_gin(raw)
+                if self.dialect == "postgresql":
+                    _pg_analyze_after(raw, self.expected)
                 if self._cache_raised:
                     raw.execute(SQLITE_DEFAULT_CACHE)
             elif self._cache_raised:
@@ -482,6 +500,7 @@ class ImportStage:
             )
             if large:
                 _pg_merge_gin(raw)
+            _pg_analyze_after(raw, added)
             return added
         raw.execute(_SQLITE_DUPLICATES)
         restore: list[tuple[str, Any]] = []

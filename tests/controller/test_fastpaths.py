@@ -280,3 +280,46 @@ def test_the_demos_budgets_hold_in_any_month_it_is_made(book: Book, today: dt.da
         (first, Decimal("200.00"), True)
     ]
     assert categories.get_category(book.sessions, "Salary").is_income
+
+
+def _analyzed(book: Book) -> int:
+    """How many times PostgreSQL has analyzed ``expenses`` (read afresh, not from this session's
+    snapshot of the statistics)."""
+    with book.engine.connect() as conn:
+        conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+        return int(
+            conn.execute(
+                text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'expenses'")
+            ).scalar_one()
+        )
+
+
+@pytest.mark.postgres
+def test_a_large_load_refreshes_the_planners_statistics(
+    pg_book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load that grows the table by a tenth or more analyzes it in its transaction (the server
+    may run without autovacuum; the one here does); a small one into a large table does not."""
+    book = pg_book
+    with book.engine.begin() as conn:
+        for table in ("proposals", "archived_expenses", "changes", "monthly_totals", "expenses"):
+            conn.execute(text(f"DELETE FROM {table}"))
+        # Only the loads below may analyze the table while this test runs, and they start from
+        # statistics that count no row.
+        conn.execute(text("ALTER TABLE expenses SET (autovacuum_enabled = false)"))
+        conn.execute(text("ANALYZE expenses"))
+    monkeypatch.setattr(bulk, "ANALYZE_FROM", 1000)
+    try:
+        count = _analyzed(book)
+        fill_demo(book.sessions, 3000, seed=5, today=TODAY, into_existing=True)
+        assert _analyzed(book) == count + 1
+        assert import_csv(book.sessions, io.StringIO(make_csv(1500, 1), newline="")).rows == 1500
+        assert _analyzed(book) == count + 2  # 1,500 rows on 3,000: over a tenth
+        assert import_csv(book.sessions, io.StringIO(make_csv(200, 2), newline="")).rows == 200
+        assert _analyzed(book) == count + 2  # under ANALYZE_FROM
+        monkeypatch.setattr(bulk, "ANALYZE_FROM", 100)
+        assert import_csv(book.sessions, io.StringIO(make_csv(300, 3), newline="")).rows == 300
+        assert _analyzed(book) == count + 2  # 300 rows on the 4,500 counted: under a tenth
+    finally:
+        with book.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE expenses RESET (autovacuum_enabled)"))
