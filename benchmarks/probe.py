@@ -2,7 +2,9 @@
 
 ``probe.py keys URL``  key -> screen updated, driven through Textual's pilot: each figure is the
 time from the key press until every worker the key started has finished and the screen has
-refreshed. A screen or key the app doesn't have (yet) gives ``null`` ("n/a" in the table).
+refreshed. A screen or key the app doesn't have (yet) gives ``null`` ("n/a" in the table). Then
+PageDown held through 10,000 rows of the month, and whether the cursor landed where the presses
+put it.
 
 ``probe.py floor-keys``  the same keys on ``floor_keys.py``, a bare Textual app doing the same
 visible work: the floor each key is compared with.
@@ -31,6 +33,7 @@ PRESETS = (
 )
 SIZE = (120, 40)
 SCROLL_ROWS = 1000
+HELD_ROWS = 10_000  # PageDown held down (no wait between presses) through this many rows
 STEP_TIMEOUT_S = 90
 
 
@@ -171,7 +174,7 @@ async def keys_on(app: Any) -> dict[str, Any]:
             log(f"reports_this_year: {out.get('reports_this_year')}")
             await pilot.press("1")
             await _settle(app, pilot)
-            for name, probe in (("scroll", _scroll), ("filter", _filter)):
+            for name, probe in (("scroll", _scroll), ("filter", _filter), ("held", _held)):
                 try:
                     out.update(await asyncio.wait_for(probe(app, pilot), STEP_TIMEOUT_S))
                 except TimeoutError:
@@ -232,6 +235,48 @@ async def _filter(app: Any, pilot: Any) -> dict[str, Any]:
         await pilot.press("escape")
         await _settle(app, pilot)
     return {"filter": _summary(samples)}
+
+
+async def _held(app: Any, pilot: Any) -> dict[str, Any]:
+    """PageDown held through ``HELD_ROWS`` rows of the month: every press made without waiting
+    for the pages it needs, then where the cursor landed compared with the row the presses put
+    it on (read from the controller). Only budget-tui has a book to read that row from."""
+    if getattr(app, "book", None) is None:
+        return {}
+    from budget_tui.controller.expense_list import list_expenses
+    from budget_tui.controller.views import ExpenseFilter
+
+    screen = app.screen
+    table = screen.table
+    table.focus()
+    await _settle(app, pilot)
+    start = screen.current
+    step = table._page_rows()
+    presses = -(-HELD_ROWS // step)
+    ids: list[int] = []
+    after = None
+    listing = ExpenseFilter(period=app.month)
+    while True:
+        page = list_expenses(app.book.sessions, listing, after=after, limit=1000)
+        ids += [e.id for e in page.items]
+        if page.next_cursor is None or len(ids) > ids.index(start.id) + presses * step:
+            break
+        after = page.next_cursor
+    expected = ids[min(len(ids) - 1, ids.index(start.id) + presses * step)]
+    started = time.perf_counter()
+    for _ in range(presses):
+        await pilot.press("pagedown")
+    await _settle(app, pilot)
+    total = time.perf_counter() - started
+    landed = screen.current
+    return {
+        "held_pagedown": {
+            "rows": presses * step,
+            "presses": presses,
+            "total_ms": total * 1000,
+            "landed_on_expected_row": landed is not None and landed.id == expected,
+        }
+    }
 
 
 def _no_flush(book: Any) -> None:

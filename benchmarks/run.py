@@ -357,6 +357,15 @@ def table(results: list[dict[str, Any]]) -> str:
             else "n/a"
         ),
     )
+    add(
+        "PageDown held through 10,000 rows: landed right, s",
+        lambda r: (
+            f"{'yes' if r['keys']['held_pagedown']['landed_on_expected_row'] else 'NO'}, "
+            f"{r['keys']['held_pagedown']['total_ms'] / 1000:.1f}"
+            if r["keys"].get("held_pagedown")
+            else "n/a"
+        ),
+    )
     for key, label in (
         ("list_expenses_month", "  sql: month's first page, ms"),
         ("expense_totals_month", "  sql: month's totals, ms"),
