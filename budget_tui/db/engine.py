@@ -223,8 +223,6 @@ def _ensure_folder(path: Path) -> None:
     # Imported here: files imports this module (parse_url).
     from budget_tui.db.files import folder_problem
 
-    if os.path.isdir(path.parent):
-        return
     if (problem := folder_problem(path)) is not None:
         raise problem
     try:

@@ -334,11 +334,18 @@ class MonthBars(Widget, can_focus=True):
     def _rows(self, width: int, height: int) -> list[list[tuple[str, Style | None]]]:
         """The chart's lines, each a list of (text, component style) pieces."""
         if not self.months or width < 4 or height < 2:
-            return [[("No months to show.", self._component("month-bars--label"))]]
+            return [[("No months to show.", self.get_component_rich_style("month-bars--label"))]]
         values = [float(m.total) for m in self.months]
         incomes = [float(m.income) for m in self.months] if self.has_income else []
         if not any(values) and not any(incomes):
-            return [[("Nothing spent in these months.", self._component("month-bars--label"))]]
+            return [
+                [
+                    (
+                        "Nothing spent in these months.",
+                        self.get_component_rich_style("month-bars--label"),
+                    )
+                ]
+            ]
         top = nice_ceiling(max(values + incomes))
         label_rows = 2 if height >= 6 else 1
         chart_h = max(1, height - label_rows)
@@ -357,12 +364,12 @@ class MonthBars(Widget, can_focus=True):
         if incomes and column >= 3:
             income_w = max(1, bar_w // 2)
             bar_w = max(1, bar_w - income_w)
-        income_style = self._component("month-bars--income")
-        axis_style = self._component("month-bars--axis")
-        label_style = self._component("month-bars--label")
-        cursor_style = self._component("month-bars--cursor")
+        income_style = self.get_component_rich_style("month-bars--income")
+        axis_style = self.get_component_rich_style("month-bars--axis")
+        label_style = self.get_component_rich_style("month-bars--label")
+        cursor_style = self.get_component_rich_style("month-bars--cursor")
         styles = [
-            self._component(
+            self.get_component_rich_style(
                 "month-bars--in-period" if self._in_period(m.month) else "month-bars--bar"
             )
             for m in self.months
@@ -399,9 +406,6 @@ class MonthBars(Widget, can_focus=True):
         if label_rows == 2:
             rows.append([(self._year_row(axis_w, column, width), label_style)])
         return rows
-
-    def _component(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
 
     def _year_row(self, axis_w: int, column: int, width: int) -> str:
         """The year under the first month and under each January, where there is room."""
