@@ -485,6 +485,27 @@ async def test_the_panels_keep_their_place_whether_or_not_money_came_in(
         assert (panels.region, [p.region for p in panels.children]) == where
 
 
+async def test_at_80_columns_a_long_summary_is_cut_and_its_income_line_still_shows(
+    empty_url: str, db: Book
+) -> None:
+    categories.create_category(db.sessions, "Boat")
+    expenses.create_expense(
+        db.sessions,
+        description="A boat",
+        amount="9999999.99",
+        occurred_on=dt.date(2026, 3, 2),
+        category="Boat",
+    )
+    app = make_app(empty_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        summary = screen.query_one("#summary", Static)
+        first, second = (summary.render_line(y).text.rstrip() for y in range(2))
+        assert first.startswith("March 2026 (so far)  $9,999,999.99 spent · 1 expense · ")
+        assert first.endswith("…")
+        assert second == "income $0.00 · net -$9,999,999.99"
+
+
 async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
     app = make_app(empty_url)
     async with app.run_test(size=(120, 40)) as pilot:
