@@ -30,7 +30,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import select
@@ -638,6 +638,15 @@ def _last_reason(planner: _Planner, row: Row | BadRow) -> str:
     return "bad row"
 
 
+def _written_amount(cents: int) -> Decimal | None:
+    """A refused row's amount as the preview shows it; None for one of so many digits (26 or
+    more) that a Decimal can't hold it at two places: it is refused all the same."""
+    try:
+        return from_cents(cents)
+    except InvalidOperation:
+        return None
+
+
 def _shown(
     row: Row | BadRow,
     planned: _Planned | None,
@@ -652,7 +661,7 @@ def _shown(
         return PreviewRow(
             row.line,
             row.day,
-            from_cents(row.cents),
+            _written_amount(row.cents),
             row.description,
             None,
             "none",

@@ -271,6 +271,22 @@ def test_the_preview_shows_categories_duplicates_and_bad_rows(book: Book) -> Non
     assert [u.name for u in bad.unknown] == ["Grocries"]
 
 
+def test_an_amount_too_large_to_write_is_a_bad_row_in_the_preview(book: Book, tmp_path) -> None:
+    categories.create_category(book.sessions, "Groceries")
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "date,description,amount,category\n"
+        "2026-03-02,Huge,999999999999999999999999999999,Groceries\n"
+        "2026-03-02,Over,1000000000.00,Groceries\n"
+        "2026-03-03,Fine,12.50,Groceries\n"
+    )
+    shown = {r.description: r for r in preview_import(book.sessions, path).rows}
+    assert (shown["Huge"].status, shown["Huge"].amount) == ("bad", None)
+    assert "over 99,999,999.99" in shown["Huge"].reason
+    assert (shown["Over"].status, shown["Over"].amount) == ("bad", Decimal("1000000000.00"))
+    assert (shown["Fine"].status, shown["Fine"].amount) == ("new", Decimal("12.50"))
+
+
 def test_choices_made_on_the_preview_are_what_is_imported(book: Book) -> None:
     categories.create_category(book.sessions, "Groceries")
     categories.create_category(book.sessions, "Bills")
