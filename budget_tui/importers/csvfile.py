@@ -134,6 +134,18 @@ def normal(name: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
+def _header_cell(cell: str) -> str:
+    """A header cell as read, and as every screen and message shows it: trimmed, without a
+    byte-order mark, and with a character that can't be shown written as its escape (``\\x1b``):
+    a file's header went to the terminal as it was, and an escape sequence in it cleared the
+    screen or set the terminal's title. Detection and reading both name columns this way, so a
+    mapping made from one is found by the other."""
+    cell = cell.strip().lstrip("\ufeff")
+    if cell.isprintable():
+        return cell
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in cell)
+
+
 def header_signature(header: list[str] | tuple[str, ...]) -> str:
     """What finds a saved profile again: a hash of the header's normalised cells."""
     text = "\x1f".join(normal(cell) for cell in header)
@@ -285,7 +297,7 @@ def detect(path: str | Path, *, date_format: str | None = None) -> CsvDetection:
     if not rows:
         raise FileProblem("The file is empty.")
     first = _header_index(rows)
-    header = [h.strip().lstrip("\ufeff") for h in rows[first]]
+    header = [_header_cell(h) for h in rows[first]]
     header_line = _line_of(lines, rows[first], delimiter)
     body = [r for r in rows[first + 1 :] if len(r) == len(header)]
     return _propose(header, body, delimiter, encoding, header_line, date_format)
@@ -438,7 +450,7 @@ def read_csv(path: str | Path, mapping: CsvMapping) -> Iterator[Row | BadRow]:
             raise FileProblem("The file is empty.") from None
         except UnicodeDecodeError:
             raise FileProblem(f"The file is not {mapping.encoding} text.") from None
-        header = [h.strip().lstrip("\ufeff") for h in header]
+        header = [_header_cell(h) for h in header]
         missing = [c for c in mapping.columns() if c not in header]
         if missing:
             raise FileProblem(

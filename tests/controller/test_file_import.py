@@ -6,6 +6,7 @@ an import is one change that undo takes back whole."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -285,6 +286,25 @@ def test_an_amount_too_large_to_write_is_a_bad_row_in_the_preview(book: Book, tm
     assert "over 99,999,999.99" in shown["Huge"].reason
     assert (shown["Over"].status, shown["Over"].amount) == ("bad", Decimal("1000000000.00"))
     assert (shown["Fine"].status, shown["Fine"].amount) == ("new", Decimal("12.50"))
+
+
+def test_control_characters_in_a_header_are_shown_as_escapes(book: Book, tmp_path) -> None:
+    """A header cell is shown on the screen and in messages: an escape sequence in it reached
+    the terminal (it cleared the screen, set the window's title). It is written out instead, and
+    the file still reads with the columns so named."""
+    categories.create_category(book.sessions, "Groceries")
+    path = tmp_path / "esc.csv"
+    path.write_bytes(
+        b"date\x1b]0;PWNED\x07,\x1b[2Jdesc,amount,category\n2026-03-02,Lunch,-12.50,Groceries\n"
+    )
+    preview = preview_import(book.sessions, path)
+    mapping = json.loads(preview.format.mapping_json or "{}")
+    assert mapping["date"] == "date\\x1b]0;PWNED\\x07"
+    assert mapping["description"] == "\\x1b[2Jdesc"
+    assert [(r.status, r.description) for r in preview.rows] == [("new", "Lunch")]
+    report = import_file(book.sessions, path)
+    assert report.new == 1
+    assert rows(book) == [("2026-03-02", "Lunch", Decimal("12.50"), "Groceries")]
 
 
 def test_choices_made_on_the_preview_are_what_is_imported(book: Book) -> None:
