@@ -126,10 +126,14 @@ def create_category(
 def rename_category(
     session: Session, category_id: int, name: str, *, version: int | None = None
 ) -> CategoryView:
-    """Rename a category. Raises InvalidInput, NotFound, Conflict (name taken, changed elsewhere)."""
+    """Rename a category; the name it has already changes nothing and records nothing (a change
+    with nothing in it would show in History, and undo would take back nothing). Raises
+    InvalidInput, NotFound, Conflict (name taken, changed elsewhere)."""
     clean = validate.category_name(name)
     category = load(session, category_id)
     check_version(category, version)
+    if category.name == clean:
+        return _current(session, category)
     _ensure_unique(session, clean, except_id=category.id)
     ledger.edit_category(session, category, name=clean)
     return _current(session, category)

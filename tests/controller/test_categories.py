@@ -94,6 +94,15 @@ def test_rename_to_another_case_of_its_own_name(sessions, food) -> None:
     assert categories.rename_category(sessions, food.id, "FOOD").name == "FOOD"
 
 
+def test_rename_to_its_own_name_changes_and_records_nothing(sessions, food) -> None:
+    from budget_tui.controller.history import history_page
+
+    recorded = history_page(sessions).changes
+    same = categories.rename_category(sessions, food.id, " Food ", version=food.version)
+    assert (same.name, same.version) == ("Food", food.version)
+    assert history_page(sessions).changes == recorded
+
+
 def test_rename_to_a_taken_name_is_a_conflict(sessions, food, travel) -> None:
     with pytest.raises(Conflict, match="already exists"):
         categories.rename_category(sessions, travel.id, "food")
