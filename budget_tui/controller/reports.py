@@ -232,6 +232,7 @@ def _summary(
         income=_income(session, spend),
         days=days,
         in_progress=in_progress,
+        has_income=bool(income_ids(session)),
     )
 
 

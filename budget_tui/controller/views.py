@@ -229,6 +229,7 @@ class Summary:
     # Days the average is over: the period's days, or up to today when it is in progress.
     days: int = 0
     in_progress: bool = False  # the period holds today: its totals are "so far"
+    has_income: bool = False  # the book has an income category (this period's may be zero)
 
     @property
     def flows(self) -> Flows:

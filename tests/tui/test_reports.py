@@ -448,7 +448,8 @@ async def test_a_lost_database_is_a_message_and_the_screen_keeps_working(
         monkeypatch.setattr(reports, "report", unreachable)
         await press(pilot, "p")
         assert any("could not be reached" in n for n in notifications(app))
-        assert summary_text(screen) == "February 2026 …"  # no figures from the wrong period
+        # No figures from the wrong period; the income line's place is kept, empty.
+        assert summary_text(screen) == "February 2026 …\n"
         # March's figures are still there, dimmed: they are not February's. The panels come
         # from one snapshot, so they are all dimmed together.
         for panel in ("#by-category", "#by-month", "#budget", "#largest"):
@@ -489,6 +490,7 @@ async def test_at_80_columns_a_long_summary_is_cut_and_its_income_line_still_sho
     empty_url: str, db: Book
 ) -> None:
     categories.create_category(db.sessions, "Boat")
+    categories.create_category(db.sessions, "Salary", kind="income")
     expenses.create_expense(
         db.sessions,
         description="A boat",
@@ -511,9 +513,8 @@ async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_reports(pilot)
         assert summary_text(screen) == (
-            "March 2026 (so far)  $0.00 spent · 0 expenses · $0.00 a day (15 days)\n"
-            "income $0.00 · net $0.00"
-        )
+            "March 2026 (so far)  $0.00 spent · 0 expenses · $0.00 a day (15 days)"
+        )  # no income line: the book has no income category
         assert table_rows(screen, "#by-category", 1) == [("No expenses in this period.",)]
         assert table_rows(screen, "#largest", 1) == [("No expenses in this period.",)]
         assert table_rows(screen, "#budget", 1) == [

@@ -38,13 +38,18 @@ def _percent(share: float) -> str:
 
 class SummaryLine(Static):
     """``2026 (so far)  $4,412.55 spent · 1,066 expenses · $59.63 a day (74 days)`` over a second
-    line: income, net and the share of it saved. The second line is there in a period without
-    income too, so the panels under it keep their place (and their size) from period to period:
-    a line that came and went moved them, and laid the screen out twice."""
+    line, when the book has an income category: income, net and the share of it saved. The line
+    is there in a period without income too, so the panels under it keep their place (and their
+    size) from period to period: a line that came and went moved them, and laid the screen out
+    twice."""
+
+    _has_income = False  # the income line is shown: a pending period keeps its place
 
     def show_pending(self, period: Period) -> None:
         """The period whose figures are on their way."""
-        self.update(Text.assemble((period_label(period), "bold"), " …"))
+        self.update(
+            Text.assemble((period_label(period), "bold"), " …", "\n" if self._has_income else "")
+        )
 
     def show(self, summary: Summary, period: Period) -> None:
         noun = "expense" if summary.count == 1 else "expenses"
@@ -53,13 +58,16 @@ class SummaryLine(Static):
         theme = self.app.theme_variables
         net_style = theme.get("text-error" if flows.net < 0 else "text-success", "")
         so_far = f" ({summary.days} days)" if summary.in_progress else ""
-        income: list[str | tuple[str, str]] = [
-            "\nincome ",
-            (format_money(flows.income), "bold"),
-            " · net ",
-            (format_money(flows.net), f"bold {net_style}".strip()),
-            f" · saved {rate * 100:.0f}%" if rate is not None else "",
-        ]
+        income: list[str | tuple[str, str]] = []
+        self._has_income = summary.has_income
+        if summary.has_income:
+            income = [
+                "\nincome ",
+                (format_money(flows.income), "bold"),
+                " · net ",
+                (format_money(flows.net), f"bold {net_style}".strip()),
+                f" · saved {rate * 100:.0f}%" if rate is not None else "",
+            ]
         self.update(
             Text.assemble(
                 (period_label(period), "bold"),
