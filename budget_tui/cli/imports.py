@@ -90,7 +90,7 @@ def import_(
     if output == "json":
         click.echo(json.dumps(_as_json(report), indent=2))
     else:
-        _print(report)
+        _print(report, skip_bad=skip_bad)
     ok = report.imported or (report.dry_run and not report.problems)
     if not ok:
         ctx.exit(EXIT_USER_ERROR)
@@ -117,7 +117,7 @@ def _as_json(report) -> dict:
     }
 
 
-def _print(report) -> None:
+def _print(report, *, skip_bad: bool) -> None:
     from budget_tui.words import plural
 
     err = sys.stderr
@@ -159,7 +159,7 @@ def _print(report) -> None:
         click.echo("Dry run: nothing was written.", file=err)
         return
     fixes = []
-    if report.bad_total:
+    if report.bad_total and not skip_bad:
         fixes.append("fix the bad rows, or add --skip-bad")
     if report.unknown:
         fixes.append("add the categories, or --create-categories")

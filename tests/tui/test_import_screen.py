@@ -342,3 +342,18 @@ async def test_tab_completes_the_path(empty_url: str, tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert screen.preview is not None and len(screen.preview.rows) == 5
+
+
+def test_the_import_notes_count_one_bad_row_as_one() -> None:
+    from types import SimpleNamespace
+
+    from budget_tui.tui.screens.import_text import imported_note, nothing_imported
+
+    one = SimpleNamespace(new=4, duplicates=0, bad_total=1, unknown=())
+    assert (
+        imported_note(one)
+        == "Imported 4 new; 0 already in the book. Skipped 1 bad row. u undoes it."
+    )  # type: ignore[arg-type]
+    assert nothing_imported(one) == "Nothing was imported: 1 bad row (s skips them)."  # type: ignore[arg-type]
+    two = SimpleNamespace(new=4, duplicates=1, bad_total=2, unknown=())
+    assert "Skipped 2 bad rows." in imported_note(two)  # type: ignore[arg-type]

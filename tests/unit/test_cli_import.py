@@ -62,6 +62,16 @@ def test_unknown_categories_are_listed_with_a_near_name(url: str, tmp_path: Path
     assert code == 0 and "New categories: Grocery." in err
 
 
+def test_with_skip_bad_only_the_missing_categories_are_asked_for(url: str) -> None:
+    code, _, err = run("--db", url, "import", str(DATA / "bad_rows.csv"))
+    assert code == 1
+    assert "Nothing was imported: fix the bad rows, or add --skip-bad; add the categories" in err
+    code, _, err = run("--db", url, "import", str(DATA / "bad_rows.csv"), "--skip-bad")
+    assert code == 1
+    assert "Nothing was imported: add the categories, or --create-categories." in err
+    assert "--skip-bad" not in err
+
+
 def test_a_dry_run_exits_0_when_clean_and_1_with_problems(url: str) -> None:
     code, _, err = run("--db", url, "import", "--dry-run", str(DATA / "camt053.xml"))
     assert code == 0 and "3 would be new" in err and "Dry run: nothing was written." in err

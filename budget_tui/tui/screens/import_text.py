@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from budget_tui.words import plural
+
 if TYPE_CHECKING:
     from budget_tui.controller.file_import import ImportOptions
     from budget_tui.controller.import_views import ImportPreview, ImportReport, PreviewRow
@@ -121,7 +123,7 @@ def nothing_imported(report: ImportReport) -> str:
     """Why an import added nothing, and the keys that would let it."""
     why = []
     if report.bad_total:
-        why.append(f"{report.bad_total:,} bad rows (s skips them)")
+        why.append(f"{plural(report.bad_total, 'bad row')} (s skips them)")
     if report.unknown:
         why.append("new categories (n creates them)")
     return "Nothing was imported: " + "; ".join(why) + "."
@@ -131,6 +133,6 @@ def imported_note(report: ImportReport) -> str:
     """What an import added and skipped, and that ``u`` undoes it."""
     return (
         f"Imported {report.new:,} new; {report.duplicates:,} already in the book."
-        + (f" Skipped {report.bad_total:,} bad rows." if report.bad_total else "")
+        + (f" Skipped {plural(report.bad_total, 'bad row')}." if report.bad_total else "")
         + " u undoes it."
     )
