@@ -83,3 +83,12 @@ async def test_a_long_change_is_cut_with_an_ellipsis_and_fits_the_screen(empty_u
         await settle(pilot)
         await pilot.pause()  # the table's own new size comes with the next layout
         assert long_name in table.render_line(1).text
+        # Undone, at 80 columns again: the summary is cut, and the mark stays in view.
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.pause()
+        lines = [table.render_line(y).text.rstrip() for y in (1, 2)]
+        assert [line.endswith("… (undone)") for line in lines] == [False, True], lines
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= 80

@@ -148,12 +148,13 @@ class HistoryScreen(RowListScreen["ChangeView"]):
             self.COLUMNS, (id_w, 16, source_w, summary_w), strict=True
         ):
             table.add_column(label, key=key, width=column_w)
+        undone = " (undone)"
         for change in self.rows:
             summary = Text(change.summary, no_wrap=True, overflow="ellipsis")
             if change.undone:
-                summary = Text.assemble(
-                    summary, (" (undone)", "italic"), no_wrap=True, overflow="ellipsis"
-                )
+                # The summary is cut, not the mark: it says what the row is.
+                summary.truncate(summary_w - len(undone), overflow="ellipsis")
+                summary = Text.assemble(summary, (undone, "italic"), no_wrap=True)
                 summary.stylize("dim")
             table.add_row(str(change.id), when(change), change.source, summary, key=str(change.id))
         if 0 < keep < len(self.rows):
