@@ -226,6 +226,27 @@ async def test_a_custom_range_accepts_iso_and_relative_dates(
         assert_period_shown(screen, demo_book, Period.between(TODAY - dt.timedelta(days=1), TODAY))
 
 
+async def test_leaving_the_dates_applies_them_or_says_what_is_wrong(
+    demo_url: str, demo_book: Book
+) -> None:
+    """Tab out of the dates is Enter: the fields never show a range other than the report's
+    without saying why."""
+    app = make_app(demo_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_reports(pilot)
+        march = screen.period
+        await press(pilot, "c", "tab")
+        assert screen.focused is screen.query_one("#to", Input)
+        await press(pilot, *"2026-03-10", "tab")
+        assert screen.focused is not None and screen.focused.id == "by-category"
+        assert_period_shown(screen, demo_book, Period.between(march.start, dt.date(2026, 3, 10)))
+
+        await press(pilot, "c", "tab", *"13", "tab")
+        assert screen.query_one("#to", Input).value == "13"  # kept, to be put right
+        assert "not a date" in str(screen.query_one("#period-error", Static).render())
+        assert screen.period == Period.between(march.start, dt.date(2026, 3, 10))
+
+
 async def test_an_invalid_date_is_shown_next_to_the_field_and_keeps_the_period(
     demo_url: str, demo_book: Book
 ) -> None:

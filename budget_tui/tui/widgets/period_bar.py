@@ -156,9 +156,32 @@ class PeriodBar(Vertical):
     def _range_typed(self, event: Input.Submitted) -> None:
         """Enter on the first day goes on to the last day (applying the range if it is already
         sensible); Enter on the last day applies the range or says what is wrong with it."""
+        event.stop()
+        self._apply_range(on_first=event.input is self.query_one("#from", Input))
+
+    def on_descendant_blur(self) -> None:
+        # Leaving the dates (Tab, a click on a panel) applies what was typed in them, as Enter
+        # does: the fields never show a range other than the one reported without saying so.
+        self.call_after_refresh(self._left)
+
+    def _left(self) -> None:
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            return  # still in the period bar
+        typed = (self.query_one("#from", Input).value, self.query_one("#to", Input).value)
+        if self.period is None or typed == (
+            self.period.start.isoformat(),
+            self.period.last_day.isoformat(),
+        ):
+            return
+        self._apply_range(on_first=False, moving=False)
+
+    def _apply_range(self, *, on_first: bool, moving: bool = True) -> None:
+        """Apply the typed range, or say what is wrong with it next to its field. ``on_first``:
+        Enter on the first day, which goes on to the last day when that is not right yet;
+        ``moving``: the focus may be moved (not when the person has just moved it elsewhere)."""
         from budget_tui.controller import validate
 
-        event.stop()
         first_field = self.query_one("#from", Input)
         last_field = self.query_one("#to", Input)
         try:
@@ -171,13 +194,13 @@ class PeriodBar(Vertical):
             if last < first:
                 raise InvalidInput("to", "The last day is before the first day.")
         except InvalidInput as error:
-            if event.input is first_field:
+            if on_first:
                 self.clear_error()
                 first_field.value = first.isoformat()
                 last_field.focus()
             else:
                 self.show_field_error(error.field, error.message)
             return
-        if event.input is first_field:
+        if on_first and moving:
             last_field.focus()
         self.post_message(self.Chosen(Period.between(first, last)))
