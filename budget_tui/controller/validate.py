@@ -93,7 +93,9 @@ def description(value: object, field: str = "description") -> str:
 def _check_amount(amount: Decimal, field: str) -> Decimal:
     if not amount.is_finite():
         raise InvalidInput(field, "The amount must be a number, like 12.50.")
-    if amount <= 0:
+    if amount == 0:
+        raise InvalidInput(field, "The amount can't be zero.")
+    if amount < 0:
         raise InvalidInput(field, "The amount must be more than zero.")
     # The cap comes first: quantize() raises InvalidOperation past 28 digits ("1" * 40).
     if amount > MAX_AMOUNT:

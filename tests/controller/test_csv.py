@@ -106,7 +106,7 @@ def test_import_of_a_header_only_file(sessions) -> None:
         (HEADER + '2026-03-01,x,"1,234.50",Food\n', "Row 2: '1,234.50' is not an amount"),
         (HEADER + "2026-03-01,x,$5,Food\n", "Row 2: '$5' is not an amount"),
         (HEADER + "2026-03-01,x,-5,Food\n", "Row 2: '-5' is not an amount"),
-        (HEADER + "2026-03-01,x,0,Food\n", "Row 2: The amount must be more than zero"),
+        (HEADER + "2026-03-01,x,0,Food\n", "Row 2: The amount can't be zero"),
         (HEADER + "2026-03-01,x,1.005,Food\n", "Row 2: '1.005' is not an amount"),
         (HEADER + "2026-03-01,x,100000000,Food\n", "Row 2: The amount can be at most"),
         (HEADER + "2026-03-01,x,,Food\n", "Row 2: '' is not an amount"),

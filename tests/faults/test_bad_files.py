@@ -66,7 +66,7 @@ def test_a_bad_row_in_the_middle_of_ten_thousand_names_the_row_and_imports_nothi
         ("2025-01-05,Coffee,1e5,Food\n", "not an amount"),
         ("2025-01-05,Coffee,NaN,Food\n", "not an amount"),
         ("2025-01-05,Coffee,-3.50,Food\n", "not an amount"),
-        ("2025-01-05,Coffee,0,Food\n", "more than zero"),
+        ("2025-01-05,Coffee,0,Food\n", "can't be zero"),
         ("2025-01-05,Coffee,3.505,Food\n", "not an amount"),
         ("2025-01-05,Coffee,100000000.00,Food\n", "at most"),
         ("05/01/2025,Coffee,3.50,Food\n", "not a date"),

@@ -70,7 +70,7 @@ async def test_add_expense_retried_with_its_uid_saves_once(seeded: Seeded) -> No
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ({"amount": "-0"}, "amount: The amount must be more than zero."),
+        ({"amount": "-0"}, "amount: The amount can't be zero."),
         ({"amount": "1.005"}, "amount: The amount can have at most two decimal places."),
         ({"amount": "a lot"}, "amount: 'a lot' is not an amount"),
         ({"description": " "}, "description: The description can't be empty."),
@@ -127,7 +127,7 @@ async def test_update_expense_with_a_stale_version_changes_nothing(seeded: Seede
         ({"expense_id": 2**63}, "less than or equal to 9223372036854775807"),
         ({"expense_id": 0}, "greater than or equal to 1"),
         ({"version": 10**30}, "less than or equal to 9223372036854775807"),
-        ({"amount": "0"}, "amount: The amount must be more than zero."),
+        ({"amount": "0"}, "amount: The amount can't be zero."),
         ({"category": "Nowhere"}, "There is no category named 'Nowhere'."),
         ({"date": "soon"}, "date: 'soon' is not a date"),
     ],

@@ -43,5 +43,5 @@ def test_refused_inputs_say_why_and_save_nothing(url: str) -> None:  # noqa: F81
     code, _, err = run("--db", url, "category", "add", "Bonus", "--income", "--budget", "10")
     assert code == 1 and "no budget" in err
     code, _, err = run("--db", url, "add", "--", "-0", "Nothing", "-c", "groceries")
-    assert code == 1 and "more than zero" in err
+    assert code == 1 and "can't be zero" in err
     assert stored(url) == []
