@@ -441,8 +441,10 @@ class _Planner:
         out = []
         for key, rows in sorted(self.unknown.items()):
             name = self.unknown_names[key]
+            # Likeness of the whole names: WRatio also scores a short name found inside a long
+            # one, and offered 'Rent' for 'Nonexistent' or 'Entertainment'.
             near = process.extractOne(
-                name, names, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=72
+                name, names, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=72
             )
             out.append(UnknownCategory(name, rows, near[0] if near else None))
         return tuple(out)

@@ -60,6 +60,12 @@ def test_unknown_categories_are_listed_with_a_near_name(url: str, tmp_path: Path
     assert "Nothing was imported" in err
     code, _, err = run("--db", url, "import", str(path), "--create-categories")
     assert code == 0 and "New categories: Grocery." in err
+    # A name that only holds another inside it is not near it.
+    run("--db", url, "category", "add", "Rent")
+    path.write_text("date,description,amount,category\n2026-12-01,Film,9.00,Entertainment\n")
+    code, _, err = run("--db", url, "import", str(path))
+    assert code == 1
+    assert "No category 'Entertainment' in the book (1 row)." in err
 
 
 def test_with_skip_bad_only_the_missing_categories_are_asked_for(url: str) -> None:
