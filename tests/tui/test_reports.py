@@ -529,6 +529,31 @@ async def test_at_80_columns_a_long_summary_is_cut_and_its_income_line_still_sho
         assert second == "income $0.00 · net -$9,999,999.99"
 
 
+async def test_stacked_panels_keep_their_width_from_period_to_period(
+    empty_url: str, db: Book
+) -> None:
+    """Under 110 columns the panels are stacked and scroll; whether a period's panels outgrow
+    the screen or not, the scrollbar's column is kept, so nothing shifts sideways."""
+    categories.create_category(db.sessions, "Rent")
+    for day in range(1, 11):  # February's ten largest outgrow the screen; March has none
+        expenses.create_expense(
+            db.sessions,
+            description=f"Rent part {day}",
+            amount=f"{100 + day}",
+            occurred_on=dt.date(2026, 2, day),
+            category="Rent",
+        )
+    app = make_app(empty_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reports(pilot)
+        panels = screen.query_one("#panels")
+        widths = set()
+        for _ in range(4):  # this month, last month, this year, 12 months
+            widths.add(tuple(p.size.width for p in panels.children))
+            await press(pilot, "p")
+        assert len(widths) == 1, widths
+
+
 async def test_a_new_book_says_there_is_nothing_yet(empty_url: str) -> None:
     app = make_app(empty_url)
     async with app.run_test(size=(120, 40)) as pilot:
